@@ -1,0 +1,1 @@
+"""Retrieval layer of cyberbrief: store, ingest, search and quote news articles."""

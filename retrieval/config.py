@@ -1,0 +1,25 @@
+"""Settings built once from the environment and passed down explicitly."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def default_db_path(env: Mapping[str, str]) -> Path:
+    """The database used when neither --db nor CYBERBRIEF_DB says otherwise."""
+    data_home = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "cyberbrief" / "cyberbrief.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about the retrieval layer."""
+
+    db_path: Path
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ, db: str | None = None) -> "Settings":
+        """Build settings from environment variables, with explicit overrides winning."""
+        path = db or env.get("CYBERBRIEF_DB") or default_db_path(env)
+        return cls(db_path=Path(path).expanduser())

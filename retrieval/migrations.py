@@ -1,0 +1,59 @@
+"""The database schema, as an ordered list of migrations: never edit one that has shipped."""
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("cyberbrief")
+
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+
+@migrations()
+def m001_articles(db: Database) -> None:
+    """Articles, their chunks and sentences, chunk embeddings and full-text indexes."""
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,
+            "origin": str,
+            "title": str,
+            "source": str,
+            "published": str,
+            "language": str,
+            "text": str,
+            "content_hash": str,
+            "ingested_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"title", "text", "content_hash", "ingested_at", "updated_at"},
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["origin"])
+    db["articles"].create_index(["content_hash"])
+    db["articles"].create_index(["published"])
+    db["chunks"].create(
+        {"id": int, "article_id": int, "ord": int, "start": int, "end": int},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "ord", "start", "end"},
+    )
+    db["chunks"].create_index(["article_id", "ord"], unique=True)
+    db["sentences"].create(
+        {"id": int, "article_id": int, "ord": int, "start": int, "end": int},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "ord", "start", "end"},
+    )
+    db["sentences"].create_index(["article_id", "ord"], unique=True)
+    db["embeddings"].create(
+        {"chunk_id": int, "model": str, "vector": bytes},
+        pk="chunk_id",
+        foreign_keys=[("chunk_id", "chunks", "id")],
+        not_null={"model", "vector"},
+    )
+    db["embeddings"].create_index(["model"])
+    db.execute(f"CREATE VIRTUAL TABLE chunks_fts USING fts5(title, text, tokenize='{FTS_TOKENIZER}')")
+    db.execute(f"CREATE VIRTUAL TABLE sentences_fts USING fts5(text, tokenize='{FTS_TOKENIZER}')")
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["meta"].insert({"key": "generation", "value": "0"})
