@@ -13,38 +13,38 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 
 @dataclass(frozen=True)
 class ChunkPlan:
-    """A chunk's character span and the sentence spans inside it."""
+    """An article's sentences, and its chunks as half-open ranges of sentence indexes."""
 
-    start: int
-    end: int
     sentences: tuple[Span, ...]
+    chunks: tuple[tuple[int, int], ...]
+
+    def chunk_spans(self) -> list[Span]:
+        """Character spans of the chunks."""
+        return [
+            (self.sentences[first][0], self.sentences[last - 1][1]) for first, last in self.chunks
+        ]
 
 
 def plan_chunks(
     text: str, count_tokens: TokenCounter, budget: int = 254, overlap: int = 48
-) -> list[ChunkPlan]:
-    """Group sentences into chunks of at most `budget` word pieces, overlapping by one sentence."""
+) -> ChunkPlan:
+    """Group sentences into chunks of at most `budget` word pieces, overlapping by one sentence.
+
+    A sentence longer than the budget is cut between words; its pieces count as sentences.
+    """
     pieces = _fit_sentences(text, split_sentences(text), count_tokens, budget)
-    chunks: list[ChunkPlan] = []
-    current: list[tuple[Span, int]] = []
-    used = 0
-    for span, tokens in pieces:
-        if current and used + tokens > budget:
-            chunks.append(_chunk(current))
-            last_span, last_tokens = current[-1]
-            keep = last_tokens <= overlap and last_tokens + tokens <= budget
-            current, used = ([(last_span, last_tokens)], last_tokens) if keep else ([], 0)
-        current.append((span, tokens))
+    chunks: list[tuple[int, int]] = []
+    first, used = 0, 0
+    for index, (_, tokens) in enumerate(pieces):
+        if index > first and used + tokens > budget:
+            chunks.append((first, index))
+            last_tokens = pieces[index - 1][1]
+            keep = index - 1 > first and last_tokens <= overlap and last_tokens + tokens <= budget
+            first, used = (index - 1, last_tokens) if keep else (index, 0)
         used += tokens
-    if current:
-        chunks.append(_chunk(current))
-    return chunks
-
-
-def _chunk(members: list[tuple[Span, int]]) -> ChunkPlan:
-    """Build a chunk plan from consecutive sentences."""
-    spans = tuple(span for span, _ in members)
-    return ChunkPlan(spans[0][0], spans[-1][1], spans)
+    if pieces:
+        chunks.append((first, len(pieces)))
+    return ChunkPlan(tuple(span for span, _ in pieces), tuple(chunks))
 
 
 def _fit_sentences(

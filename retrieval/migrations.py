@@ -10,7 +10,7 @@ FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 @migrations()
 def m001_articles(db: Database) -> None:
-    """Articles, their chunks and sentences, chunk embeddings and full-text indexes."""
+    """Articles, their chunks and sentences with vectors, and full-text indexes over both."""
     db["articles"].create(
         {
             "id": int,
@@ -40,7 +40,7 @@ def m001_articles(db: Database) -> None:
     )
     db["chunks"].create_index(["article_id", "ord"], unique=True)
     db["sentences"].create(
-        {"id": int, "article_id": int, "ord": int, "start": int, "end": int},
+        {"id": int, "article_id": int, "ord": int, "start": int, "end": int, "vector": bytes},
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
         not_null={"article_id", "ord", "start", "end"},
@@ -53,7 +53,9 @@ def m001_articles(db: Database) -> None:
         not_null={"model", "vector"},
     )
     db["embeddings"].create_index(["model"])
-    db.execute(f"CREATE VIRTUAL TABLE chunks_fts USING fts5(title, text, tokenize='{FTS_TOKENIZER}')")
+    db.execute(
+        f"CREATE VIRTUAL TABLE chunks_fts USING fts5(title, text, tokenize='{FTS_TOKENIZER}')"
+    )
     db.execute(f"CREATE VIRTUAL TABLE sentences_fts USING fts5(text, tokenize='{FTS_TOKENIZER}')")
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["meta"].insert({"key": "generation", "value": "0"})

@@ -37,6 +37,8 @@ class Hit:
 
     chunk_id: int
     article_id: int
+    start: int
+    end: int
     score: float
     bm25: float = 0.0
     dense: float = 0.0

@@ -8,12 +8,14 @@ Span = tuple[int, int]
 # Words that end with a period without ending the sentence.
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st sen rep gov gen lt col capt sgt maj adm cmdr jr sr inc ltd co corp
-    dept univ assn bros vs etc al approx est fig no nos vol op jan feb mar apr jun jul aug sep sept
-    oct nov dec mt ft ave blvd rd hon rev messrs gens pres supt""".split()
+    dept univ assn bros vs etc al approx est fig no nos vol op jan feb mar apr jun jul aug
+    sep sept oct nov dec mt ft ave blvd rd hon rev messrs gens pres supt""".split()  # noqa: SIM905
 )
 
 _LINE = re.compile(r"[^\n]+")
-_BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f])")
+_BOUNDARY = re.compile(
+    r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f])"
+)
 _LAST_WORD = re.compile(r"([\w.&-]+)[.!?\u2026]*$")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?$")
 

@@ -1,0 +1,37 @@
+"""User text to FTS5 syntax: every word quoted, so no user text is ever read as query syntax."""
+
+import re
+
+MAX_TERMS = 1000
+
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves s t don""".split()  # noqa: SIM905
+)
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def terms(text: str) -> list[str]:
+    """The distinct searchable words of a text, lower-cased, stop words left out, in order."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(text.lower()):
+        if word not in STOP_WORDS and word not in seen:
+            seen[word] = None
+            if len(seen) == MAX_TERMS:
+                break
+    return list(seen)
+
+
+def fts_expression(text: str) -> str | None:
+    """An FTS5 expression matching any of the text's words, or None when it has none."""
+    words = terms(text)
+    if not words:
+        return None
+    return " OR ".join('"' + word.replace('"', '""') + '"' for word in words)
