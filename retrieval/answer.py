@@ -45,19 +45,24 @@ class Answerer:
         self.config = config
 
     def ask(
-        self, question: str, filters: Filters = Filters(), vector: np.ndarray | None = None
+        self,
+        question: str,
+        filters: Filters = Filters(),
+        vector: np.ndarray | None = None,
+        skip: int = 0,
     ) -> Answer:
-        """Answer a question with up to `max_quotes` verbatim sentences, or abstain."""
+        """Answer with up to `max_quotes` verbatim sentences after the first `skip`, or abstain."""
         question = question.strip()
         if not any(ch.isalnum() for ch in question):
             raise EmptyQuestion("The question is empty: type a few words to search for.")
-        result = self.searcher.search(question, self.config.quote_chunks, filters, vector=vector)
+        chunks = self.config.quote_chunks + skip
+        result = self.searcher.search(question, chunks, filters, vector=vector)
         ranked = self.rank_sentences(result)
-        support = self.support(ranked)
         articles = self.searcher.store.articles(c.row.article_id for _, c in ranked)
         quotes = [_quote(articles[c.row.article_id], c.row, score) for score, c in ranked]
-        if support >= self.config.min_support:
-            return Answer(question, tuple(quotes[: self.config.max_quotes]), abstained=False)
+        if self.support(ranked) >= self.config.min_support:
+            page = quotes[skip : skip + self.config.max_quotes]
+            return Answer(question, tuple(page), abstained=False)
         return Answer(question, (), abstained=True, related=self._related(ranked, quotes))
 
     def rank_sentences(self, result: SearchResult) -> list[tuple[float, _Candidate]]:

@@ -27,7 +27,12 @@ class CommandError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = _parser()
+    parser, _ = build_parser()
+    return run(parser, argv)
+
+
+def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
+    """Parse arguments, set up logging and settings, and run the chosen command's handler."""
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -44,8 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _parser() -> argparse.ArgumentParser:
-    """The argument parser with all subcommands."""
+def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+    """The argument parser with all subcommands, and its subcommands for front ends to extend."""
     parser = argparse.ArgumentParser(
         prog="cyberbrief",
         description="Answer questions about news articles with verbatim, cited quotes.",
@@ -89,12 +94,14 @@ def _parser() -> argparse.ArgumentParser:
     squad = datasets.add_parser("squad", help="SQuAD v1.1 dev: paragraph accuracy, quote accuracy")
     squad.add_argument("path", type=Path)
     squad.add_argument("--limit", type=int, help="only the first N questions")
+    squad.add_argument("--store", type=Path, help="keep the evaluation database here, to reuse")
     squad.set_defaults(handler=_eval_squad)
     beir = datasets.add_parser("beir", help="a BEIR folder (e.g. SciFact): nDCG@10, recall@100")
     beir.add_argument("path", type=Path)
     beir.add_argument("--split", default="test")
+    beir.add_argument("--store", type=Path, help="keep the evaluation database here, to reuse")
     beir.set_defaults(handler=_eval_beir)
-    return parser
+    return parser, commands
 
 
 def _filter_options(parser: argparse.ArgumentParser) -> None:
@@ -185,13 +192,13 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def _eval_squad(args: argparse.Namespace, settings: Settings) -> int:
     """Evaluate on SQuAD v1.1 dev and print the table."""
-    print(evaluation.squad_report(args.path, limit=args.limit))
+    print(evaluation.squad_report(args.path, limit=args.limit, db=args.store))
     return 0
 
 
 def _eval_beir(args: argparse.Namespace, settings: Settings) -> int:
     """Evaluate on a BEIR data set and print the table."""
-    print(evaluation.beir_report(args.path, split=args.split))
+    print(evaluation.beir_report(args.path, split=args.split, db=args.store))
     return 0
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.answer import Answerer
+from retrieval.answer import AnswerConfig, Answerer
 from retrieval.config import Settings
 from retrieval.documents import Failure
 from retrieval.embeddings import Embedder, SentenceTransformerEmbedder
@@ -27,11 +27,13 @@ class Summary:
 class Collection:
     """The entry point for callers: ingest, search and ask over one store."""
 
-    def __init__(self, store: Store, embedder: Embedder) -> None:
+    def __init__(
+        self, store: Store, embedder: Embedder, answer_config: AnswerConfig = AnswerConfig()
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.searcher = Searcher(store, embedder)
-        self.answerer = Answerer(self.searcher)
+        self.answerer = Answerer(self.searcher, answer_config)
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Collection":
@@ -55,10 +57,14 @@ class Collection:
         return self.searcher.search(query, k, filters, mode)
 
     def ask(
-        self, question: str, filters: Filters = Filters(), vector: np.ndarray | None = None
+        self,
+        question: str,
+        filters: Filters = Filters(),
+        vector: np.ndarray | None = None,
+        skip: int = 0,
     ) -> Answer:
-        """Answer with verbatim quotes, or abstain."""
-        return self.answerer.ask(question, filters, vector)
+        """Answer with verbatim quotes (after the first `skip`, for "more sources"), or abstain."""
+        return self.answerer.ask(question, filters, vector, skip)
 
     def summary(self) -> Summary:
         """How many articles, from which outlets, and the newest date."""

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import lxml.html
 import trafilatura
 import yaml
+from lxml import etree
 
 from retrieval.models import RawArticle
 from retrieval.urls import canonical_url
@@ -24,6 +26,9 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _BLANK_LINES = re.compile(r"\n{3,}")
+_BLOCK_TAGS = frozenset(
+    ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote", "section", "article", "header", "footer"]
+)
 
 
 class DocumentError(ValueError):
@@ -185,8 +190,18 @@ def _record(record: object, name: str) -> RawArticle | Failure:
 
 
 def _html_text(html: str, name: str) -> str:
-    """Plain text of an HTML fragment."""
-    text = trafilatura.extract(f"<html><body>{html}</body></html>", favor_recall=True)
+    """Plain text of an HTML fragment: block elements become paragraphs, tags go."""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError) as error:
+        raise DocumentError(name, "unreadable HTML in the text") from error
+    for element in root.xpath("//script|//style"):
+        element.drop_tree()
+    for element in root.iter():
+        if element.tag in _BLOCK_TAGS:
+            element.tail = "\n" + (element.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
+    text = "\n\n".join(line for line in lines if line)
     if not text:
         raise DocumentError(name, "no text found in the HTML")
     return text

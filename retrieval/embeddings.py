@@ -74,6 +74,7 @@ class SentenceTransformerEmbedder:
         """Load the model; importing torch takes seconds, so it is deferred until needed."""
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         from sentence_transformers import SentenceTransformer
 
         log.info("loading embedding model from %s", self._path)

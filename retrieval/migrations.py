@@ -59,3 +59,48 @@ def m001_articles(db: Database) -> None:
     db.execute(f"CREATE VIRTUAL TABLE sentences_fts USING fts5(text, tokenize='{FTS_TOKENIZER}')")
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["meta"].insert({"key": "generation", "value": "0"})
+
+
+@migrations()
+def m002_conversations(db: Database) -> None:
+    """Answers given in chats, the messages that carried them, feedback, and chat settings."""
+    db["answers"].create(
+        {
+            "id": int,
+            "chat_id": int,
+            "user_id": int,
+            "question": str,
+            "query": str,
+            "abstained": int,
+            "sources": str,
+            "asked_at": str,
+        },
+        pk="id",
+        not_null={"chat_id", "user_id", "question", "query", "abstained", "sources", "asked_at"},
+    )
+    db["answers"].create_index(["chat_id", "user_id", "id"])
+    db["answer_messages"].create(
+        {"chat_id": int, "message_id": int, "answer_id": int},
+        pk=("chat_id", "message_id"),
+        foreign_keys=[("answer_id", "answers", "id")],
+        not_null={"answer_id"},
+    )
+    db["feedback"].create(
+        {
+            "answer_id": int,
+            "user_id": int,
+            "chat_id": int,
+            "vote": int,
+            "question": str,
+            "sources": str,
+            "given_at": str,
+        },
+        pk=("answer_id", "user_id"),
+        foreign_keys=[("answer_id", "answers", "id")],
+        not_null={"chat_id", "vote", "question", "sources", "given_at"},
+    )
+    db["chat_settings"].create(
+        {"chat_id": int, "link_previews": int, "updated_at": str},
+        pk="chat_id",
+        not_null={"link_previews", "updated_at"},
+    )

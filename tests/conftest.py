@@ -1,0 +1,112 @@
+"""Shared fixtures: temporary databases, a deterministic fake embedder, the real model."""
+
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval.answer import AnswerConfig
+from retrieval.collection import Collection
+from retrieval.documents import find_files, read_file
+from retrieval.embeddings import SentenceTransformerEmbedder, WordPieceCounter, model_path
+from retrieval.query import terms
+from retrieval.store import Store
+
+ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-words vectors: texts sharing content words are similar; no model."""
+
+    name = "fake-bag-of-words"
+    dimension = 64
+    max_tokens = 254
+
+    def __init__(self) -> None:
+        self._counter = WordPieceCounter(model_path())
+        self.calls = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One normalised vector per text: the sum of its words' pseudo-random vectors."""
+        self.calls += 1
+        rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in zip(rows, texts, strict=True):
+            for word in terms(text):
+                row += _word_vector(word[:6], self.dimension)
+            row /= max(float(np.linalg.norm(row)), 1e-9)
+        return rows
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces of the real model's tokenizer."""
+        return self._counter(texts)
+
+
+def _word_vector(word: str, dimension: int) -> np.ndarray:
+    """A fixed pseudo-random unit vector for a word."""
+    seed = int.from_bytes(hashlib.sha256(word.encode()).digest()[:8], "little")
+    vector = np.random.default_rng(seed).standard_normal(dimension).astype(np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def shipped_articles() -> list:
+    """The articles shipped in data/articles, read as ingestion reads them."""
+    return [item for path in find_files([ARTICLES]) for item in read_file(path)]
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    """A fresh fake embedder."""
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty store in a temporary SQLite file."""
+    opened = Store(tmp_path / "test.db")
+    yield opened
+    opened.close()
+
+
+# The fake's similarities run lower than the real model's: its own calibrated threshold.
+FAKE_ANSWER_CONFIG = AnswerConfig(min_support=0.27)
+
+
+@pytest.fixture
+def collection(store: Store, fake_embedder: FakeEmbedder) -> Collection:
+    """An empty collection with the fake embedder."""
+    return Collection(store, fake_embedder, FAKE_ANSWER_CONFIG)
+
+
+@pytest.fixture
+def seeded(collection: Collection) -> Collection:
+    """A collection holding the shipped articles, embedded with the fake embedder."""
+    report = collection.ingest(shipped_articles())
+    assert report.added == 3 and not report.failures
+    return collection
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> SentenceTransformerEmbedder:
+    """The real all-MiniLM-L6-v2 model, loaded once; fails rather than skips under CI."""
+    try:
+        embedder = SentenceTransformerEmbedder()
+        embedder.load()
+    except Exception as error:  # any failure to load means the model cannot run here
+        message = f"the embedding model cannot be loaded: {error!r}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def real_seeded(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Collection]:
+    """The shipped articles embedded with the real model, shared by the model tests."""
+    store = Store(tmp_path_factory.mktemp("real") / "real.db")
+    collection = Collection(store, real_embedder)
+    collection.ingest(shipped_articles())
+    yield collection
+    store.close()

@@ -1,0 +1,123 @@
+"""The command line, run in-process against a temporary database with the fake embedder."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from retrieval import cli
+from retrieval.collection import Collection
+from retrieval.store import Store
+from tests.conftest import ARTICLES, FAKE_ANSWER_CONFIG, FakeEmbedder
+
+
+@pytest.fixture
+def fake_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Make the CLI use the fake embedder and a temporary database; return its path."""
+    db = tmp_path / "cli.db"
+    monkeypatch.setenv("CYBERBRIEF_DB", str(db))
+    monkeypatch.setattr(
+        Collection,
+        "open",
+        classmethod(
+            lambda cls, settings, embedder=None: cls(
+                Store(settings.db_path), FakeEmbedder(), FAKE_ANSWER_CONFIG
+            )
+        ),
+    )
+    return db
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_ingest_reports_a_summary_and_is_idempotent(fake_cli: Path, capsys) -> None:
+    code, out, _ = run(capsys, "ingest", str(ARTICLES))
+    assert code == 0 and out.startswith("3 added, 0 updated, 0 skipped, 0 failed")
+    assert str(fake_cli) in out
+    code, out, _ = run(capsys, "ingest", str(ARTICLES))
+    assert out.startswith("0 added, 0 updated, 3 skipped, 0 failed")
+
+
+def test_ingest_names_bad_files_and_exits_non_zero(fake_cli: Path, tmp_path: Path, capsys) -> None:
+    (tmp_path / "bad.json").write_text("{broken")
+    code, out, err = run(
+        capsys, "ingest", str(ARTICLES), str(tmp_path / "bad.json"), str(tmp_path / "gone.md")
+    )
+    assert code == 1
+    assert out.startswith("3 added, 0 updated, 0 skipped, 2 failed")
+    assert f"failed: {tmp_path / 'bad.json'}: malformed JSON" in err
+    assert f"failed: {tmp_path / 'gone.md'}: no such file or folder" in err
+
+
+def test_ask_json_shape_and_exact_quotes(fake_cli: Path, capsys) -> None:
+    run(capsys, "ingest", str(ARTICLES))
+    code, out, _ = run(capsys, "ask", "How many children were rescued in Europe?", "--json")
+    record = json.loads(out)
+    assert code == 0 and record["abstained"] is False
+    assert set(record) == {"question", "answer", "abstained", "sources"}
+    texts = {p.stem: p.read_text() for p in ARTICLES.glob("*.md")}
+    for n, source in enumerate(record["sources"], 1):
+        assert source["n"] == n
+        assert set(source) == {
+            "n",
+            "article_id",
+            "title",
+            "source",
+            "published",
+            "url",
+            "quote",
+            "start",
+            "end",
+            "score",
+        }
+        assert source["quote"] in "".join(texts.values())
+        assert f"[{n}]" in record["answer"]
+
+
+def test_ask_reads_questions_from_stdin_one_json_per_line(
+    fake_cli: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(capsys, "ingest", str(ARTICLES))
+    monkeypatch.setattr("sys.stdin", io.StringIO("What is EC3?\n\n?!\nZetas hackers kidnapping\n"))
+    code, out, _ = run(capsys, "ask", "-")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 1  # one line had no question in it
+    assert [line["question"] for line in lines] == [
+        "What is EC3?",
+        "?!",
+        "Zetas hackers kidnapping",
+    ]
+    assert "error" in lines[1] and lines[2]["sources"]
+
+
+def test_empty_question_gets_a_clear_message(fake_cli: Path, capsys) -> None:
+    code, out, err = run(capsys, "ask", "   ")
+    assert code == 2 and out == ""
+    assert err == "cyberbrief: The question is empty: type a few words to search for.\n"
+
+
+def test_search_prints_hits_and_json(fake_cli: Path, capsys) -> None:
+    run(capsys, "ingest", str(ARTICLES))
+    code, out, _ = run(capsys, "search", "Zetas hackers", "-k", "2", "--json")
+    hits = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(hits) == 2 and hits[0]["source"] == "InSight Crime"
+    code, out, _ = run(
+        capsys, "search", "Malmström", "--source", "InSight Crime", "--until", "2020-01-01"
+    )
+    assert "European Commission" not in out
+
+
+def test_chat_answers_until_end_of_input(fake_cli: Path, capsys, monkeypatch) -> None:
+    run(capsys, "ingest", str(ARTICLES))
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO("What did the DEA report say about Zetas?\n\nquit\n")
+    )
+    code, out, _ = run(capsys, "chat")
+    assert code == 0
+    assert out.startswith("cyberbrief: 3 articles from ")
+    assert "Sources:" in out and "InSight Crime" in out
