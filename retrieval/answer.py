@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.fusion import max_normalised, min_max_normalised, top
-from retrieval.models import Answer, Article, Hit, Quote
+from retrieval.fusion import local_bm25, max_normalised, min_max_normalised, top
+from retrieval.models import Answer, Article, Quote
+from retrieval.query import stems
 from retrieval.search import Searcher, SearchResult
 from retrieval.store import Filters, SentenceRow
 
@@ -29,10 +30,10 @@ class AnswerConfig:
 
 
 @dataclass(frozen=True)
-class _Candidate:
-    """A sentence that may be quoted, with the scores it is ranked by."""
+class Candidate:
+    """A sentence that may be quoted, with the scores it was ranked by."""
 
-    row: SentenceRow
+    quote: Quote
     similarity: float
     chunk_score: float
 
@@ -56,65 +57,61 @@ class Answerer:
         if not any(ch.isalnum() for ch in question):
             raise EmptyQuestion("The question is empty: type a few words to search for.")
         chunks = self.config.quote_chunks + skip
-        result = self.searcher.search(question, chunks, filters, vector=vector)
-        ranked = self.rank_sentences(result)
-        articles = self.searcher.store.articles(c.row.article_id for _, c in ranked)
-        quotes = [_quote(articles[c.row.article_id], c.row, score) for score, c in ranked]
-        if self.support(ranked) >= self.config.min_support:
-            page = quotes[skip : skip + self.config.max_quotes]
-            return Answer(question, tuple(page), abstained=False)
-        return Answer(question, (), abstained=True, related=self._related(ranked, quotes))
+        ranked = self.rank_sentences(self.searcher.search(question, chunks, filters, vector=vector))
+        if support(ranked) >= self.config.min_support:
+            page = ranked[skip : skip + self.config.max_quotes]
+            return Answer(question, tuple(c.quote for c in page), abstained=False)
+        return Answer(question, (), abstained=True, related=self._related(ranked))
 
-    def rank_sentences(self, result: SearchResult) -> list[tuple[float, _Candidate]]:
-        """Sentences of the top chunks, best first, each with its score."""
-        candidates = _candidates(result.hits, result.sentences, result.query_vector)
-        if not candidates:
+    def rank_sentences(self, result: SearchResult) -> list[Candidate]:
+        """The distinct sentences of the result's chunks, best first, as scored quotes."""
+        found: dict[int, tuple[SentenceRow, float]] = {}
+        for hit in result.hits:
+            for row in result.sentences.get(hit.chunk_id, []):
+                if row.id not in found or found[row.id][1] < hit.score:
+                    found[row.id] = (row, hit.score)
+        if not found:
             return []
-        config = self.config
-        keyword = max_normalised(
-            self.searcher.store.bm25_of("sentences", result.match, list(candidates))
-            if result.match
-            else {}
-        )
-        similarity = min_max_normalised({i: c.similarity for i, c in candidates.items()})
-        scores = {
-            i: config.similarity_weight * similarity[i]
-            + config.keyword_weight * keyword.get(i, 0.0)
-            + config.chunk_weight * c.chunk_score
-            for i, c in candidates.items()
+        articles = self.searcher.store.articles(row.article_id for row, _ in found.values())
+        texts = {
+            i: articles[row.article_id].text[row.start : row.end] for i, (row, _) in found.items()
         }
-        return [(scores[i], candidates[i]) for i in top(scores, len(scores))]
+        vector = result.query_vector
+        similarity = {
+            i: float(row.vector @ vector) if vector is not None else 0.0
+            for i, (row, _) in found.items()
+        }
+        keyword = max_normalised(local_bm25(result.stems, {i: stems(t) for i, t in texts.items()}))
+        similarity_n = min_max_normalised(similarity)
+        config = self.config
+        scores = {
+            i: config.similarity_weight * similarity_n[i]
+            + config.keyword_weight * keyword.get(i, 0.0)
+            + config.chunk_weight * chunk_score
+            for i, (_, chunk_score) in found.items()
+        }
+        return [
+            Candidate(
+                _quote(articles[found[i][0].article_id], found[i][0], scores[i]),
+                similarity[i],
+                found[i][1],
+            )
+            for i in top(scores, len(scores))
+        ]
 
-    @staticmethod
-    def support(ranked: list[tuple[float, "_Candidate"]]) -> float:
-        """How strongly the best candidates support an answer: their best sentence similarity."""
-        return max((candidate.similarity for _, candidate in ranked), default=0.0)
-
-    def _related(
-        self, ranked: list[tuple[float, _Candidate]], quotes: list[Quote]
-    ) -> tuple[Quote, ...]:
+    def _related(self, ranked: list[Candidate]) -> tuple[Quote, ...]:
         """The closest articles' best sentences, one per article, when they are close at all."""
         related: dict[int, Quote] = {}
-        by_similarity = sorted(zip(ranked, quotes, strict=True), key=lambda p: -p[0][1].similarity)
-        for (_, candidate), quote in by_similarity:
+        for candidate in sorted(ranked, key=lambda c: -c.similarity):
             if candidate.similarity < self.config.min_related:
                 break
-            related.setdefault(quote.article_id, quote)
+            related.setdefault(candidate.quote.article_id, candidate.quote)
         return tuple(list(related.values())[: self.config.related_articles])
 
 
-def _candidates(
-    hits: list[Hit], sentences: dict[int, list[SentenceRow]], vector: np.ndarray | None
-) -> dict[int, _Candidate]:
-    """The distinct sentences of the hit chunks, with similarity and best chunk score."""
-    found: dict[int, _Candidate] = {}
-    for hit in hits:
-        for row in sentences.get(hit.chunk_id, []):
-            similarity = float(row.vector @ vector) if vector is not None else 0.0
-            known = found.get(row.id)
-            if known is None or known.chunk_score < hit.score:
-                found[row.id] = _Candidate(row, similarity, hit.score)
-    return found
+def support(ranked: list[Candidate]) -> float:
+    """How strongly the candidates support an answer: their best sentence similarity."""
+    return max((candidate.similarity for candidate in ranked), default=0.0)
 
 
 def _quote(article: Article, row: SentenceRow, score: float) -> Quote:

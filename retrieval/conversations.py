@@ -71,7 +71,7 @@ class Conversations:
                 "sources": _dump(sources),
                 "asked_at": utc_now(),
             }
-            return int(db["answers"].insert(row).last_pk)
+            return int(db.table("answers").insert(row).last_rowid or 0)
 
     def add_sources(self, answer_id: int, quotes: Sequence[Quote]) -> None:
         """Append sources shown later ("More sources") to an answer."""
@@ -85,7 +85,7 @@ class Conversations:
     def attach_messages(self, answer_id: int, chat_id: int, message_ids: Sequence[int]) -> None:
         """Remember which chat messages carry an answer, so replies to them can be followed up."""
         with self.store.transaction() as db:
-            db["answer_messages"].insert_all(
+            db.table("answer_messages").insert_all(
                 (
                     {"chat_id": chat_id, "message_id": message_id, "answer_id": answer_id}
                     for message_id in message_ids
@@ -120,7 +120,7 @@ class Conversations:
     def record_feedback(self, answer: StoredAnswer, user_id: int, vote: int) -> None:
         """Store a vote (+1 or -1) on an answer; a second vote by the same person replaces it."""
         with self.store.transaction() as db:
-            db["feedback"].insert(
+            db.table("feedback").insert(
                 {
                     "answer_id": answer.id,
                     "user_id": user_id,
@@ -140,7 +140,10 @@ class Conversations:
             "WHERE answer_id = ? ORDER BY user_id",
             [answer_id],
         )
-        return [Feedback(*row[:5], sources=_load(row[5])) for row in rows]
+        return [
+            Feedback(answer_id, user_id, chat_id, vote, question, _load(sources))
+            for answer_id, user_id, chat_id, vote, question, sources in rows
+        ]
 
     def chat_settings(self, chat_id: int) -> ChatSettings:
         """A chat's settings, the defaults if it has none."""
@@ -150,7 +153,7 @@ class Conversations:
     def save_chat_settings(self, chat_id: int, settings: ChatSettings) -> None:
         """Store a chat's settings."""
         with self.store.transaction() as db:
-            db["chat_settings"].insert(
+            db.table("chat_settings").insert(
                 {
                     "chat_id": chat_id,
                     "link_previews": int(settings.link_previews),

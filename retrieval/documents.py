@@ -9,6 +9,7 @@ from pathlib import Path
 
 import lxml.html
 import trafilatura
+import trafilatura.settings
 import yaml
 from lxml import etree
 
@@ -27,7 +28,8 @@ _MD_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _BLOCK_TAGS = frozenset(
-    ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote", "section", "article", "header", "footer"]
+    """p div br li ul ol h1 h2 h3 h4 h5 h6 tr table blockquote section article header
+    footer""".split()  # noqa: SIM905
 )
 
 
@@ -137,7 +139,10 @@ def from_html(html: str, name: str, url: str | None = None) -> RawArticle:
         include_tables=False,
         favor_precision=True,
     )
-    if extracted is None or not (extracted.text or "").strip():
+    if (
+        not isinstance(extracted, trafilatura.settings.Document)
+        or not (extracted.text or "").strip()
+    ):
         raise DocumentError(name, "no article text found in the HTML")
     meta = {
         "title": extracted.title,
@@ -146,7 +151,7 @@ def from_html(html: str, name: str, url: str | None = None) -> RawArticle:
         "url": url or extracted.url,
         "language": extracted.language,
     }
-    return _article(meta, extracted.text, name)
+    return _article(meta, extracted.text or "", name)
 
 
 def _json_records(text: str, name: str) -> Iterator[RawArticle | Failure]:

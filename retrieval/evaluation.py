@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.answer import support
 from retrieval.collection import Collection
 from retrieval.embeddings import Embedder, SentenceTransformerEmbedder
 from retrieval.fusion import reciprocal_rank_fusion, top
@@ -31,7 +32,8 @@ class SquadQuestion:
 def squad_collection(path: Path) -> tuple[list[RawArticle], list[SquadQuestion]]:
     """SQuAD paragraphs as articles (one collection), and the questions about them."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    articles, questions = [], []
+    articles: list[RawArticle] = []
+    questions: list[SquadQuestion] = []
     for topic in data["data"]:
         title = topic["title"].replace("_", " ")
         for paragraph in topic["paragraphs"]:
@@ -52,12 +54,12 @@ def _load(
     """A collection holding the articles, and the article id of each origin."""
     collection = Collection(Store(db), embedder)
     collection.ingest(articles)
-    ids = {}
+    ids: dict[str, int] = {}
     for raw in articles:
         key = collection.store.find_key(origin=raw.origin) or collection.store.find_key(
             content_hash=content_hash(raw)
         )  # a paragraph that repeats another is stored once
-        if key:
+        if key and raw.origin:
             ids[raw.origin] = key.id
     return collection, ids
 
@@ -103,9 +105,8 @@ def squad_report(path: Path, limit: int | None = None, db: Path | None = None) -
 def _quotes(collection: Collection, result: SearchResult, n: int) -> list[str]:
     """The texts of the first n sentences the answerer would quote from this result."""
     answerer = collection.answerer
-    ranked = answerer.rank_sentences(result.first(answerer.config.quote_chunks))[:n]
-    articles = collection.store.articles(c.row.article_id for _, c in ranked)
-    return [articles[c.row.article_id].text[c.row.start : c.row.end] for _, c in ranked]
+    ranked = answerer.rank_sentences(result.first(answerer.config.quote_chunks))
+    return [candidate.quote.text for candidate in ranked[:n]]
 
 
 def _abstention(
@@ -117,11 +118,9 @@ def _abstention(
     own, away = [], []
     for question, vector in zip(questions, vectors, strict=True):
         result = collection.searcher.search(question.text, 30, vector=vector)
-        own.append(answerer.support(answerer.rank_sentences(result.first(n))))
+        own.append(support(answerer.rank_sentences(result.first(n))))
         away.append(
-            answerer.support(
-                answerer.rank_sentences(result.first(n, skip_article=ids[question.origin]))
-            )
+            support(answerer.rank_sentences(result.first(n, skip_article=ids[question.origin])))
         )
     kept = sum(s >= threshold for s in own) / len(own)
     withheld = sum(s < threshold for s in away) / len(away)
@@ -162,7 +161,7 @@ def beir_report(path: Path, split: str = "test", db: Path | None = None) -> str:
         doc_of = {article_id: origin.removeprefix("beir:") for origin, article_id in ids.items()}
         query_ids = list(queries)
         vectors = embedder.embed([queries[q] for q in query_ids])
-        runs = {
+        runs: dict[str, list[list[int]]] = {
             mode: [
                 _article_ranking(collection.searcher.search(queries[q], 100, mode=mode, vector=v))
                 for q, v in zip(query_ids, vectors, strict=True)

@@ -13,17 +13,20 @@ _OPENERS = re.compile(
     re.IGNORECASE,
 )
 _REFERRING = frozenset(
-    ["it", "its", "they", "them", "their", "theirs", "those", "these", "that", "this", "there", "he", "him", "his", "she", "her"]
+    {"it", "its", "they", "them", "their", "theirs", "those", "these", "that", "this", "there"}
+    | {"he", "him", "his", "she", "her"}
 )
 _WORD = re.compile(r"[^\W_]+")
 
 
-def looks_like_followup(text: str) -> bool:
-    """Whether a message is too short or too referring to stand on its own as a question."""
+def looks_like_followup(text: str, replying: bool = False) -> bool:
+    """Whether a message needs the previous question: short and referring, or a short reply."""
     words = _WORD.findall(text.lower())
-    if not words or len(words) > MAX_FOLLOWUP_WORDS:
+    if not words:
         return False
-    return bool(_OPENERS.match(text.strip())) or any(word in _REFERRING for word in words)
+    short = len(words) <= MAX_FOLLOWUP_WORDS
+    referring = bool(_OPENERS.match(text.strip())) or any(w in _REFERRING for w in words)
+    return (short or referring) if replying else (short and referring)
 
 
 def resolve(previous: str, followup: str) -> str:

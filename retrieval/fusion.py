@@ -1,6 +1,8 @@
 """Pure functions that normalise and fuse score lists: ids and scores in, ids and scores out."""
 
-from collections.abc import Mapping
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 Scores = Mapping[int, float]
 
@@ -46,3 +48,27 @@ def reciprocal_rank_fusion(rankings: list[list[int]], k: int = 60) -> dict[int, 
 def top(scores: Scores, n: int) -> list[int]:
     """The n best keys, best first, ties broken by key."""
     return sorted(scores, key=lambda key: (-scores[key], key))[:n]
+
+
+def local_bm25(
+    query: Sequence[str], documents: Mapping[int, Sequence[str]], k1: float = 1.2, b: float = 0.75
+) -> dict[int, float]:
+    """BM25 of a few documents, with term statistics from those documents alone.
+
+    Among sentences already retrieved for a question, a word they all share tells them apart less
+    than a word only one has: local statistics say exactly that.
+    """
+    if not documents:
+        return {}
+    count = len(documents)
+    frequency = Counter(term for words in documents.values() for term in set(words))
+    idf = {t: math.log(1 + (count - frequency[t] + 0.5) / (frequency[t] + 0.5)) for t in query}
+    average = sum(len(words) for words in documents.values()) / count or 1.0
+    scores = {}
+    for key, words in documents.items():
+        counts = Counter(words)
+        norm = k1 * (1 - b + b * len(words) / average)
+        score = sum(idf[t] * counts[t] * (k1 + 1) / (counts[t] + norm) for t in query if counts[t])
+        if score > 0:
+            scores[key] = score
+    return scores

@@ -10,8 +10,8 @@ FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 @migrations()
 def m001_articles(db: Database) -> None:
-    """Articles, their chunks and sentences with vectors, and full-text indexes over both."""
-    db["articles"].create(
+    """Articles, their chunks and sentences with vectors, and a full-text index over chunks."""
+    db.table("articles").create(
         {
             "id": int,
             "url": str,
@@ -28,43 +28,42 @@ def m001_articles(db: Database) -> None:
         pk="id",
         not_null={"title", "text", "content_hash", "ingested_at", "updated_at"},
     )
-    db["articles"].create_index(["url"], unique=True)
-    db["articles"].create_index(["origin"])
-    db["articles"].create_index(["content_hash"])
-    db["articles"].create_index(["published"])
-    db["chunks"].create(
+    db.table("articles").create_index(["url"], unique=True)
+    db.table("articles").create_index(["origin"])
+    db.table("articles").create_index(["content_hash"])
+    db.table("articles").create_index(["published"])
+    db.table("chunks").create(
         {"id": int, "article_id": int, "ord": int, "start": int, "end": int},
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
         not_null={"article_id", "ord", "start", "end"},
     )
-    db["chunks"].create_index(["article_id", "ord"], unique=True)
-    db["sentences"].create(
+    db.table("chunks").create_index(["article_id", "ord"], unique=True)
+    db.table("sentences").create(
         {"id": int, "article_id": int, "ord": int, "start": int, "end": int, "vector": bytes},
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
         not_null={"article_id", "ord", "start", "end"},
     )
-    db["sentences"].create_index(["article_id", "ord"], unique=True)
-    db["embeddings"].create(
+    db.table("sentences").create_index(["article_id", "ord"], unique=True)
+    db.table("embeddings").create(
         {"chunk_id": int, "model": str, "vector": bytes},
         pk="chunk_id",
         foreign_keys=[("chunk_id", "chunks", "id")],
         not_null={"model", "vector"},
     )
-    db["embeddings"].create_index(["model"])
+    db.table("embeddings").create_index(["model"])
     db.execute(
         f"CREATE VIRTUAL TABLE chunks_fts USING fts5(title, text, tokenize='{FTS_TOKENIZER}')"
     )
-    db.execute(f"CREATE VIRTUAL TABLE sentences_fts USING fts5(text, tokenize='{FTS_TOKENIZER}')")
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["meta"].insert({"key": "generation", "value": "0"})
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("meta").insert({"key": "generation", "value": "0"})
 
 
 @migrations()
 def m002_conversations(db: Database) -> None:
     """Answers given in chats, the messages that carried them, feedback, and chat settings."""
-    db["answers"].create(
+    db.table("answers").create(
         {
             "id": int,
             "chat_id": int,
@@ -78,14 +77,14 @@ def m002_conversations(db: Database) -> None:
         pk="id",
         not_null={"chat_id", "user_id", "question", "query", "abstained", "sources", "asked_at"},
     )
-    db["answers"].create_index(["chat_id", "user_id", "id"])
-    db["answer_messages"].create(
+    db.table("answers").create_index(["chat_id", "user_id", "id"])
+    db.table("answer_messages").create(
         {"chat_id": int, "message_id": int, "answer_id": int},
         pk=("chat_id", "message_id"),
         foreign_keys=[("answer_id", "answers", "id")],
         not_null={"answer_id"},
     )
-    db["feedback"].create(
+    db.table("feedback").create(
         {
             "answer_id": int,
             "user_id": int,
@@ -99,7 +98,7 @@ def m002_conversations(db: Database) -> None:
         foreign_keys=[("answer_id", "answers", "id")],
         not_null={"chat_id", "vote", "question", "sources", "given_at"},
     )
-    db["chat_settings"].create(
+    db.table("chat_settings").create(
         {"chat_id": int, "link_previews": int, "updated_at": str},
         pk="chat_id",
         not_null={"link_previews", "updated_at"},

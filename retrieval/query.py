@@ -1,6 +1,9 @@
 """User text to FTS5 syntax: every word quoted, so no user text is ever read as query syntax."""
 
 import re
+import unicodedata
+
+import snowballstemmer
 
 MAX_TERMS = 1000
 
@@ -16,6 +19,7 @@ STOP_WORDS = frozenset(
 )
 
 _WORD = re.compile(r"[^\W_]+")
+_STEMMER = snowballstemmer.stemmer("porter")  # the same Porter algorithm as FTS5's tokenizer
 
 
 def terms(text: str) -> list[str]:
@@ -35,3 +39,15 @@ def fts_expression(text: str) -> str | None:
     if not words:
         return None
     return " OR ".join('"' + word.replace('"', '""') + '"' for word in words)
+
+
+def stems(text: str) -> list[str]:
+    """The words of a text as FTS5's porter tokenizer indexes them: folded, lower-cased, stemmed."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _STEMMER.stemWords(_WORD.findall(bare))
+
+
+def query_stems(text: str) -> list[str]:
+    """The distinct stems of a query's searchable words."""
+    return list(dict.fromkeys(stems(" ".join(terms(text)))))

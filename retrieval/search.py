@@ -9,7 +9,7 @@ import numpy as np
 from retrieval.embeddings import Embedder
 from retrieval.fusion import blend, max_normalised, min_max_normalised, top
 from retrieval.models import Hit
-from retrieval.query import fts_expression
+from retrieval.query import fts_expression, query_stems
 from retrieval.store import Filters, SentenceRow, Store
 
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -32,7 +32,7 @@ class SearchResult:
 
     hits: list[Hit]
     query_vector: np.ndarray | None
-    match: str | None
+    stems: list[str]
     sentences: dict[int, list[SentenceRow]]
 
     def first(self, n: int, skip_article: int | None = None) -> "SearchResult":
@@ -110,13 +110,14 @@ class Searcher:
         """The k best chunks for a query, best first; pass `vector` if the query is embedded."""
         config = self.config
         match = fts_expression(query)
+        stems = query_stems(query)
         allowed = self.store.allowed_chunks(filters) if filters else None
         keyword: dict[int, float] = {}
         if match and mode != "dense":
             keyword = self.store.bm25_chunks(match, max(config.candidates, k), filters)
         if mode == "bm25":
             ranked = top(keyword, k)
-            return SearchResult(self._hits(ranked, keyword, keyword, {}), None, match, {})
+            return SearchResult(self._hits(ranked, keyword, keyword, {}), None, stems, {})
         if vector is None:
             vector = self.embedder.embed([query])[0]
         dense = self.index.nearest(vector, max(config.candidates, k), allowed)
@@ -126,9 +127,6 @@ class Searcher:
         else:
             missing_dense = [c for c in keyword if c not in dense]
             dense.update(self.index.similarity(vector, missing_dense))
-            if match:
-                missing_keyword = [c for c in dense if c not in keyword]
-                keyword.update(self.store.bm25_of("chunks", match, missing_keyword))
             pool = top(blend(keyword, dense, config.first_keyword_weight), max(config.rerank, k))
         sentences = self.store.chunk_sentences(pool)
         best_sentence = {
@@ -140,7 +138,7 @@ class Searcher:
         scores = self._rerank(keyword, best_sentence, pool)
         ranked = top(scores, k)
         return SearchResult(
-            self._hits(ranked, scores, keyword, best_sentence), vector, match, sentences
+            self._hits(ranked, scores, keyword, best_sentence), vector, stems, sentences
         )
 
     def _rerank(

@@ -134,23 +134,22 @@ class Store:
         }
         with self.transaction() as db:
             if replace is None:
-                article_id = int(db["articles"].insert({**record, "ingested_at": now}).last_pk)
+                inserted = db.table("articles").insert({**record, "ingested_at": now})
+                article_id = int(inserted.last_pk)  # type: ignore[arg-type]
             else:
                 article_id = replace
                 self._delete_parts(article_id)
-                db["articles"].update(article_id, record)
+                db.table("articles").update(article_id, record)
             self._insert_parts(article_id, write)
             db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         return article_id
 
     def _delete_parts(self, article_id: int) -> None:
         """Remove an article's chunks, sentences, vectors and index rows (inside a transaction)."""
-        for table in ("chunks", "sentences"):
-            self.db.execute(
-                f"DELETE FROM {table}_fts WHERE rowid IN "
-                f"(SELECT id FROM {table} WHERE article_id = ?)",
-                [article_id],
-            )
+        self.db.execute(
+            "DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE article_id = ?)",
+            [article_id],
+        )
         self.db.execute(
             "DELETE FROM embeddings WHERE chunk_id IN (SELECT id FROM chunks WHERE article_id = ?)",
             [article_id],
@@ -177,18 +176,15 @@ class Store:
                 "INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)",
                 (chunk_id, title, text[start:end]),
             )
-        for order, ((start, end), vector) in enumerate(
-            zip(write.sentences, write.sentence_vectors, strict=True)
-        ):
-            sentence_id = conn.execute(
-                'INSERT INTO sentences (article_id, ord, start, "end", vector) '
-                "VALUES (?, ?, ?, ?, ?)",
-                (article_id, order, start, end, _blob(vector)),
-            ).lastrowid
-            conn.execute(
-                "INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)",
-                (sentence_id, text[start:end]),
-            )
+        conn.executemany(
+            'INSERT INTO sentences (article_id, ord, start, "end", vector) VALUES (?, ?, ?, ?, ?)',
+            [
+                (article_id, order, start, end, _blob(vector))
+                for order, ((start, end), vector) in enumerate(
+                    zip(write.sentences, write.sentence_vectors, strict=True)
+                )
+            ],
+        )
 
     def article(self, article_id: int) -> Article:
         """Return one stored article."""
@@ -242,19 +238,6 @@ class Store:
             [match, *params, limit],
         )
         return dict(rows)
-
-    def bm25_of(self, table: str, match: str, ids: Sequence[int]) -> dict[int, float]:
-        """BM25 scores of the given chunk or sentence ids for an FTS5 expression."""
-        if not ids:
-            return {}
-        fts = {"chunks": "chunks_fts", "sentences": "sentences_fts"}[table]
-        return dict(
-            self._rows(
-                f"SELECT rowid, -bm25({fts}) FROM {fts} WHERE {fts} MATCH ? "
-                f"AND rowid IN ({_marks(ids)})",
-                [match, *ids],
-            )
-        )
 
     def chunk_vectors(self, model: str) -> tuple[np.ndarray, np.ndarray]:
         """All chunk ids and their vectors for one model, as (ids, matrix)."""
@@ -321,7 +304,8 @@ def _marks(values: Sequence[object]) -> str:
 
 def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
     """SQL conditions on articles `a` for the filters, with their parameters."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[object] = []
     if filters.published_from:
         clauses.append("a.published >= ?")
         params.append(filters.published_from)

@@ -48,7 +48,8 @@ def test_html_page_keeps_the_article_and_drops_the_chrome(tmp_path: Path) -> Non
         '<meta property="og:site_name" content="InSight Crime">'
         '<meta name="date" content="2012-05-03"></head><body>'
         "<nav><a href='/'>Home</a> <a href='/x'>Click here to skip navigation</a></nav>"
-        f"<article><h1>Cartels online</h1><p>{body}</p><p>Second paragraph &amp; more.</p></article>"
+        f"<article><h1>Cartels online</h1><p>{body}</p>"
+        "<p>Second paragraph &amp; more.</p></article>"
         "<footer>back to top ^</footer></body></html>"
     )
     (article,) = read(path)

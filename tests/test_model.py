@@ -7,12 +7,19 @@ from retrieval.collection import Collection
 pytestmark = pytest.mark.model
 
 EXPECTED = {
-    "How many children were rescued in Europe?": "In Europe, 8 children between 3 and 10 years old were rescued.",
-    "Why do cartels hire hackers?": "In addition to recruiting and tracking personnel, the DEA report said groups like the "
-    "Zetas employ “hackers” to find the personal information — addresses, phone numbers, even "
-    "financial information — of potential targets for kidnapping and extortion, the AFP noted.",
-    "What will the new EU cybercrime centre do?": "Specific tasks of the cybercrime centre will be to fight organised criminal groups "
-    "committing widespread online fraud, and fighting online sexual exploitation of children.",
+    "How many children were rescued in Europe?": (
+        "In Europe, 8 children between 3 and 10 years old were rescued."
+    ),
+    "Why do cartels hire hackers?": (
+        "In addition to recruiting and tracking personnel, the DEA report said groups like the "
+        "Zetas employ “hackers” to find the personal information — addresses, phone numbers, "
+        "even financial information — of potential targets for kidnapping and extortion, the "
+        "AFP noted."
+    ),
+    "What will the new EU cybercrime centre do?": (
+        "Specific tasks of the cybercrime centre will be to fight organised criminal groups "
+        "committing widespread online fraud, and fighting online sexual exploitation of children."
+    ),
 }
 
 OFF_TOPIC = [
