@@ -24,7 +24,8 @@ class AnswerConfig:
     similarity_weight: float = 0.5
     keyword_weight: float = 0.7
     chunk_weight: float = 1.0
-    min_support: float = 0.35
+    coverage_weight: float = 0.3
+    min_support: float = 0.45
     min_related: float = 0.2
     related_articles: int = 3
 
@@ -36,6 +37,7 @@ class Candidate:
     quote: Quote
     similarity: float
     chunk_score: float
+    coverage: float
 
 
 class Answerer:
@@ -58,7 +60,7 @@ class Answerer:
             raise EmptyQuestion("The question is empty: type a few words to search for.")
         chunks = self.config.quote_chunks + skip
         ranked = self.rank_sentences(self.searcher.search(question, chunks, filters, vector=vector))
-        if support(ranked) >= self.config.min_support:
+        if support(ranked, self.config.coverage_weight) >= self.config.min_support:
             page = ranked[skip : skip + self.config.max_quotes]
             return Answer(question, tuple(c.quote for c in page), abstained=False)
         return Answer(question, (), abstained=True, related=self._related(ranked))
@@ -76,12 +78,14 @@ class Answerer:
         texts = {
             i: articles[row.article_id].text[row.start : row.end] for i, (row, _) in found.items()
         }
+        found = {i: pair for i, pair in found.items() if _quotable(texts[i])}
+        words = {i: stems(texts[i]) for i in found}
         vector = result.query_vector
         similarity = {
             i: float(row.vector @ vector) if vector is not None else 0.0
             for i, (row, _) in found.items()
         }
-        keyword = max_normalised(local_bm25(result.stems, {i: stems(t) for i, t in texts.items()}))
+        keyword = max_normalised(local_bm25(result.stems, words))
         similarity_n = min_max_normalised(similarity)
         config = self.config
         scores = {
@@ -95,6 +99,7 @@ class Answerer:
                 _quote(articles[found[i][0].article_id], found[i][0], scores[i]),
                 similarity[i],
                 found[i][1],
+                _coverage(result.stems, words[i]),
             )
             for i in top(scores, len(scores))
         ]
@@ -109,9 +114,26 @@ class Answerer:
         return tuple(list(related.values())[: self.config.related_articles])
 
 
-def support(ranked: list[Candidate]) -> float:
-    """How strongly the candidates support an answer: their best sentence similarity."""
-    return max((candidate.similarity for candidate in ranked), default=0.0)
+def support(ranked: list[Candidate], coverage_weight: float) -> float:
+    """How strongly the candidates support an answer: similarity plus a share of words found.
+
+    The word share lets a bare name or acronym ("EC3") be answered: the model alone rates such a
+    query low against any full sentence.
+    """
+    return max((c.similarity + coverage_weight * c.coverage for c in ranked), default=0.0)
+
+
+def _coverage(query: list[str], sentence: list[str]) -> float:
+    """The share of the query's distinct stems that the sentence contains."""
+    if not query:
+        return 0.0
+    present = set(sentence)
+    return sum(term in present for term in query) / len(query)
+
+
+def _quotable(text: str) -> bool:
+    """Whether a sentence reads as a statement, not a heading such as "InSight Crime Analysis"."""
+    return len(text.split()) >= 5 or text.rstrip("\"'\u201d\u2019)").endswith((".", "!", "?"))
 
 
 def _quote(article: Article, row: SentenceRow, score: float) -> Quote:

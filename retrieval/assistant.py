@@ -115,7 +115,7 @@ class Assistant:
         return Page(stored, quotes, len(stored.sources) + 1)
 
     def vote(self, answer_id: int, chat_id: int, user_id: int, vote: int) -> bool:
-        """Store a 👍 (+1) or 👎 (-1) on an answer in this chat; False if there is no such answer."""
+        """Store a 👍 (+1) or 👎 (-1) on an answer in this chat; False if there is none."""
         stored = self.conversations.answer(answer_id)
         if stored is None or stored.chat_id != chat_id:
             return False

@@ -22,10 +22,11 @@ from retrieval.store import Store
 
 @dataclass(frozen=True)
 class SquadQuestion:
-    """A SQuAD question, the origin of its paragraph, and its gold answers."""
+    """A SQuAD question, its paragraph's origin, its article's title and its gold answers."""
 
     text: str
     origin: str
+    topic: str
     answers: tuple[str, ...]
 
 
@@ -42,7 +43,9 @@ def squad_collection(path: Path) -> tuple[list[RawArticle], list[SquadQuestion]]
                 RawArticle(title=title, text=paragraph["context"], source=title, origin=origin)
             )
             questions.extend(
-                SquadQuestion(qa["question"], origin, tuple(a["text"] for a in qa["answers"]))
+                SquadQuestion(
+                    qa["question"], origin, title, tuple(a["text"] for a in qa["answers"])
+                )
                 for qa in paragraph["qas"]
             )
     return articles, questions
@@ -112,23 +115,35 @@ def _quotes(collection: Collection, result: SearchResult, n: int) -> list[str]:
 def _abstention(
     collection: Collection, questions: list[SquadQuestion], vectors: np.ndarray, ids: dict[str, int]
 ) -> str:
-    """How often questions are answered, and how often withheld once their paragraph is gone."""
+    """How often every 5th question is answered, and withheld once its whole topic is left out."""
     answerer = collection.answerer
-    threshold, n = answerer.config.min_support, answerer.config.quote_chunks
+    config = answerer.config
+    topics: dict[str, set[int]] = {}
+    for question in questions:
+        topics.setdefault(question.topic, set()).add(ids[question.origin])
     own, away = [], []
-    for question, vector in zip(questions, vectors, strict=True):
-        result = collection.searcher.search(question.text, 30, vector=vector)
-        own.append(support(answerer.rank_sentences(result.first(n))))
-        away.append(
-            support(answerer.rank_sentences(result.first(n, skip_article=ids[question.origin])))
+    for question, vector in list(zip(questions, vectors, strict=True))[::5]:
+        result = collection.searcher.search(question.text, 100, vector=vector)
+        own.append(
+            support(
+                answerer.rank_sentences(result.first(config.quote_chunks)), config.coverage_weight
+            )
         )
-    kept = sum(s >= threshold for s in own) / len(own)
-    withheld = sum(s < threshold for s in away) / len(away)
-    return (
-        f"Abstention at support {threshold}: answers {kept:.3f} of the questions, abstains on "
-        f"{withheld:.3f} of them once their paragraph is left out (median support "
-        f"{statistics.median(own):.3f} vs {statistics.median(away):.3f})."
-    )
+        elsewhere = result.first(config.quote_chunks, skip=topics[question.topic])
+        away.append(support(answerer.rank_sentences(elsewhere), config.coverage_weight))
+    lines = [
+        f"Abstention ({len(own):,} questions; 'off-topic' = the same questions with their whole "
+        "SQuAD article left out):",
+        "",
+        "| min support | answers on-topic | abstains off-topic |",
+        "|---|---|---|",
+    ]
+    for threshold in (0.35, 0.40, 0.45, 0.50, 0.55, 0.60):
+        mark = " (used)" if abs(threshold - config.min_support) < 1e-9 else ""
+        answered = sum(value >= threshold for value in own) / len(own)
+        withheld = sum(value < threshold for value in away) / len(away)
+        lines.append(f"| {threshold:.2f}{mark} | {answered:.3f} | {withheld:.3f} |")
+    return "\n".join(lines)
 
 
 def _jsonl(path: Path) -> Iterator[dict]:

@@ -1,7 +1,9 @@
 """User text to FTS5 syntax: every word quoted, so no user text is ever read as query syntax."""
 
 import re
+import threading
 import unicodedata
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -20,6 +22,7 @@ STOP_WORDS = frozenset(
 
 _WORD = re.compile(r"[^\W_]+")
 _STEMMER = snowballstemmer.stemmer("porter")  # the same Porter algorithm as FTS5's tokenizer
+_STEMMER_LOCK = threading.Lock()
 
 
 def terms(text: str) -> list[str]:
@@ -45,7 +48,14 @@ def stems(text: str) -> list[str]:
     """The words of a text as FTS5's porter tokenizer indexes them: folded, lower-cased, stemmed."""
     folded = unicodedata.normalize("NFKD", text.lower())
     bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _STEMMER.stemWords(_WORD.findall(bare))
+    return [_stem(word) for word in _WORD.findall(bare)]
+
+
+@lru_cache(maxsize=1 << 18)
+def _stem(word: str) -> str:
+    """One word's Porter stem; the stemmer keeps state, so calls are serialised."""
+    with _STEMMER_LOCK:
+        return _STEMMER.stemWord(word)
 
 
 def query_stems(text: str) -> list[str]:

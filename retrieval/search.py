@@ -1,6 +1,7 @@
 """Hybrid search: FTS5 BM25 and dense similarity fused, then re-ranked by best sentence."""
 
 import threading
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -35,9 +36,9 @@ class SearchResult:
     stems: list[str]
     sentences: dict[int, list[SentenceRow]]
 
-    def first(self, n: int, skip_article: int | None = None) -> "SearchResult":
-        """The same result cut to its first n hits, optionally leaving one article out."""
-        hits = [hit for hit in self.hits if hit.article_id != skip_article]
+    def first(self, n: int, skip: AbstractSet[int] = frozenset()) -> "SearchResult":
+        """The same result cut to its first n hits, leaving out the articles in `skip`."""
+        hits = [hit for hit in self.hits if hit.article_id not in skip]
         return replace(self, hits=hits[:n])
 
 

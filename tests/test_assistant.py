@@ -1,5 +1,6 @@
 """Conversations over a collection: follow-ups in context, more sources, votes."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -63,3 +64,12 @@ def test_overview_is_cached_until_articles_change(seeded: Collection) -> None:
     first = assistant.overview()
     assert first.summary.articles == 3
     assert assistant.overview() is first
+
+
+def test_questions_from_many_threads_at_once(seeded: Collection) -> None:
+    """The bot asks from worker threads concurrently: nothing shared may break."""
+    assistant = Assistant(seeded)
+    questions = [QUESTION, "How do drug cartels use social networks?", "What is Operation Predator?"]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(pool.map(lambda n: assistant.ask(n, n, questions[n % 3]), range(120)))
+    assert len({reply.answer_id for reply in replies}) == 120
