@@ -19,13 +19,13 @@ class EmptyQuestion(ValueError):
 class AnswerConfig:
     """How quotes are chosen, and when to abstain; weights measured on SQuAD dev (see README)."""
 
-    quote_chunks: int = 3
+    quote_chunks: int = 4
     max_quotes: int = 3
     similarity_weight: float = 0.5
     keyword_weight: float = 0.7
-    chunk_weight: float = 1.0
+    chunk_weight: float = 1.5
     coverage_weight: float = 0.3
-    min_support: float = 0.45
+    min_support: float = 0.55
     min_related: float = 0.2
     related_articles: int = 3
 

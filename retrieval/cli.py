@@ -4,6 +4,7 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,12 +14,11 @@ from retrieval import chat, evaluation
 from retrieval.answer import EmptyQuestion
 from retrieval.collection import Collection
 from retrieval.config import Settings
-from retrieval.documents import find_files, read_file
+from retrieval.documents import Failure, find_files, read_file
+from retrieval.models import RawArticle
 from retrieval.render import answer_json, answer_text, hit_record
 from retrieval.search import MODES
 from retrieval.store import Filters
-
-log = logging.getLogger("cyberbrief")
 
 
 class CommandError(Exception):
@@ -124,19 +124,15 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Store articles from files and folders; exit 1 if anything failed."""
     files = list(find_files(args.paths))
     collection = Collection.open(settings)
-    with tqdm(
-        total=len(files),
-        unit="file",
-        disable=len(files) < 20 or not sys.stderr.isatty(),
-        file=sys.stderr,
-    ) as bar:
-        items = (
-            item
-            for entry in files
-            for item in ([entry] if not isinstance(entry, Path) else read_file(entry))
-        )
-        report = collection.ingest(items)
-        bar.update(len(files))
+    show = len(files) >= 20 and sys.stderr.isatty()
+    with tqdm(total=len(files), unit="file", disable=not show, file=sys.stderr) as bar:
+
+        def items() -> Iterator[RawArticle | Failure]:
+            for entry in files:
+                yield from [entry] if isinstance(entry, Failure) else read_file(entry)
+                bar.update(1)
+
+        report = collection.ingest(items())
     for failure in report.failures:
         print(f"failed: {failure.name}: {failure.reason}", file=sys.stderr)
     print(f"{report.summary} (database: {settings.db_path})")

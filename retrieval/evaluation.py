@@ -138,7 +138,7 @@ def _abstention(
         "| min support | answers on-topic | abstains off-topic |",
         "|---|---|---|",
     ]
-    for threshold in (0.35, 0.40, 0.45, 0.50, 0.55, 0.60):
+    for threshold in (0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70):
         mark = " (used)" if abs(threshold - config.min_support) < 1e-9 else ""
         answered = sum(value >= threshold for value in own) / len(own)
         withheld = sum(value < threshold for value in away) / len(away)

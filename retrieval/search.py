@@ -118,7 +118,8 @@ class Searcher:
             keyword = self.store.bm25_chunks(match, max(config.candidates, k), filters)
         if mode == "bm25":
             ranked = top(keyword, k)
-            return SearchResult(self._hits(ranked, keyword, keyword, {}), None, stems, {})
+            hits = self._hits(ranked, keyword, keyword, {})
+            return SearchResult(hits, None, stems, self.store.chunk_sentences(ranked))
         if vector is None:
             vector = self.embedder.embed([query])[0]
         dense = self.index.nearest(vector, max(config.candidates, k), allowed)
