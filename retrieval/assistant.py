@@ -6,17 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from retrieval import followup
+from retrieval.batching import EmbeddingBatcher
 from retrieval.collection import Collection, Summary
 from retrieval.conversations import ChatSettings, Conversations, StoredAnswer
-from retrieval.examples import example_questions, newest_articles
+from retrieval.examples import example_questions
 from retrieval.models import Answer, Quote
 
-MAX_QUESTION_CHARS = 1000
 MORE_ATTEMPTS = 3
-
-
-class QuestionTooLong(ValueError):
-    """The question is longer than anyone needs to ask one thing."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +52,7 @@ class Assistant:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.collection = collection
+        self.batcher = EmbeddingBatcher(collection.embedder)
         self.conversations = Conversations(collection.store)
         self.followup_window = followup_window
         self.clock = clock
@@ -64,13 +61,9 @@ class Assistant:
 
     def ask(self, chat_id: int, user_id: int, text: str, replied_to: int | None = None) -> Reply:
         """Answer a message; a reply to an answer, or a short follow-up soon after, uses context."""
-        if len(text) > MAX_QUESTION_CHARS:
-            raise QuestionTooLong(
-                f"Please keep a question under {MAX_QUESTION_CHARS:,} characters."
-            )
         previous = self._context(chat_id, user_id, text, replied_to)
         query = followup.resolve(previous.query, text) if previous else text.strip()
-        answer = self.collection.ask(query)
+        answer = self.collection.ask(query, vector=self.batcher.embed(query))
         answer_id = self.conversations.record_answer(chat_id, user_id, text.strip(), query, answer)
         return Reply(answer_id, answer, query, followup=previous is not None)
 
@@ -141,7 +134,7 @@ class Assistant:
         generation = self.collection.store.generation()
         with self._overview_lock:
             if self._overview is None or self._overview[0] != generation:
-                articles = newest_articles(self.collection.store, 20)
+                articles = self.collection.store.newest_articles(20)
                 examples = example_questions(articles, self.collection.ask)
                 self._overview = (generation, Overview(self.collection.summary(), examples))
             return self._overview[1]

@@ -86,7 +86,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     chat_command = commands.add_parser("chat", help="ask questions interactively in the terminal")
     chat_command.set_defaults(handler=_chat)
 
-    run = commands.add_parser("run", help="the main job: the terminal chat")
+    run = commands.add_parser(
+        "run", help="the Telegram bot when TELEGRAM_BOT_TOKEN is set, else the terminal chat"
+    )
     run.set_defaults(handler=_chat)
 
     evaluate = commands.add_parser("eval", help="measure retrieval on public data sets")

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 
 from retrieval.models import Answer, Article
 from retrieval.query import STOP_WORDS
-from retrieval.store import Store
 
 _APOSTROPHES = "'\u2019"
 _TOKEN = re.compile(rf"[A-Za-zÀ-ÿ][\w{_APOSTROPHES}.-]*[\w]|[A-Za-zÀ-ÿ]|[.!?;:,()&\"“”]|\n")
@@ -87,13 +86,3 @@ def example_questions(
         if len(chosen) == n:
             break
     return chosen
-
-
-def newest_articles(store: Store, limit: int) -> list[Article]:
-    """The most recently published articles (undated last)."""
-    # Belongs in Store; kept here until the store offers it.
-    rows = store.db.table("articles").rows_where(
-        select="id", order_by="published IS NULL, published DESC, id DESC", limit=limit
-    )
-    found = store.articles(row["id"] for row in rows)
-    return sorted(found.values(), key=lambda a: (a.published or "", a.id), reverse=True)

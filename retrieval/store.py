@@ -205,6 +205,15 @@ class Store:
         )
         return {row[0]: Article(*row) for row in rows}
 
+    def newest_articles(self, limit: int) -> list[Article]:
+        """The most recently published articles, undated ones last."""
+        rows = self._rows(
+            "SELECT id FROM articles ORDER BY published IS NULL, published DESC, id DESC LIMIT ?",
+            [limit],
+        )
+        found = self.articles(row[0] for row in rows)
+        return [found[row[0]] for row in rows]
+
     def collection_summary(self) -> tuple[int, list[str], str | None]:
         """How many articles are stored, from which outlets, and the newest publication date."""
         ((count, newest),) = self._rows("SELECT count(*), max(published) FROM articles")

@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from retrieval.collection import Collection
-from retrieval.examples import candidate_questions, example_questions, newest_articles, phrases
+from retrieval.examples import candidate_questions, example_questions, phrases
 from retrieval.models import Article
 
 
@@ -38,7 +38,7 @@ def test_candidates_prefer_distinctive_names_in_the_title() -> None:
 
 @pytest.mark.model
 def test_examples_are_answered_from_their_articles(real_seeded: Collection) -> None:
-    articles = newest_articles(real_seeded.store, 20)
+    articles = real_seeded.store.newest_articles(20)
     assert [a.published for a in articles] == ["2012-05-03", "2006-06-05", None]
     examples = example_questions(articles, real_seeded.ask)
     assert len(examples) == 2

@@ -1,0 +1,38 @@
+"""`cyberbrief run` without a token, and `cyberbrief bot` options."""
+
+import io
+from pathlib import Path
+
+import pytest
+
+from bot.app import api_base_url
+from bot.cli import main
+from tests.conftest import FakeEmbedder
+
+
+def test_run_without_a_token_explains_and_falls_back_to_the_terminal_chat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
+    monkeypatch.setattr("retrieval.collection.SentenceTransformerEmbedder", FakeEmbedder)
+    assert main(["--db", str(tmp_path / "t.db"), "run"]) == 0
+    out, err = capsys.readouterr()
+    assert "@BotFather" in err and "TELEGRAM_BOT_TOKEN" in err
+    assert out.startswith("cyberbrief: 0 articles")
+
+
+def test_bot_needs_a_token_and_a_webhook_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["--db", str(tmp_path / "t.db"), "bot"]) == 2
+    assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:x")
+    assert main(["--db", str(tmp_path / "t.db"), "bot", "--webhook", "https://x.y/hook"]) == 2
+    assert "--webhook-secret" in capsys.readouterr().err
+
+
+def test_api_url_accepts_a_server_root_or_its_bot_path() -> None:
+    assert api_base_url("http://127.0.0.1:8081/") == "http://127.0.0.1:8081/bot"
+    assert api_base_url("http://127.0.0.1:8081/bot") == "http://127.0.0.1:8081/bot"

@@ -1,0 +1,186 @@
+"""The real bot, polling the Telegram emulator, over the shipped articles with the real model."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram_emulator import (
+    DEFAULT_USER,
+    EmulatorClient,
+    RunningApplication,
+    assert_valid_telegram_html,
+    running_application,
+)
+
+from bot.app import build_application
+from bot.settings import BotSettings
+from retrieval.assistant import Assistant
+from retrieval.collection import Collection
+from retrieval.store import Store
+
+pytestmark = [pytest.mark.e2e, pytest.mark.model]
+
+USER_ID = DEFAULT_USER["id"]
+GROUP_ID = -1001234567890
+QUESTION = "How do Mexican drug cartels use social networks?"
+_BLOCKQUOTE = re.compile(r"<blockquote>(.*?)</blockquote>", re.DOTALL)
+
+
+@pytest.fixture
+def collection(real_seeded: Collection, tmp_path: Path) -> Iterator[Collection]:
+    """A private copy of the shipped articles embedded with the real model."""
+    path = tmp_path / "bot.db"
+    with sqlite3.connect(path) as copy:
+        real_seeded.store.db.conn.backup(copy)
+    store = Store(path)
+    yield Collection(store, real_seeded.embedder)
+    store.close()
+
+
+@pytest.fixture
+def start_bot(
+    tg: EmulatorClient, collection: Collection
+) -> Iterator[Callable[..., tuple[RunningApplication, Assistant]]]:
+    """Start the real bot against the emulator with chosen settings; stop it afterwards."""
+    stack: list[Any] = []
+
+    def start(**settings: Any) -> tuple[RunningApplication, Assistant]:
+        options = {"token": tg.token, "api_url": tg.emulator.root_url, "typing_delay": 0.0}
+        assistant = Assistant(collection)
+        application = build_application(BotSettings(**{**options, **settings}), assistant)
+        context = running_application(application, poll_timeout=1)
+        runner = context.__enter__()
+        stack.append(context)
+        return runner, assistant
+
+    yield start
+    for context in stack:
+        context.__exit__(None, None, None)
+
+
+def valid(messages: list[dict[str, Any]]) -> list[str]:
+    """The plain text of each bot message, after checking it is valid Telegram HTML."""
+    return [assert_valid_telegram_html(message) for message in messages]
+
+
+def test_private_question_is_answered_with_exact_quotes(
+    tg: EmulatorClient, start_bot: Callable[..., Any], collection: Collection
+) -> None:
+    start_bot()
+    commands = tg.wait_for_calls("setMyCommands")[0]["params"]["commands"]
+    assert "ask" in str(commands)
+    tg.send_message(QUESTION)
+    reply = tg.wait_for_message(USER_ID, timeout=20)
+    (text,) = valid([reply])
+    assert "[1]" in text
+    assert reply["link_preview_options"] == {"is_disabled": True}
+    quotes = [html.unescape(q) for q in _BLOCKQUOTE.findall(reply["text"])]
+    assert quotes
+    articles = {a.title: a.text for a in collection.store.articles(range(1, 10)).values()}
+    for quote in quotes:
+        assert any(quote in body for body in articles.values()), quote
+    assert any("social networking sites" in quote for quote in quotes)
+    assert tg.calls("sendChatAction")
+
+
+def test_group_ask_then_reply_followup_in_a_topic(
+    tg: EmulatorClient, start_bot: Callable[..., Any]
+) -> None:
+    start_bot()
+    assert not tg.send_group_message(GROUP_ID, QUESTION, is_forum=True)["delivered"]
+    tg.send_command(
+        "ask",
+        "What will the EU Cybercrime Centre fight?",
+        chat_id=GROUP_ID,
+        message_thread_id=5,
+        is_forum=True,
+    )
+    answer = tg.wait_for_message(GROUP_ID, timeout=20)
+    assert answer["message_thread_id"] == 5
+    assert "organised criminal groups" in valid([answer])[0]
+
+    tg.send_group_message(
+        GROUP_ID,
+        "and in Europe?",
+        reply_to_message_id=answer["message_id"],
+        message_thread_id=5,
+        is_forum=True,
+    )
+    followup = tg.wait_for_message(GROUP_ID, timeout=20)
+    (text,) = valid([followup])
+    assert text.startswith("Read with your previous question: What will the EU Cybercrime Centre")
+    assert followup["message_thread_id"] == 5
+
+
+def test_more_sources_and_feedback_buttons(
+    tg: EmulatorClient, start_bot: Callable[..., Any]
+) -> None:
+    _, assistant = start_bot()
+    tg.send_message(QUESTION)
+    answer = tg.wait_for_message(USER_ID, timeout=20)
+    valid([answer])
+    buttons = [b["callback_data"] for b in answer["reply_markup"]["inline_keyboard"][0]]
+    more, up, _down = buttons
+    tg.press_button(USER_ID, answer["message_id"], more)
+    page = tg.wait_for_message(USER_ID, timeout=20)
+    (text,) = valid([page])
+    assert text.startswith("More sources for") and "[4]" in text
+    edited = tg.wait_for_edit(USER_ID, answer["message_id"])
+    assert [b["callback_data"] for b in edited["reply_markup"]["inline_keyboard"][0]] == [up, _down]
+
+    tg.press_button(USER_ID, answer["message_id"], up)
+    tg.wait_for_calls("answerCallbackQuery", 2)
+    answer_id = int(up.split(":")[1])
+    (vote,) = assistant.conversations.feedback(answer_id)
+    assert vote.vote == 1 and vote.question == QUESTION and len(vote.sources) > 3
+
+
+def test_off_topic_question_abstains(tg: EmulatorClient, start_bot: Callable[..., Any]) -> None:
+    start_bot()
+    tg.send_message("What is a good recipe for banana bread?")
+    (text,) = valid([tg.wait_for_message(USER_ID, timeout=20)])
+    assert "The stored articles don't cover this question" in text
+
+
+def test_flood_limit(tg: EmulatorClient, start_bot: Callable[..., Any]) -> None:
+    start_bot(flood_limit=3)
+    for _ in range(5):
+        tg.send_message(QUESTION)
+    texts = valid(tg.wait_for_messages(USER_ID, 4, timeout=20))
+    warnings = [t for t in texts if "faster than I can keep up" in t]
+    assert len(warnings) == 1 and sum("[1]" in t for t in texts) == 3
+    tg.send_command("help")  # the fifth question got no reply: the next message is this one
+    assert "/ask" in valid([tg.wait_for_message(USER_ID, timeout=20)])[0]
+
+
+def test_handler_error_is_logged_and_reported_politely(
+    tg: EmulatorClient,
+    start_bot: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    runner, assistant = start_bot()
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("index corrupted at /var/secret")
+
+    monkeypatch.setattr(assistant, "ask", broken)
+    with caplog.at_level(logging.ERROR, logger="bot"):
+        tg.send_message(QUESTION)
+        (text,) = valid([tg.wait_for_message(USER_ID, timeout=20)])
+    assert text == "Sorry, something went wrong on my side. Please try again in a moment."
+    (record,) = [r for r in caplog.records if r.name == "bot.handlers"]
+    assert record.exc_info is not None and "index corrupted" in str(record.exc_info[1])
+    deadline = time.monotonic() + 5  # the harness records the error after our handler replied
+    while not runner.errors and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert [type(error) for _, error in runner.errors] == [RuntimeError]
+    runner.errors.clear()  # expected: the harness fails tests on handler errors
