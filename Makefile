@@ -30,8 +30,9 @@ test: install $(EMULATOR_INSTALLED)
 	$(BIN)/mypy bot retrieval
 	$(BIN)/python -m pytest -q
 
-bench: install
+bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.bot_load
 
 clean:
 	rm -rf $(VENV) $(EMULATOR)/node_modules
