@@ -1,0 +1,1 @@
+"""Retrieval benchmarks: ingest throughput, warm query latency, peak memory and cold start."""

@@ -1,0 +1,77 @@
+"""Warm query latency of search and ask, against the time to embed the query alone."""
+
+import cProfile
+import io
+import pstats
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.stages import instrument
+from retrieval.collection import Collection
+from retrieval.embeddings import Embedder
+from retrieval.store import Store
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Warm per-query seconds at one collection size, and each ask's wall and CPU per stage."""
+
+    embed: list[float]
+    search: list[float]
+    ask: list[float]
+    stages: list[dict[str, float]]
+    stage_cpu: list[dict[str, float]]
+    stage_order: list[str]
+    abstained: int
+
+
+def measure(path: Path, embedder: Embedder, questions: Sequence[str], repeats: int) -> Latency:
+    """Time embed, search and ask for each question, interleaved, after one warm-up question."""
+    collection = Collection(Store(path), embedder)
+    try:
+        collection.ask(questions[0])  # warm: the chunk matrix is loaded on first use
+        embed, search, ask = [], [], []
+        abstained = 0
+        for _ in range(repeats):
+            for question in questions:
+                started = time.perf_counter()
+                embedder.embed([question])
+                embedded = time.perf_counter()
+                collection.search(question)
+                searched = time.perf_counter()
+                answer = collection.ask(question)
+                asked = time.perf_counter()
+                embed.append(embedded - started)
+                search.append(searched - embedded)
+                ask.append(asked - searched)
+                abstained += answer.abstained
+        clock, order = instrument(collection)
+        stages, stage_cpu = [], []
+        for question in questions:
+            collection.ask(question)
+            wall, cpu = clock.take()
+            stages.append(wall)
+            stage_cpu.append(cpu)
+        clock.restore()
+    finally:
+        collection.close()
+    return Latency(embed, search, ask, stages, stage_cpu, order, abstained)
+
+
+def profile(path: Path, embedder: Embedder, questions: Sequence[str], lines: int = 25) -> str:
+    """cProfile of asking every question once (warm), the top functions by own time."""
+    collection = Collection(Store(path), embedder)
+    try:
+        collection.ask(questions[0])
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for question in questions:
+            collection.ask(question)
+        profiler.disable()
+    finally:
+        collection.close()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime").print_stats(lines)
+    return out.getvalue()
