@@ -25,15 +25,13 @@ import torch
 from bench.corpus import ArticleGenerator, shipped_articles, vocabulary
 from bench.queries import QUESTIONS
 from bench.report import percentile, table
-from bench.synthetic import approximate_tokens, unit_vectors
+from bench.synthetic import write_synthetic
 from bot.app import build_application
 from bot.settings import BotSettings
 from retrieval.assistant import Assistant
-from retrieval.chunking import plan_chunks
 from retrieval.collection import Collection
-from retrieval.embeddings import MODEL_NAME, SentenceTransformerEmbedder
-from retrieval.ingest import chunk_vectors, content_hash
-from retrieval.store import ArticleWrite, Store
+from retrieval.embeddings import SentenceTransformerEmbedder
+from retrieval.store import Store
 from tests.e2e.telegram_emulator import (
     EmulatorClient,
     RunningApplication,
@@ -80,20 +78,7 @@ def build_collection(folder: Path, synthetic: int, embedder: SentenceTransformer
     rng = np.random.default_rng(11)
     with store.transaction():
         for number in range(synthetic):
-            raw = generator.article(number)
-            plan = plan_chunks(raw.text, approximate_tokens, embedder.max_tokens)
-            vectors = unit_vectors(rng, len(plan.sentences), embedder.dimension)
-            store.write_article(
-                ArticleWrite(
-                    raw=raw,
-                    content_hash=content_hash(raw),
-                    chunks=plan.chunk_spans(),
-                    sentences=plan.sentences,
-                    chunk_vectors=chunk_vectors(plan, vectors),
-                    sentence_vectors=vectors,
-                    model=MODEL_NAME,
-                )
-            )
+            write_synthetic(store, generator.article(number), rng)
     return store
 
 

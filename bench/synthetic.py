@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 
 from bench.corpus import ArticleGenerator, vocabulary
-from retrieval.chunking import plan_chunks
+from retrieval.chunking import ChunkPlan, plan_chunks
 from retrieval.embeddings import MODEL_NAME, SentenceTransformerEmbedder
 from retrieval.ingest import chunk_vectors, content_hash
+from retrieval.models import RawArticle
 from retrieval.store import ArticleWrite, Store
 
 # A cached store is rebuilt when what decides its contents changes: the schema, the store's
@@ -73,6 +74,24 @@ def unit_vectors(rng: np.random.Generator, n: int, dimension: int) -> np.ndarray
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
+def write_synthetic(store: Store, raw: RawArticle, rng: np.random.Generator) -> ChunkPlan:
+    """Store a generated article with random unit vectors standing in for the model's."""
+    plan = plan_chunks(raw.text, approximate_tokens, SentenceTransformerEmbedder.max_tokens)
+    vectors = unit_vectors(rng, len(plan.sentences), SentenceTransformerEmbedder.dimension)
+    store.write_article(
+        ArticleWrite(
+            raw=raw,
+            content_hash=content_hash(raw),
+            chunks=plan.chunk_spans(),
+            sentences=plan.sentences,
+            chunk_vectors=chunk_vectors(plan, vectors),
+            sentence_vectors=vectors,
+            model=MODEL_NAME,
+        )
+    )
+    return plan
+
+
 def synthetic_store(chunks: int, rebuild: bool = False) -> SyntheticStore:
     """A database of at least `chunks` chunks, built once and then reused from the cache."""
     path = cache_dir() / f"synthetic-{chunks}-{cache_key()}.db"
@@ -97,27 +116,11 @@ def _build(path: Path, chunks: int) -> SyntheticStore:
     store = Store(path)
     generator = ArticleGenerator(vocabulary(), seed=SEED)
     rng = np.random.default_rng(SEED)
-    dimension = SentenceTransformerEmbedder.dimension
     articles = made = sentences = 0
     while made < chunks:
         with store.transaction():  # write_article nests as a savepoint: one commit per batch
             for _ in range(ARTICLES_PER_TRANSACTION):
-                raw = generator.article(articles)
-                plan = plan_chunks(
-                    raw.text, approximate_tokens, SentenceTransformerEmbedder.max_tokens
-                )
-                vectors = unit_vectors(rng, len(plan.sentences), dimension)
-                store.write_article(
-                    ArticleWrite(
-                        raw=raw,
-                        content_hash=content_hash(raw),
-                        chunks=plan.chunk_spans(),
-                        sentences=plan.sentences,
-                        chunk_vectors=chunk_vectors(plan, vectors),
-                        sentence_vectors=vectors,
-                        model=MODEL_NAME,
-                    )
-                )
+                plan = write_synthetic(store, generator.article(articles), rng)
                 articles, made = articles + 1, made + len(plan.chunks)
                 sentences += len(plan.sentences)
                 if made >= chunks:
