@@ -19,6 +19,7 @@ class Latency:
     """Warm per-query seconds at one collection size, and each ask's wall and CPU per stage."""
 
     embed: list[float]
+    embed_between: list[float]
     search: list[float]
     ask: list[float]
     stages: list[dict[str, float]]
@@ -28,10 +29,20 @@ class Latency:
 
 
 def measure(path: Path, embedder: Embedder, questions: Sequence[str], repeats: int) -> Latency:
-    """Time embed, search and ask for each question, interleaved, after one warm-up question."""
+    """Time embedding alone, then embed, search and ask interleaved, after one warm-up question.
+
+    Embedding alone (questions back to back) is the baseline; embedding between queries shows
+    what the rest of a query leaves behind for the model (busy BLAS threads, cold caches).
+    """
     collection = Collection(Store(path), embedder)
     try:
         collection.ask(questions[0])  # warm: the chunk matrix is loaded on first use
+        alone: list[float] = []
+        for _ in range(repeats):
+            for question in questions:
+                started = time.perf_counter()
+                embedder.embed([question])
+                alone.append(time.perf_counter() - started)
         embed, search, ask = [], [], []
         abstained = 0
         for _ in range(repeats):
@@ -57,7 +68,7 @@ def measure(path: Path, embedder: Embedder, questions: Sequence[str], repeats: i
         clock.restore()
     finally:
         collection.close()
-    return Latency(embed, search, ask, stages, stage_cpu, order, abstained)
+    return Latency(alone, embed, search, ask, stages, stage_cpu, order, abstained)
 
 
 def profile(path: Path, embedder: Embedder, questions: Sequence[str], lines: int = 25) -> str:

@@ -76,6 +76,11 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         from sentence_transformers import SentenceTransformer
+        from threadpoolctl import threadpool_limits
+
+        # numpy's BLAS threads spin after each matrix product and fight torch's threads for the
+        # cores: a query embedding took 29-31 ms instead of 12 between searches (make bench).
+        threadpool_limits(1, user_api="blas")
 
         log.info("loading embedding model from %s", self._path)
         return SentenceTransformer(str(self._path), device="cpu")
