@@ -75,7 +75,6 @@ class Store:
     def __init__(self, path: Path | str) -> None:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
         self.db = Database(conn)
         self._lock = threading.RLock()
