@@ -78,7 +78,7 @@ class Answerer:
         texts = {
             i: articles[row.article_id].text[row.start : row.end] for i, (row, _) in found.items()
         }
-        found = {i: pair for i, pair in found.items() if _quotable(texts[i])}
+        found = {i: pair for i, pair in found.items() if quotable(texts[i])}
         words = {i: stems(texts[i]) for i in found}
         vector = result.query_vector
         similarity = {
@@ -131,7 +131,7 @@ def _coverage(query: list[str], sentence: list[str]) -> float:
     return sum(term in present for term in query) / len(query)
 
 
-def _quotable(text: str) -> bool:
+def quotable(text: str) -> bool:
     """Whether a sentence reads as a statement, not a heading such as "InSight Crime Analysis"."""
     return len(text.split()) >= 5 or text.rstrip("\"'\u201d\u2019)").endswith((".", "!", "?"))
 

@@ -162,7 +162,7 @@ def _json_records(text: str, name: str) -> Iterator[RawArticle | Failure]:
         raise DocumentError(name, f"malformed JSON (line {error.lineno}: {error.msg})") from error
     records = data if isinstance(data, list) else [data]
     for index, record in enumerate(records, 1):
-        yield _record(record, f"{name}#{index}" if isinstance(data, list) else name)
+        yield from_record(record, f"{name}#{index}" if isinstance(data, list) else name)
 
 
 def _jsonl_records(text: str, name: str) -> Iterator[RawArticle | Failure]:
@@ -176,10 +176,10 @@ def _jsonl_records(text: str, name: str) -> Iterator[RawArticle | Failure]:
         except json.JSONDecodeError as error:
             yield Failure(label, f"malformed JSON line ({error.msg})")
             continue
-        yield _record(record, label)
+        yield from_record(record, label)
 
 
-def _record(record: object, name: str) -> RawArticle | Failure:
+def from_record(record: object, name: str) -> RawArticle | Failure:
     """An article from one JSON record with title/text/url/published/source fields."""
     if not isinstance(record, dict):
         return Failure(name, "record is not a JSON object")

@@ -103,3 +103,84 @@ def m002_conversations(db: Database) -> None:
         pk="chat_id",
         not_null={"link_previews", "updated_at"},
     )
+
+
+@migrations()
+def m003_alerts(db: Database) -> None:
+    """Feeds and their items, stories grouping near-duplicates, subscriptions, and the outbox."""
+    db.table("feeds").create(
+        {
+            "id": int,
+            "url": str,
+            "title": str,
+            "interval_minutes": int,
+            "etag": str,
+            "last_modified": str,
+            "last_polled_at": str,
+            "next_poll_at": str,
+            "last_error": str,
+            "errors": int,
+            "added_by": int,
+            "added_at": str,
+        },
+        pk="id",
+        not_null={"url", "interval_minutes", "errors", "added_at", "next_poll_at"},
+    )
+    db.table("feeds").create_index(["url"], unique=True)
+    db.table("feed_items").create(
+        {
+            "feed_id": int,
+            "guid": str,
+            "url": str,
+            "item_hash": str,
+            "article_id": int,
+            "seen_at": str,
+        },
+        pk=("feed_id", "guid"),
+        foreign_keys=[("feed_id", "feeds", "id"), ("article_id", "articles", "id")],
+        not_null={"seen_at"},
+    )
+    db.table("feed_items").create_index(["article_id"])
+    db.table("stories").create(
+        {"article_id": int, "story_id": int},
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"story_id"},
+    )
+    db.table("stories").create_index(["story_id"])
+    db.table("subscriptions").create(
+        {
+            "id": int,
+            "chat_id": int,
+            "user_id": int,
+            "topic": str,
+            "vector": bytes,
+            "after_article": int,
+            "paused": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"chat_id", "topic", "vector", "after_article", "paused", "created_at"},
+    )
+    db.table("subscriptions").create_index(["chat_id"])
+    db.table("alerts").create(
+        {
+            "id": int,
+            "chat_id": int,
+            "story_id": int,
+            "subscription_id": int,
+            "state": str,
+            "attempts": int,
+            "due_at": str,
+            "created_at": str,
+            "sent_at": str,
+            "message_id": int,
+            "last_error": str,
+        },
+        pk="id",
+        not_null={"chat_id", "story_id", "subscription_id", "state", "attempts", "due_at"},
+    )
+    db.table("alerts").create_index(["chat_id", "story_id"], unique=True)
+    db.table("alerts").create_index(["state", "due_at"])
+    max_id = db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+    db.table("meta").insert({"key": "matched_through", "value": str(max_id)})

@@ -1,0 +1,303 @@
+"""Stories, subscriptions and the alert outbox, in the store's database."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from retrieval.matching import article_vector
+from retrieval.store import Store, utc_now
+
+PENDING, SENDING, SENT, DROPPED, FAILED = "pending", "sending", "sent", "dropped", "failed"
+
+
+class SubscriptionNotFound(LookupError):
+    """No subscription with this id in this chat."""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A chat's standing request to hear about new stories on a topic."""
+
+    id: int
+    chat_id: int
+    user_id: int | None
+    topic: str
+    vector: np.ndarray
+    after_article: int
+    paused: bool
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """An alert waiting in the outbox: which story goes to which chat, for which subscription."""
+
+    id: int
+    chat_id: int
+    story_id: int
+    subscription_id: int
+    attempts: int
+
+
+@dataclass(frozen=True)
+class StoryLink:
+    """One outlet's article within a story."""
+
+    article_id: int
+    url: str | None
+    source: str | None
+
+
+_SUBSCRIPTION = "id, chat_id, user_id, topic, vector, after_article, paused"
+_OUTBOX = "id, chat_id, story_id, subscription_id, attempts"
+
+
+def _subscription(row: tuple) -> Subscription:
+    """A subscription from its row."""
+    sub_id, chat_id, user_id, topic, vector, after, paused = row
+    return Subscription(
+        sub_id, chat_id, user_id, topic, np.frombuffer(vector, dtype="<f4"), after, bool(paused)
+    )
+
+
+class AlertStore:
+    """All SQL behind alerts: the match cursor, stories, subscriptions and the outbox."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        """Run a read query in the store's lock."""
+        with self.store.transaction() as db:
+            return db.execute(sql, list(params)).fetchall()
+
+    # -- matching ------------------------------------------------------------
+
+    def matched_through(self) -> int:
+        """The id of the last article already matched against subscriptions."""
+        ((value,),) = self._rows("SELECT value FROM meta WHERE key = 'matched_through'")
+        return int(value)
+
+    def unmatched_articles(self, limit: int) -> list[int]:
+        """Ids of stored articles not yet matched, oldest first."""
+        rows = self._rows(
+            "SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+            [self.matched_through(), limit],
+        )
+        return [row[0] for row in rows]
+
+    def sentence_vectors(self, article_id: int) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """An article's sentence spans and their vectors, in order."""
+        rows = self._rows(
+            'SELECT start, "end", vector FROM sentences WHERE article_id = ? ORDER BY ord',
+            [article_id],
+        )
+        if not rows:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        matrix = np.frombuffer(b"".join(row[2] for row in rows), dtype="<f4")
+        return [(row[0], row[1]) for row in rows], matrix.reshape(len(rows), -1)
+
+    def recent_stories(self, before: int, limit: int) -> list[tuple[int, int]]:
+        """(article id, story id) of the `limit` articles stored last before article `before`."""
+        return self._rows(
+            "SELECT a.id, coalesce(s.story_id, a.id) FROM articles a "
+            "LEFT JOIN stories s ON s.article_id = a.id WHERE a.id < ? ORDER BY a.id DESC LIMIT ?",
+            [before, limit],
+        )
+
+    def article_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """Each article's meaning as one unit vector (the mean of its sentence vectors)."""
+        if not ids:
+            return {}
+        rows = self._rows(
+            "SELECT article_id, vector FROM sentences "
+            f"WHERE article_id IN ({','.join('?' * len(ids))}) ORDER BY article_id, ord",
+            list(ids),
+        )
+        grouped: dict[int, list[bytes]] = {}
+        for article_id, vector in rows:
+            grouped.setdefault(article_id, []).append(vector)
+        return {
+            article_id: article_vector(
+                np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(blobs), -1)
+            )
+            for article_id, blobs in grouped.items()
+        }
+
+    def record_match(
+        self, article_id: int, story_id: int, alerts: Sequence[tuple[int, int]], now: datetime
+    ) -> None:
+        """In one transaction: the article's story, its new alerts (chat, subscription), cursor."""
+        stamp = now.isoformat(timespec="seconds")
+        with self.store.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO stories (article_id, story_id) VALUES (?, ?)",
+                [article_id, story_id],
+            )
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO alerts (chat_id, story_id, subscription_id, state, "
+                "attempts, due_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
+                [(chat, story_id, sub, PENDING, stamp, stamp) for chat, sub in alerts],
+            )
+            db.execute(
+                "UPDATE meta SET value = ? "
+                "WHERE key = 'matched_through' AND CAST(value AS INTEGER) < ?",
+                [str(article_id), article_id],
+            )
+
+    def story_links(self, story_id: int) -> list[StoryLink]:
+        """The articles of a story, first stored first, with every link feeds gave for them."""
+        rows = self._rows(
+            "SELECT a.id, a.url, a.source, group_concat(DISTINCT i.url) FROM articles a "
+            "LEFT JOIN stories s ON s.article_id = a.id "
+            "LEFT JOIN feed_items i ON i.article_id = a.id "
+            "WHERE coalesce(s.story_id, a.id) = ? GROUP BY a.id ORDER BY a.id",
+            [story_id],
+        )
+        links: list[StoryLink] = []
+        seen: set[str] = set()
+        for article_id, url, source, item_urls in rows:
+            for link in [url, *(item_urls or "").split(",")]:
+                if link and link not in seen:
+                    seen.add(link)
+                    links.append(StoryLink(article_id, link, source))
+            if not url and not item_urls:
+                links.append(StoryLink(article_id, None, source))
+        return links
+
+    # -- subscriptions --------------------------------------------------------
+
+    def add_subscription(
+        self, chat_id: int, user_id: int | None, topic: str, vector: np.ndarray
+    ) -> Subscription:
+        """Store a subscription; it covers articles stored from now on."""
+        with self.store.transaction() as db:
+            ((after,),) = db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchall()
+            row = {
+                "chat_id": chat_id,
+                "user_id": user_id,
+                "topic": topic,
+                "vector": np.asarray(vector, dtype="<f4").tobytes(),
+                "after_article": after,
+                "paused": 0,
+                "created_at": utc_now(),
+            }
+            sub_id = int(db.table("subscriptions").insert(row).last_pk)  # type: ignore[arg-type]
+        return self.subscription(chat_id, sub_id)
+
+    def subscription(self, chat_id: int, sub_id: int) -> Subscription:
+        """One of a chat's subscriptions."""
+        rows = self._rows(
+            f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE id = ? AND chat_id = ?",
+            [sub_id, chat_id],
+        )
+        if not rows:
+            raise SubscriptionNotFound(sub_id)
+        return _subscription(rows[0])
+
+    def subscriptions(self, chat_id: int | None = None, active: bool = False) -> list[Subscription]:
+        """A chat's subscriptions (every chat's when None), oldest first."""
+        where, params = ["1"], []
+        if chat_id is not None:
+            where.append("chat_id = ?")
+            params.append(chat_id)
+        if active:
+            where.append("paused = 0")
+        rows = self._rows(
+            f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE {' AND '.join(where)} ORDER BY id",
+            params,
+        )
+        return [_subscription(row) for row in rows]
+
+    def remove_subscription(self, chat_id: int, sub_id: int) -> Subscription:
+        """Delete one of a chat's subscriptions; its queued alerts are dropped."""
+        subscription = self.subscription(chat_id, sub_id)
+        with self.store.transaction() as db:
+            db.execute(
+                "UPDATE alerts SET state = ? WHERE subscription_id = ? AND state = ?",
+                [DROPPED, sub_id, PENDING],
+            )
+            db.execute("DELETE FROM subscriptions WHERE id = ?", [sub_id])
+        return subscription
+
+    def set_paused(self, chat_id: int, paused: bool) -> int:
+        """Pause or resume all of a chat's subscriptions; returns how many changed."""
+        with self.store.transaction() as db:
+            cursor = db.execute(
+                "UPDATE subscriptions SET paused = ? WHERE chat_id = ? AND paused != ?",
+                [int(paused), chat_id, int(paused)],
+            )
+            return cursor.rowcount
+
+    # -- outbox ---------------------------------------------------------------
+
+    def recover(self) -> int:
+        """At start-up: alerts left mid-send may have reached the chat; never send them again."""
+        with self.store.transaction() as db:
+            return db.execute(
+                "UPDATE alerts SET state = ?, last_error = 'interrupted while sending' "
+                "WHERE state = ?",
+                [FAILED, SENDING],
+            ).rowcount
+
+    def due(self, now: datetime, limit: int = 500) -> list[OutboxEntry]:
+        """Pending alerts whose time has come, by chat then age."""
+        rows = self._rows(
+            f"SELECT {_OUTBOX} FROM alerts WHERE state = ? AND due_at <= ? "
+            "ORDER BY chat_id, id LIMIT ?",
+            [PENDING, now.isoformat(timespec="seconds"), limit],
+        )
+        return [OutboxEntry(*row) for row in rows]
+
+    def entries(self, ids: Sequence[int]) -> list[OutboxEntry]:
+        """Outbox entries by id."""
+        marks = ",".join("?" * len(ids))
+        return [
+            OutboxEntry(*row)
+            for row in self._rows(f"SELECT {_OUTBOX} FROM alerts WHERE id IN ({marks})", ids)
+        ]
+
+    def drop_pending(self, chat_id: int, error: str) -> None:
+        """Drop every alert still queued for a chat."""
+        with self.store.transaction() as db:
+            db.execute(
+                "UPDATE alerts SET state = ?, last_error = ? WHERE chat_id = ? AND state = ?",
+                [DROPPED, error[:300], chat_id, PENDING],
+            )
+
+    def claim(self, ids: Sequence[int]) -> None:
+        """Mark alerts as being sent, just before the message goes out."""
+        self._set(ids, "state = ?", [SENDING])
+
+    def sent(self, ids: Sequence[int], message_id: int, now: datetime) -> None:
+        """Mark alerts delivered, after Telegram accepted the message."""
+        self._set(
+            ids,
+            "state = ?, sent_at = ?, message_id = ?",
+            [SENT, now.isoformat(timespec="seconds"), message_id],
+        )
+
+    def retry(self, ids: Sequence[int], due_at: datetime, error: str) -> None:
+        """Put alerts back in the queue for a later attempt."""
+        self._set(
+            ids,
+            "state = ?, attempts = attempts + 1, due_at = ?, last_error = ?",
+            [PENDING, due_at.isoformat(timespec="seconds"), error[:300]],
+        )
+
+    def give_up(self, ids: Sequence[int], state: str, error: str) -> None:
+        """Stop trying to deliver alerts (failed for good, or chat gone)."""
+        self._set(ids, "state = ?, last_error = ?", [state, error[:300]])
+
+    def _set(self, ids: Sequence[int], assignments: str, params: list[object]) -> None:
+        """Update some alerts."""
+        if not ids:
+            return
+        marks = ",".join("?" * len(ids))
+        with self.store.transaction() as db:
+            db.execute(f"UPDATE alerts SET {assignments} WHERE id IN ({marks})", [*params, *ids])
+
+    def counts(self) -> dict[str, int]:
+        """How many alerts are in each state."""
+        return dict(self._rows("SELECT state, count(*) FROM alerts GROUP BY state"))

@@ -1,0 +1,176 @@
+"""Poll feeds: fetch conditionally, read new and edited items, fetch full pages, store them."""
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from retrieval.collection import Collection
+from retrieval.documents import DocumentError, Failure, from_html, from_record
+from retrieval.feeds import FeedError, FeedItem, parse_feed
+from retrieval.feedstore import FeedRecord, FeedStore
+from retrieval.fetch import FEED_TYPES, PAGE_TYPES, Fetcher, FetchError
+from retrieval.ingest import content_hash
+from retrieval.models import RawArticle
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class FeedOutcome:
+    """What one poll of one feed did."""
+
+    feed: FeedRecord
+    new: int = 0
+    updated: int = 0
+    unchanged: bool = False
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PollReport:
+    """What a poll cycle did, feed by feed."""
+
+    feeds: list[FeedOutcome] = field(default_factory=list)
+
+    @property
+    def new(self) -> int:
+        """Articles stored for the first time."""
+        return sum(outcome.new for outcome in self.feeds)
+
+    @property
+    def errors(self) -> list[FeedOutcome]:
+        """The feeds that failed."""
+        return [outcome for outcome in self.feeds if outcome.error]
+
+
+def page_article(fetcher: Fetcher, url: str) -> RawArticle:
+    """Fetch one web page and extract its article: text, title, date and outlet."""
+    response = fetcher.fetch(url, accept=PAGE_TYPES)
+    try:
+        return from_html(response.text(), url, response.url)
+    except DocumentError as error:
+        raise FetchError(f"{url}: {error.reason}") from error
+
+
+class Poller:
+    """Polls the followed feeds into the collection."""
+
+    def __init__(
+        self, collection: Collection, fetcher: Fetcher, clock: Clock = lambda: datetime.now(UTC)
+    ) -> None:
+        self.collection = collection
+        self.fetcher = fetcher
+        self.feeds = FeedStore(collection.store)
+        self.clock = clock
+
+    def poll_due(self) -> PollReport:
+        """Poll every feed whose time has come."""
+        return self._poll(self.feeds.due(self.clock()))
+
+    def poll_all(self) -> PollReport:
+        """Poll every feed now."""
+        return self._poll(self.feeds.all())
+
+    def _poll(self, feeds: list[FeedRecord]) -> PollReport:
+        """Poll feeds one by one; one feed's failure does not stop the others."""
+        report = PollReport()
+        for feed in feeds:
+            report.feeds.append(self.poll(feed))
+        return report
+
+    def poll(self, feed: FeedRecord) -> FeedOutcome:
+        """Poll one feed and store its new and edited items; errors are kept on the feed."""
+        outcome = FeedOutcome(feed)
+        try:
+            response = self.fetcher.fetch(
+                feed.url, accept=FEED_TYPES, etag=feed.etag, last_modified=feed.last_modified
+            )
+            if response.not_modified:
+                outcome.unchanged = True
+                self.feeds.polled(feed, self.clock(), warning=feed.last_error)
+                return outcome
+            parsed = parse_feed(response.body, feed.url)
+        except (FetchError, FeedError) as error:
+            outcome.error = str(error)
+            log.warning("feed %s failed: %s", feed.url, error)
+            self.feeds.failed(feed, self.clock(), str(error))
+            return outcome
+        if parsed.warning:
+            outcome.warnings.append(parsed.warning)
+        self._store_items(feed, parsed.items, parsed.title, outcome)
+        warning = "; ".join(outcome.warnings)[:500] or None
+        self.feeds.polled(
+            feed,
+            self.clock(),
+            title=parsed.title,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            warning=warning,
+        )
+        return outcome
+
+    def _store_items(
+        self, feed: FeedRecord, items: list[FeedItem], outlet: str | None, outcome: FeedOutcome
+    ) -> None:
+        """Read the items not stored yet (or changed since), ingest them, remember them."""
+        known = self.feeds.item_hashes(feed.id)
+        fresh: list[tuple[FeedItem, str, RawArticle]] = []
+        for item in items:
+            digest = _item_hash(item)
+            if known.get(item.guid) == digest:
+                continue
+            raw = self._article(item, outlet, outcome)
+            if raw is not None:
+                fresh.append((item, digest, raw))
+        if not fresh:
+            return
+        report = self.collection.ingest(raw for _, _, raw in fresh)
+        outcome.new += report.added
+        outcome.updated += report.updated
+        for item, digest, raw in fresh:
+            key = self.collection.store.find_key(url=raw.url) if raw.url else None
+            key = key or self.collection.store.find_key(content_hash=content_hash(raw))
+            if key is not None:
+                self.feeds.record_item(feed.id, item.guid, item.url, digest, key.id)
+
+    def _article(
+        self, item: FeedItem, outlet: str | None, outcome: FeedOutcome
+    ) -> RawArticle | None:
+        """An item as an article: the full page when the feed has only a summary."""
+        if item.summary_only and item.url:
+            try:
+                page = page_article(self.fetcher, item.url)
+                return RawArticle(
+                    title=item.title or page.title,
+                    text=page.text,
+                    source=outlet or page.source,
+                    published=item.published or page.published,
+                    url=item.url,
+                    language=page.language,
+                    origin=item.guid,
+                )
+            except FetchError as error:
+                outcome.warnings.append(f"kept the feed's summary of {item.url}: {error}")
+        record = {
+            "title": item.title,
+            "text": item.text,
+            "url": item.url,
+            "published": item.published,
+            "source": outlet,
+        }
+        read = from_record(record, item.guid)
+        if isinstance(read, Failure):
+            outcome.warnings.append(f"skipped item {item.guid[:100]}: {read.reason}")
+            return None
+        return read
+
+
+def _item_hash(item: FeedItem) -> str:
+    """A hash of what a feed says about an item, to notice edits."""
+    text = "\n".join([item.title, item.text, item.url or "", item.published or ""])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
