@@ -18,6 +18,7 @@ from retrieval.alertstore import (
 from retrieval.answer import quotable
 from retrieval.collection import Collection
 from retrieval.matching import (
+    TOPIC_THRESHOLD,
     article_vector,
     key_sentences,
     matches,
@@ -70,8 +71,14 @@ class Delivery:
 class Alerter:
     """Subscriptions for chats, and alerts about new stories that match them."""
 
-    def __init__(self, collection: Collection, clock: Clock = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        collection: Collection,
+        clock: Clock = lambda: datetime.now(UTC),
+        threshold: float = TOPIC_THRESHOLD,
+    ) -> None:
         self.collection = collection
+        self.threshold = threshold
         self.alerts = AlertStore(collection.store)
         self.clock = clock
 
@@ -128,7 +135,9 @@ class Alerter:
                 (sub.chat_id, sub.id)
                 for sub, topic in zip(subscriptions, topics, strict=True)
                 if sub.after_article < article_id
-                and matches(topic, topic_similarity(sub.vector, sentence_vectors), words)
+                and matches(
+                    topic, topic_similarity(sub.vector, sentence_vectors), words, self.threshold
+                )
             ]
             self.alerts.record_match(article_id, story_id, matched, self.clock())
             queued += len(matched)
