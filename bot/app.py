@@ -17,9 +17,14 @@ from telegram.ext import (
     filters,
 )
 
+from bot.delivery import AlertJobs
 from bot.handlers import Handlers
 from bot.settings import BotSettings
+from bot.subscribing import SubscriptionHandlers
+from retrieval.alerts import Alerter
 from retrieval.assistant import Assistant
+from retrieval.fetch import Fetcher
+from retrieval.poller import Poller
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +33,10 @@ COMMANDS = [
     BotCommand("sources", "All sources of the last answer here"),
     BotCommand("start", "What I know, and questions to try"),
     BotCommand("help", "How to ask, here and in groups"),
+    BotCommand("subscribe", "Alerts about new stories on a topic"),
+    BotCommand("subscriptions", "Topics followed in this chat"),
+    BotCommand("unsubscribe", "Stop alerts on a topic"),
+    BotCommand("feeds", "The news feeds I follow"),
     BotCommand("previews", "Link previews on or off in this chat"),
     BotCommand("about", "What this bot is and what it stores"),
 ]
@@ -45,10 +54,19 @@ def api_base_url(api_url: str) -> str:
 
 
 def build_application(
-    settings: BotSettings, assistant: Assistant, builder: ApplicationBuilder | None = None
+    settings: BotSettings,
+    assistant: Assistant,
+    builder: ApplicationBuilder | None = None,
+    poller: Poller | None = None,
 ) -> Application:
-    """The bot as an Application; pass a builder to inject a request or leave out the updater."""
+    """The bot as an Application; pass a builder to inject a request or leave out the updater.
+
+    Feeds are fetched by `poller`: by default one that refuses every non-public address.
+    """
     builder = (builder or ApplicationBuilder()).token(settings.token)
+    collection = assistant.collection
+    poller = poller or Poller(collection, Fetcher())
+    alerter = Alerter(collection)
     if settings.api_url:
         base = api_base_url(settings.api_url)
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
@@ -56,14 +74,21 @@ def build_application(
         builder.concurrent_updates(True)
         .rate_limiter(AIORateLimiter(max_retries=RETRIES))
         .defaults(Defaults(allow_sending_without_reply=True))
-        .post_init(_post_init(assistant))
+        .post_init(_post_init(assistant, alerter))
         .build()
     )
-    add_handlers(application, Handlers(assistant, settings))
+    subscriptions = SubscriptionHandlers(alerter, poller, assistant, settings)
+    add_handlers(application, Handlers(assistant, settings), subscriptions)
+    jobs = AlertJobs(alerter, poller)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(jobs.poll, settings.poll_seconds, first=5)
+        application.job_queue.run_repeating(jobs.deliver, settings.deliver_seconds, first=1)
     return application
 
 
-def add_handlers(application: Application, handlers: Handlers) -> None:
+def add_handlers(
+    application: Application, handlers: Handlers, subscriptions: SubscriptionHandlers
+) -> None:
     """Route updates to handlers; what no handler takes is ignored on purpose."""
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
@@ -75,6 +100,12 @@ def add_handlers(application: Application, handlers: Handlers) -> None:
         ("ask", handlers.ask),
         ("sources", handlers.sources),
         ("previews", handlers.previews),
+        ("subscribe", subscriptions.subscribe),
+        ("subscriptions", subscriptions.subscriptions),
+        ("unsubscribe", subscriptions.unsubscribe),
+        ("feeds", subscriptions.feeds),
+        ("addfeed", subscriptions.add_feed),
+        ("removefeed", subscriptions.remove_feed),
     ]:
         application.add_handler(CommandHandler(name, callback, filters=new))
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
@@ -84,15 +115,19 @@ def add_handlers(application: Application, handlers: Handlers) -> None:
     application.add_handler(
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, handlers.edited)
     )
+    application.add_handler(CallbackQueryHandler(subscriptions.subscribe_button, pattern=r"^sub:"))
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_error_handler(handlers.error)
 
 
-def _post_init(assistant: Assistant) -> Callable[[Application], Coroutine[Any, Any, None]]:
-    """Start-up: register the commands and warm the model and the example questions."""
+def _post_init(
+    assistant: Assistant, alerter: Alerter
+) -> Callable[[Application], Coroutine[Any, Any, None]]:
+    """Start-up: settle interrupted alerts, register the commands, warm the model."""
 
     async def post_init(application: Application) -> None:
-        """Set the command menu, then load the model and pick the example questions."""
+        """Settle the outbox, set the command menu, load the model, pick example questions."""
+        await asyncio.to_thread(alerter.recover)
         await application.bot.set_my_commands(COMMANDS)
         await asyncio.to_thread(assistant.overview)
         log.info("bot @%s is ready", application.bot.username)

@@ -6,8 +6,8 @@ from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-Action = Literal["more", "up", "down"]
-_DATA = re.compile(r"^(more|up|down):\d{1,18}$")
+Action = Literal["more", "up", "down", "sub"]
+_DATA = re.compile(r"^(more|up|down|sub):\d{1,18}$")
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,18 @@ def parse(callback_data: str | None) -> Press | None:
     return Press(action, int(answer_id))  # type: ignore[arg-type]
 
 
-def keyboard(answer_id: int, more: bool) -> InlineKeyboardMarkup:
-    """More sources (if there may be more) and 👍 / 👎, for one answer."""
+def keyboard(answer_id: int, more: bool, subscribe: bool = False) -> InlineKeyboardMarkup:
+    """More sources (if there may be more), 👍 / 👎, and after an abstention an alert offer."""
     row = [
         InlineKeyboardButton("👍", callback_data=data("up", answer_id)),
         InlineKeyboardButton("👎", callback_data=data("down", answer_id)),
     ]
     if more:
         row.insert(0, InlineKeyboardButton("More sources", callback_data=data("more", answer_id)))
-    return InlineKeyboardMarkup([row])
+    rows = [row]
+    if subscribe:
+        offer = InlineKeyboardButton(
+            "🔔 Alert me when articles cover this", callback_data=data("sub", answer_id)
+        )
+        rows.insert(0, [offer])
+    return InlineKeyboardMarkup(rows)

@@ -16,6 +16,8 @@ from retrieval.cli import CommandError, build_parser
 from retrieval.cli import run as run_cli
 from retrieval.collection import Collection
 from retrieval.config import Settings
+from retrieval.fetch import Fetcher
+from retrieval.poller import Poller
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +84,8 @@ def serve(bot_settings: BotSettings, settings: Settings) -> int:
     hide_token(bot_settings.token)
     collection = Collection.open(settings)
     assistant = Assistant(collection, timedelta(minutes=bot_settings.followup_minutes))
-    application = build_application(bot_settings, assistant)
+    poller = Poller(collection, Fetcher(settings.allowed_hosts))
+    application = build_application(bot_settings, assistant, poller=poller)
     log.info("starting with database %s", settings.db_path)
     try:
         if bot_settings.webhook_url:

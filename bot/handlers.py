@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 
 from telegram import (
+    Bot,
     CallbackQuery,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -46,18 +47,18 @@ class Handlers:
             return
         overview = await asyncio.to_thread(self.assistant.overview)
         user = update.effective_user
-        await _send(message, [render.start_message(overview, user.first_name if user else None)])
+        await send(message, [render.start_message(overview, user.first_name if user else None)])
 
     async def help(self, update: Update, context: Context) -> None:
         """/help: how to ask, in private and in groups."""
         if update.effective_message:
-            await _send(update.effective_message, [render.help_message(context.bot.username)])
+            await send(update.effective_message, [render.help_message(context.bot.username)])
 
     async def about(self, update: Update, context: Context) -> None:
         """/about: what the bot is and what it stores."""
         if update.effective_message:
             overview = await asyncio.to_thread(self.assistant.overview)
-            await _send(update.effective_message, [render.about_message(overview)])
+            await send(update.effective_message, [render.about_message(overview)])
 
     async def sources(self, update: Update, context: Context) -> None:
         """/sources: every source shown for the last answer in this chat."""
@@ -66,10 +67,10 @@ class Handlers:
             return
         stored = await asyncio.to_thread(self.assistant.last_answer, message.chat_id)
         if stored is None:
-            await _send(message, [render.no_answer_yet_message()])
+            await send(message, [render.no_answer_yet_message()])
             return
         previews = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
-        await _send(message, render.sources_messages(stored), previews=previews.link_previews)
+        await send(message, render.sources_messages(stored), previews=previews.link_previews)
 
     async def ask(self, update: Update, context: Context) -> None:
         """/ask <question>, also as a reply to one of the bot's answers."""
@@ -91,19 +92,19 @@ class Handlers:
         choice = addressing.command_argument(message).lower()
         if choice not in {"on", "off"}:
             current = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
-            await _send(message, [render.previews_usage(current.link_previews)])
+            await send(message, [render.previews_usage(current.link_previews)])
             return
-        if not await self._may_configure(message, user, context):
-            await _send(message, [render.admins_only_message()])
+        if not await may_configure(message, user, context.bot, self.settings.owners):
+            await send(message, [render.admins_only_message()])
             return
         await asyncio.to_thread(self.assistant.set_link_previews, message.chat_id, choice == "on")
-        await _send(message, [render.previews_message(choice == "on")])
+        await send(message, [render.previews_message(choice == "on")])
 
     async def unknown_command(self, update: Update, context: Context) -> None:
         """A command the bot lacks: say so in private, or in groups when addressed to this bot."""
         message = update.effective_message
         if message and addressing.addressed_command(message, context.bot.username):
-            await _send(message, [render.unknown_command_message(addressing.command_name(message))])
+            await send(message, [render.unknown_command_message(addressing.command_name(message))])
 
     # -- messages ---------------------------------------------------------
 
@@ -124,12 +125,12 @@ class Handlers:
     async def not_text(self, update: Update, context: Context) -> None:
         """A sticker, photo, voice note… in private: ask for words instead."""
         if update.effective_message:
-            await _send(update.effective_message, [render.text_only_message()])
+            await send(update.effective_message, [render.text_only_message()])
 
     async def edited(self, update: Update, context: Context) -> None:
         """An edited message in private: explain that edits are not answered again."""
         if update.edited_message:
-            await _send(update.edited_message, [render.edited_message()])
+            await send(update.edited_message, [render.edited_message()])
 
     # -- buttons ----------------------------------------------------------
 
@@ -171,7 +172,7 @@ class Handlers:
             return
         await query.answer()
         settings = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
-        sent = await _send(
+        sent = await send(
             message,
             render.more_messages(page),
             buttons.keyboard(answer_id, more=True),
@@ -190,7 +191,7 @@ class Handlers:
         """Answer a question within the flood limit, showing "typing…" while searching."""
         verdict = self.flood.check(user.id)
         if verdict.outcome == "warn":
-            await _send(message, [render.flood_message(verdict.wait)])
+            await send(message, [render.flood_message(verdict.wait)])
         if verdict.outcome != "answer":
             return
         async with _typing(message, self.settings.typing_delay):
@@ -202,8 +203,9 @@ class Handlers:
                 await self._ask_for_question(message)
                 return
         texts = render.answer_messages(reply.answer, reply.query if reply.followup else None)
-        markup = buttons.keyboard(reply.answer_id, more=not reply.answer.abstained)
-        sent = await _send(message, texts, markup, previews=previews)
+        abstained = reply.answer.abstained
+        markup = buttons.keyboard(reply.answer_id, more=not abstained, subscribe=abstained)
+        sent = await send(message, texts, markup, previews=previews)
         ids = [m.message_id for m in sent]
         await asyncio.to_thread(self.assistant.delivered, reply.answer_id, message.chat_id, ids)
 
@@ -218,14 +220,7 @@ class Handlers:
         """A command or mention without a question: show how to ask."""
         overview = await asyncio.to_thread(self.assistant.overview)
         example = overview.examples[0] if overview.examples else None
-        await _send(message, [render.empty_question_message(example)])
-
-    async def _may_configure(self, message: Message, user: User, context: Context) -> bool:
-        """Whether this person may change the chat's settings."""
-        if message.chat.type == ChatType.PRIVATE or user.id in self.settings.owners:
-            return True
-        member = await context.bot.get_chat_member(message.chat_id, user.id)
-        return member.status in ADMINS
+        await send(message, [render.empty_question_message(example)])
 
     # -- errors -----------------------------------------------------------
 
@@ -245,10 +240,18 @@ class Handlers:
             if update.callback_query:
                 await update.callback_query.answer(render.error_message(), show_alert=True)
             elif update.effective_message:
-                await _send(update.effective_message, [render.error_message()])
+                await send(update.effective_message, [render.error_message()])
 
 
-async def _send(
+async def may_configure(message: Message, user: User, bot: Bot, owners: frozenset[int]) -> bool:
+    """Whether this person may change the chat's settings: anyone in private, admins in groups."""
+    if message.chat.type == ChatType.PRIVATE or user.id in owners:
+        return True
+    member = await bot.get_chat_member(message.chat_id, user.id)
+    return member.status in ADMINS
+
+
+async def send(
     message: Message,
     texts: Sequence[str],
     markup: InlineKeyboardMarkup | None = None,

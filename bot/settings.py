@@ -27,6 +27,8 @@ class BotSettings:
     followup_minutes: float = 10.0
     typing_delay: float = 0.5
     owners: frozenset[int] = frozenset()
+    poll_seconds: float = 60.0
+    deliver_seconds: float = 10.0
 
     def __repr__(self) -> str:
         """Like the dataclass repr, with the secrets hidden."""
@@ -55,6 +57,10 @@ class BotSettings:
             ),
             "typing_delay": _number(env, "CYBERBRIEF_TYPING_DELAY", float, cls.typing_delay),
             "owners": _owners(env.get("CYBERBRIEF_OWNERS", "")),
+            "poll_seconds": _number(env, "CYBERBRIEF_POLL_SECONDS", float, cls.poll_seconds),
+            "deliver_seconds": _number(
+                env, "CYBERBRIEF_DELIVER_SECONDS", float, cls.deliver_seconds
+            ),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -11,14 +11,19 @@ from pathlib import Path
 from tqdm import tqdm
 
 from retrieval import chat, evaluation
+from retrieval.alerts import Alerter
 from retrieval.answer import EmptyQuestion
 from retrieval.collection import Collection
 from retrieval.config import Settings
 from retrieval.documents import Failure, find_files, read_file
+from retrieval.feeds import FeedError
+from retrieval.feedstore import FeedNotFound, FeedStore
+from retrieval.fetch import Fetcher, FetchError
 from retrieval.models import RawArticle
+from retrieval.poller import Poller, page_article
 from retrieval.render import answer_json, answer_text, hit_record
 from retrieval.search import MODES
-from retrieval.store import Filters
+from retrieval.store import Filters, Store
 
 
 class CommandError(Exception):
@@ -63,8 +68,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    ingest = commands.add_parser("ingest", help="store articles from files and folders")
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest = commands.add_parser("ingest", help="store articles from files, folders and web pages")
+    ingest.add_argument("paths", nargs="+", metavar="PATH|URL")
     ingest.set_defaults(handler=_ingest)
 
     search = commands.add_parser("search", help="find the passages that best match a query")
@@ -82,6 +87,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     _filter_options(ask)
     ask.set_defaults(handler=_ask)
+
+    feeds = commands.add_parser("feeds", help="follow RSS and Atom feeds")
+    actions = feeds.add_subparsers(required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="follow a feed (checked and read at once)")
+    add.add_argument("url")
+    add.set_defaults(handler=_feeds_add)
+    actions.add_parser("list", help="the feeds followed, with errors").set_defaults(
+        handler=_feeds_list
+    )
+    remove = actions.add_parser("remove", help="stop following a feed; its articles stay")
+    remove.add_argument("id", type=int)
+    remove.set_defaults(handler=_feeds_remove)
+    poll = actions.add_parser("poll", help="poll every feed now and queue alerts")
+    poll.set_defaults(handler=_feeds_poll)
 
     chat_command = commands.add_parser("chat", help="ask questions interactively in the terminal")
     chat_command.set_defaults(handler=_chat)
@@ -123,15 +142,25 @@ def _filters(args: argparse.Namespace) -> Filters:
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    """Store articles from files and folders; exit 1 if anything failed."""
-    files = list(find_files(args.paths))
+    """Store articles from files, folders and web pages; exit 1 if anything failed."""
+    urls = [p for p in args.paths if p.startswith(("http://", "https://"))]
+    files: list[Path | Failure | str] = [
+        *find_files([Path(p) for p in args.paths if p not in urls]),
+        *urls,
+    ]
     collection = Collection.open(settings)
+    fetcher = Fetcher(settings.allowed_hosts)
     show = len(files) >= 20 and sys.stderr.isatty()
     with tqdm(total=len(files), unit="file", disable=not show, file=sys.stderr) as bar:
 
         def items() -> Iterator[RawArticle | Failure]:
             for entry in files:
-                yield from [entry] if isinstance(entry, Failure) else read_file(entry)
+                if isinstance(entry, str):
+                    yield _page(fetcher, entry)
+                elif isinstance(entry, Failure):
+                    yield entry
+                else:
+                    yield from read_file(entry)
                 bar.update(1)
 
         report = collection.ingest(items())
@@ -139,6 +168,84 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(f"failed: {failure.name}: {failure.reason}", file=sys.stderr)
     print(f"{report.summary} (database: {settings.db_path})")
     return 1 if report.failures else 0
+
+
+def _page(fetcher: Fetcher, url: str) -> RawArticle | Failure:
+    """The article on a web page, or why it could not be read."""
+    try:
+        return page_article(fetcher, url)
+    except FetchError as error:
+        return Failure(url, str(error))
+
+
+def _feeds(settings: Settings) -> tuple[Collection, Poller]:
+    """The collection and a poller fetching with the configured address rules."""
+    collection = Collection.open(settings)
+    return collection, Poller(collection, Fetcher(settings.allowed_hosts))
+
+
+def _feeds_add(args: argparse.Namespace, settings: Settings) -> int:
+    """Follow a feed after checking it, storing its current items."""
+    collection, poller = _feeds(settings)
+    try:
+        outcome, new = poller.add(args.url)
+    except (FetchError, FeedError) as error:
+        raise CommandError(f"cannot follow {args.url}: {error}") from error
+    queued = Alerter(collection).match_new()
+    feed = outcome.feed
+    if not new:
+        print(f"already following #{feed.id} {feed.url}")
+        return 0
+    print(f"following #{feed.id} {feed.title or feed.url}: {outcome.new} new articles")
+    if queued:
+        print(f"{queued} alerts queued")
+    return 0
+
+
+def _feeds_list(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the followed feeds."""
+    feeds = FeedStore(Store(settings.db_path)).all()
+    if not feeds:
+        print("No feeds followed. Add one with: cyberbrief feeds add URL")
+    for feed in feeds:
+        print(f"#{feed.id} {feed.title or '(untitled)'} — {feed.url}")
+        print(
+            f"    every {feed.interval_minutes} min; last poll {feed.last_polled_at or 'never'}; "
+            f"next {feed.next_poll_at or 'now'}"
+        )
+        if feed.last_error:
+            print(f"    last error: {feed.last_error}")
+    return 0
+
+
+def _feeds_remove(args: argparse.Namespace, settings: Settings) -> int:
+    """Stop following a feed."""
+    try:
+        feed = FeedStore(Store(settings.db_path)).remove(args.id)
+    except FeedNotFound as error:
+        raise CommandError(f"no feed #{args.id} (see: cyberbrief feeds list)") from error
+    print(f"stopped following #{feed.id} {feed.url}")
+    return 0
+
+
+def _feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
+    """Poll every feed now, queue alerts; exit 1 if a feed failed."""
+    collection, poller = _feeds(settings)
+    report = poller.poll_all()
+    queued = Alerter(collection).match_new()
+    for outcome in report.feeds:
+        feed = outcome.feed
+        if outcome.error:
+            state = f"failed: {outcome.error}"
+        elif outcome.unchanged:
+            state = "unchanged"
+        else:
+            state = f"{outcome.new} new, {outcome.updated} updated"
+        print(f"#{feed.id} {feed.title or feed.url}: {state}")
+        for warning in outcome.warnings:
+            print(f"    warning: {warning}")
+    print(f"{report.new} new articles; {queued} alerts queued")
+    return 1 if report.errors else 0
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:

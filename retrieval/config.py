@@ -17,9 +17,12 @@ class Settings:
     """Everything configurable about the retrieval layer."""
 
     db_path: Path
+    # Hosts or addresses that may be fetched although private (e.g. 127.0.0.1 in tests).
+    allowed_hosts: frozenset[str] = frozenset()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, db: str | None = None) -> "Settings":
         """Build settings from environment variables, with explicit overrides winning."""
         path = db or env.get("CYBERBRIEF_DB") or default_db_path(env)
-        return cls(db_path=Path(path).expanduser())
+        hosts = env.get("CYBERBRIEF_ALLOW_HOSTS", "").replace(",", " ").split()
+        return cls(db_path=Path(path).expanduser(), allowed_hosts=frozenset(hosts))

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from retrieval.collection import Collection
 from retrieval.documents import DocumentError, Failure, from_html, from_record
 from retrieval.feeds import FeedError, FeedItem, parse_feed
-from retrieval.feedstore import FeedRecord, FeedStore
+from retrieval.feedstore import FeedNotFound, FeedRecord, FeedStore
 from retrieval.fetch import FEED_TYPES, PAGE_TYPES, Fetcher, FetchError
 from retrieval.ingest import content_hash
 from retrieval.models import RawArticle
+from retrieval.urls import canonical_url
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,31 @@ class Poller:
         self.fetcher = fetcher
         self.feeds = FeedStore(collection.store)
         self.clock = clock
+
+    def add(self, url: str, added_by: int | None = None) -> tuple[FeedOutcome, bool]:
+        """Follow a feed after checking it is one, storing its items; and whether it is new."""
+        url = canonical_url(url.strip())
+        try:
+            existing = self.feeds.by_url(url)
+            return FeedOutcome(existing), False
+        except FeedNotFound:
+            pass
+        response = self.fetcher.fetch(url, accept=FEED_TYPES)
+        parsed = parse_feed(response.body, url)
+        feed, new = self.feeds.add(url, added_by=added_by)
+        outcome = FeedOutcome(feed)
+        if parsed.warning:
+            outcome.warnings.append(parsed.warning)
+        self._store_items(feed, parsed.items, parsed.title, outcome)
+        self.feeds.polled(
+            feed,
+            self.clock(),
+            title=parsed.title,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            warning="; ".join(outcome.warnings)[:500] or None,
+        )
+        return FeedOutcome(self.feeds.get(feed.id), outcome.new, outcome.updated), new
 
     def poll_due(self) -> PollReport:
         """Poll every feed whose time has come."""

@@ -12,8 +12,10 @@ from retrieval.answer import AnswerConfig
 from retrieval.collection import Collection
 from retrieval.documents import find_files, read_file
 from retrieval.embeddings import SentenceTransformerEmbedder, WordPieceCounter, model_path
+from retrieval.fetch import Fetcher
 from retrieval.query import terms
 from retrieval.store import Store
+from tests.feedserver import FeedServer
 
 ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
 
@@ -110,3 +112,19 @@ def real_seeded(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iter
     collection.ingest(shipped_articles())
     yield collection
     store.close()
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    """A local HTTP server for feeds and pages, on 127.0.0.1."""
+    server = FeedServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    """A fetcher allowed to reach the local test server (127.0.0.1) and nothing private else."""
+    opened = Fetcher(allowed_hosts=frozenset({"127.0.0.1"}))
+    yield opened
+    opened.close()

@@ -39,6 +39,7 @@ class FakeTelegram(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.member_status = "member"
+        self.failures: list[tuple[str, int, str, int | None]] = []
         self._ids = itertools.count(1000)
 
     async def initialize(self) -> None:
@@ -59,6 +60,17 @@ class FakeTelegram(BaseRequest):
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         self.calls.append(Call(name, params))
+        for n, (method, code, description, retry_after) in enumerate(self.failures):
+            if method == name:
+                del self.failures[n]
+                error: dict[str, Any] = {
+                    "ok": False,
+                    "error_code": code,
+                    "description": description,
+                }
+                if retry_after is not None:
+                    error["parameters"] = {"retry_after": retry_after}
+                return code, json.dumps(error).encode()
         return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:
@@ -82,6 +94,12 @@ class FakeTelegram(BaseRequest):
         if name == "getChatMember":
             return {"status": self.member_status, "user": USER, "is_anonymous": False}
         return True
+
+    def fail_next(
+        self, method: str, code: int, description: str, retry_after: int | None = None
+    ) -> None:
+        """Make the next call of a method fail as Telegram would (403, 400, 429…)."""
+        self.failures.append((method, code, description, retry_after))
 
     def sent(self, method: str = "sendMessage") -> list[Call]:
         """The calls of one method, oldest first."""

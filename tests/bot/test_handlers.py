@@ -205,7 +205,18 @@ def test_commands_are_registered_at_start_up(bot: BotHarness) -> None:
     bot.loop.run_until_complete(bot.application.post_init(bot.application))
     (call,) = bot.telegram.sent("setMyCommands")
     names = [command["command"] for command in call.params["commands"]]
-    assert names == ["ask", "sources", "start", "help", "previews", "about"]
+    assert names == [
+        "ask",
+        "sources",
+        "start",
+        "help",
+        "subscribe",
+        "subscriptions",
+        "unsubscribe",
+        "feeds",
+        "previews",
+        "about",
+    ]
 
 
 def test_unexpected_error_is_logged_and_the_user_told_without_internals(
