@@ -23,9 +23,10 @@ def story_block(story: StoryAlert) -> str:
     lines = [f"<b>{escape(clip(article.title, MAX_TITLE))}</b>"]
     if meta:
         lines.append(" · ".join(meta))
-    if story.quotes:
-        quoted = " ".join(escape(clip(quote.text, MAX_ALERT_QUOTE)) for quote in story.quotes)
-        lines.append(f"<blockquote>{quoted}</blockquote>")
+    lines += [
+        f"<blockquote>{escape(clip(quote.text, MAX_ALERT_QUOTE))}</blockquote>"
+        for quote in story.quotes
+    ]
     links = [
         f'<a href="{escape(link.url, quote=True)}">{escape(clip(link.source or "link", 60))}</a>'
         for link in story.links[:MAX_LINKS]

@@ -81,7 +81,7 @@ def build_application(
     add_handlers(application, Handlers(assistant, settings), subscriptions)
     jobs = AlertJobs(alerter, poller)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(jobs.poll, settings.poll_seconds, first=5)
+        application.job_queue.run_repeating(jobs.poll, settings.poll_seconds)
         application.job_queue.run_repeating(jobs.deliver, settings.deliver_seconds, first=1)
     return application
 

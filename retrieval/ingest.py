@@ -11,7 +11,7 @@ from retrieval.chunking import ChunkPlan, plan_chunks
 from retrieval.documents import Failure
 from retrieval.embeddings import Embedder
 from retrieval.models import RawArticle
-from retrieval.store import ArticleWrite, Store
+from retrieval.store import ArticleWrite, DuplicateArticle, Store
 
 log = logging.getLogger(__name__)
 
@@ -121,18 +121,22 @@ class Ingestor:
             count = len(pending.plan.sentences)
             sentence_vectors = vectors[offset : offset + count]
             offset += count
-            article_id = self.store.write_article(
-                ArticleWrite(
-                    raw=pending.raw,
-                    content_hash=pending.content_hash,
-                    chunks=pending.plan.chunk_spans(),
-                    sentences=pending.plan.sentences,
-                    chunk_vectors=chunk_vectors(pending.plan, sentence_vectors),
-                    sentence_vectors=sentence_vectors,
-                    model=self.embedder.name,
-                ),
-                replace=pending.replace,
-            )
+            try:
+                article_id = self.store.write_article(
+                    ArticleWrite(
+                        raw=pending.raw,
+                        content_hash=pending.content_hash,
+                        chunks=pending.plan.chunk_spans(),
+                        sentences=pending.plan.sentences,
+                        chunk_vectors=chunk_vectors(pending.plan, sentence_vectors),
+                        sentence_vectors=sentence_vectors,
+                        model=self.embedder.name,
+                    ),
+                    replace=pending.replace,
+                )
+            except DuplicateArticle:  # another process stored it meanwhile
+                report.skipped += 1
+                continue
             report.article_ids.append(article_id)
             if pending.replace is None:
                 report.added += 1

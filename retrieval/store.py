@@ -20,6 +20,10 @@ class ArticleNotFound(LookupError):
     """No stored article has the given id."""
 
 
+class DuplicateArticle(ValueError):
+    """Another writer stored an article with the same URL first."""
+
+
 @dataclass(frozen=True)
 class StoredKey:
     """What ingestion needs to know about an article already stored."""
@@ -133,7 +137,10 @@ class Store:
         }
         with self.transaction() as db:
             if replace is None:
-                inserted = db.table("articles").insert({**record, "ingested_at": now})
+                try:
+                    inserted = db.table("articles").insert({**record, "ingested_at": now})
+                except sqlite3.IntegrityError as error:
+                    raise DuplicateArticle(raw.url) from error
                 article_id = int(inserted.last_pk)  # type: ignore[arg-type]
             else:
                 article_id = replace

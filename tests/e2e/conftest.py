@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram_emulator import (
     EmulatorClient,
+    RunningApplication,
     TelegramEmulator,
     emulator_unavailable_reason,
     ensure_no_proxy,
     new_token,
+    running_application,
 )
+
+from bot.app import build_application
+from bot.settings import BotSettings
+from retrieval.assistant import Assistant
+from retrieval.collection import Collection
+from retrieval.poller import Poller
+from retrieval.store import Store
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +55,39 @@ def bot_token() -> str:
 def tg(telegram_emulator: TelegramEmulator, bot_token: str) -> EmulatorClient:
     """Return the emulator client for this test's bot (act as users, read the bot's messages)."""
     return telegram_emulator.client(bot_token)
+
+
+@pytest.fixture
+def collection(real_seeded: Collection, tmp_path: Path) -> Iterator[Collection]:
+    """A private copy of the shipped articles embedded with the real model."""
+    path = tmp_path / "bot.db"
+    with sqlite3.connect(path) as copy:
+        real_seeded.store.db.conn.backup(copy)
+    store = Store(path)
+    yield Collection(store, real_seeded.embedder)
+    store.close()
+
+
+@pytest.fixture
+def start_bot(
+    tg: EmulatorClient, collection: Collection
+) -> Iterator[Callable[..., tuple[RunningApplication, Assistant]]]:
+    """Start the real bot against the emulator with chosen settings; stop it afterwards."""
+    stack: list[Any] = []
+
+    def start(
+        poller: Poller | None = None, **settings: Any
+    ) -> tuple[RunningApplication, Assistant]:
+        options = {"token": tg.token, "api_url": tg.emulator.root_url, "typing_delay": 0.0}
+        assistant = Assistant(collection)
+        application = build_application(
+            BotSettings(**{**options, **settings}), assistant, poller=poller
+        )
+        context = running_application(application, poll_timeout=1)
+        runner = context.__enter__()
+        stack.append(context)
+        return runner, assistant
+
+    yield start
+    for context in stack:
+        context.__exit__(None, None, None)

@@ -5,26 +5,18 @@ from __future__ import annotations
 import html
 import logging
 import re
-import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from telegram_emulator import (
     DEFAULT_USER,
     EmulatorClient,
-    RunningApplication,
     assert_valid_telegram_html,
-    running_application,
 )
 
-from bot.app import build_application
-from bot.settings import BotSettings
-from retrieval.assistant import Assistant
 from retrieval.collection import Collection
-from retrieval.store import Store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
@@ -32,38 +24,6 @@ USER_ID = DEFAULT_USER["id"]
 GROUP_ID = -1001234567890
 QUESTION = "How do Mexican drug cartels use social networks?"
 _BLOCKQUOTE = re.compile(r"<blockquote>(.*?)</blockquote>", re.DOTALL)
-
-
-@pytest.fixture
-def collection(real_seeded: Collection, tmp_path: Path) -> Iterator[Collection]:
-    """A private copy of the shipped articles embedded with the real model."""
-    path = tmp_path / "bot.db"
-    with sqlite3.connect(path) as copy:
-        real_seeded.store.db.conn.backup(copy)
-    store = Store(path)
-    yield Collection(store, real_seeded.embedder)
-    store.close()
-
-
-@pytest.fixture
-def start_bot(
-    tg: EmulatorClient, collection: Collection
-) -> Iterator[Callable[..., tuple[RunningApplication, Assistant]]]:
-    """Start the real bot against the emulator with chosen settings; stop it afterwards."""
-    stack: list[Any] = []
-
-    def start(**settings: Any) -> tuple[RunningApplication, Assistant]:
-        options = {"token": tg.token, "api_url": tg.emulator.root_url, "typing_delay": 0.0}
-        assistant = Assistant(collection)
-        application = build_application(BotSettings(**{**options, **settings}), assistant)
-        context = running_application(application, poll_timeout=1)
-        runner = context.__enter__()
-        stack.append(context)
-        return runner, assistant
-
-    yield start
-    for context in stack:
-        context.__exit__(None, None, None)
 
 
 def valid(messages: list[dict[str, Any]]) -> list[str]:
