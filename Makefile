@@ -33,6 +33,7 @@ test: install $(EMULATOR_INSTALLED)
 bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.bot_load
+	$(BIN)/python -m bench.alerts
 
 clean:
 	rm -rf $(VENV) $(EMULATOR)/node_modules

@@ -18,13 +18,14 @@ from retrieval.alertstore import (
 from retrieval.answer import quotable
 from retrieval.collection import Collection
 from retrieval.matching import (
+    KEYWORD_BONUS,
     TOPIC_THRESHOLD,
+    StoryIndex,
     article_vector,
     key_sentences,
     matches,
     parse_topic,
-    same_story,
-    topic_similarity,
+    topic_similarities,
 )
 from retrieval.models import Article, Quote
 from retrieval.query import stems
@@ -118,31 +119,38 @@ class Alerter:
         """Assign stories and queue alerts for a batch of new articles, each in one transaction."""
         subscriptions = self.alerts.subscriptions(active=True)
         topics = [parse_topic(sub.topic) for sub in subscriptions]
+        topic_matrix = np.stack([sub.vector for sub in subscriptions]) if subscriptions else None
         recent = self.alerts.recent_stories(ids[0], STORY_WINDOW)
         known = self.alerts.article_vectors([article_id for article_id, _ in recent])
-        story_ids = [story for article_id, story in recent if article_id in known]
-        story_vectors = [known[article_id] for article_id, _ in recent if article_id in known]
+        index = StoryIndex(
+            [story for article_id, story in recent if article_id in known],
+            [known[article_id] for article_id, _ in recent if article_id in known],
+            room=len(ids),
+        )
         articles = self.collection.store.articles(ids)
         queued = 0
         for article_id in ids:
             _, sentence_vectors = self.alerts.sentence_vectors(article_id)
             vector = article_vector(sentence_vectors)
-            row = same_story(vector, np.stack(story_vectors)) if story_vectors else None
-            story_id = story_ids[row] if row is not None else article_id
-            article = articles[article_id]
-            words = set(stems(f"{article.title}\n{article.text}"))
-            matched = [
-                (sub.chat_id, sub.id)
-                for sub, topic in zip(subscriptions, topics, strict=True)
-                if sub.after_article < article_id
-                and matches(
-                    topic, topic_similarity(sub.vector, sentence_vectors), words, self.threshold
-                )
+            story_id = index.find(vector) or article_id
+            similarities = topic_similarities(topic_matrix, sentence_vectors)
+            candidates = [
+                int(n)
+                for n in np.flatnonzero(similarities + KEYWORD_BONUS >= self.threshold)
+                if subscriptions[n].after_article < article_id
             ]
+            matched = []
+            if candidates:
+                article = articles[article_id]
+                words = set(stems(f"{article.title}\n{article.text}"))
+                matched = [
+                    (subscriptions[n].chat_id, subscriptions[n].id)
+                    for n in candidates
+                    if matches(topics[n], float(similarities[n]), words, self.threshold)
+                ]
             self.alerts.record_match(article_id, story_id, matched, self.clock())
             queued += len(matched)
-            story_ids.insert(0, story_id)
-            story_vectors.insert(0, vector)
+            index.add(story_id, vector)
         return queued
 
     # -- delivery ---------------------------------------------------------------

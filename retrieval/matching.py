@@ -39,11 +39,11 @@ def parse_topic(raw: str) -> Topic:
     return Topic(text, tuple(query_stems(text)), tuple(query_stems(" ".join(dropped))))
 
 
-def topic_similarity(topic_vector: np.ndarray, sentence_vectors: np.ndarray) -> float:
-    """How close an article comes to a topic: its closest sentence's cosine similarity."""
-    if len(sentence_vectors) == 0:
-        return 0.0
-    return float(np.max(sentence_vectors @ topic_vector))
+def topic_similarities(topics: np.ndarray | None, sentence_vectors: np.ndarray) -> np.ndarray:
+    """How close an article comes to each topic (rows): its closest sentence's cosine."""
+    if topics is None or len(sentence_vectors) == 0:
+        return np.zeros(0 if topics is None else len(topics), dtype=np.float32)
+    return (sentence_vectors @ topics.T).max(axis=0)
 
 
 def keyword_coverage(keywords: tuple[str, ...], article_stems: AbstractSet[str]) -> float:
@@ -71,13 +71,35 @@ def article_vector(sentence_vectors: np.ndarray) -> np.ndarray:
     return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
 
 
-def same_story(vector: np.ndarray, candidates: np.ndarray) -> int | None:
-    """The row of the candidate telling the same story as `vector`, if any (the closest)."""
-    if len(candidates) == 0:
-        return None
-    similarities = candidates @ vector
-    best = int(np.argmax(similarities))
-    return best if similarities[best] >= STORY_THRESHOLD else None
+class StoryIndex:
+    """Recent articles' vectors and stories, to find the story a new article retells."""
+
+    def __init__(self, story_ids: list[int], vectors: list[np.ndarray], room: int) -> None:
+        dimension = len(vectors[0]) if vectors else 0
+        self._story_ids = list(story_ids)
+        self._matrix = np.zeros((len(vectors) + room, dimension), dtype=np.float32)
+        if vectors:
+            self._matrix[: len(vectors)] = np.stack(vectors)
+
+    def find(self, vector: np.ndarray) -> int | None:
+        """The story of the closest recent article, if it is close enough to be the same story."""
+        count = len(self._story_ids)
+        if count == 0 or self._matrix.shape[1] != len(vector):
+            return None
+        similarities = self._matrix[:count] @ vector
+        best = int(np.argmax(similarities))
+        return self._story_ids[best] if similarities[best] >= STORY_THRESHOLD else None
+
+    def add(self, story_id: int, vector: np.ndarray) -> None:
+        """Remember an article's vector and story."""
+        count = len(self._story_ids)
+        if self._matrix.shape[1] != len(vector) or count == len(self._matrix):
+            grown = np.zeros((max(2 * count, 16), len(vector)), dtype=np.float32)
+            if self._matrix.shape[1] == len(vector):
+                grown[:count] = self._matrix[:count]
+            self._matrix = grown
+        self._matrix[count] = vector
+        self._story_ids.append(story_id)
 
 
 def key_sentences(

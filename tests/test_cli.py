@@ -10,6 +10,7 @@ from retrieval import cli
 from retrieval.collection import Collection
 from retrieval.store import Store
 from tests.conftest import ARTICLES, FAKE_ANSWER_CONFIG, FakeEmbedder
+from tests.feedserver import FeedServer, page, rss
 
 
 @pytest.fixture
@@ -121,3 +122,60 @@ def test_chat_answers_until_end_of_input(fake_cli: Path, capsys, monkeypatch) ->
     assert code == 0
     assert out.startswith("cyberbrief: 3 articles from ")
     assert "Sources:" in out and "InSight Crime" in out
+
+
+@pytest.fixture
+def local_web(
+    fake_cli: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> FeedServer:
+    """The local test server, which the CLI may fetch from (configured, as a user would)."""
+    monkeypatch.setenv("CYBERBRIEF_ALLOW_HOSTS", "127.0.0.1")
+    return feed_server
+
+
+STORY = [
+    "Investigators dismantled a phishing ring that stole banking passwords from pensioners.",
+    "The ring sent text messages posing as banks and collected the codes on fake websites.",
+]
+
+
+def test_ingest_a_web_page_by_url(local_web: FeedServer, capsys) -> None:
+    local_web.set("/ring.html", page("Phishing ring dismantled", STORY), content_type="text/html")
+    code, out, err = run(capsys, "ingest", local_web.url("/ring.html"))
+    assert code == 0 and out.startswith("1 added"), err
+    code, out, _ = run(capsys, "search", "phishing pensioners", "--json")
+    assert json.loads(out.splitlines()[0])["title"] == "Phishing ring dismantled"
+
+
+def test_ingest_url_refuses_private_addresses_without_configuration(
+    fake_cli: Path, feed_server: FeedServer, capsys
+) -> None:
+    feed_server.set("/ring.html", page("Phishing ring dismantled", STORY), content_type="text/html")
+    code, out, err = run(capsys, "ingest", feed_server.url("/ring.html"))
+    assert code == 1 and "private or local address" in err and out.startswith("0 added")
+
+
+def test_feeds_add_list_poll_remove(local_web: FeedServer, capsys) -> None:
+    item = {"title": "Phishing ring dismantled", "link": "https://n.example/1", "guid": "1"}
+    local_web.set("/wire.rss", rss([{**item, "content": " ".join(STORY * 5)}], title="Wire"))
+    code, out, err = run(capsys, "feeds", "add", local_web.url("/wire.rss"))
+    assert code == 0 and "following #1 Wire: 1 new articles" in out, err
+    code, out, _ = run(capsys, "feeds", "list")
+    assert "#1 Wire" in out and "last poll 20" in out
+    local_web.set("/wire.rss", "<html>not a feed</html>", content_type="text/html")
+    code, out, _ = run(capsys, "feeds", "poll")
+    assert code == 1 and "#1 Wire: failed:" in out and "not a feed" in out
+    code, out, _ = run(capsys, "feeds", "list")
+    assert "last error:" in out
+    code, out, _ = run(capsys, "feeds", "remove", "1")
+    assert code == 0 and "stopped following #1" in out
+    code, _, err = run(capsys, "feeds", "remove", "1")
+    assert code == 2 and "no feed #1" in err
+
+
+def test_feeds_add_refuses_what_is_not_a_feed(local_web: FeedServer, capsys) -> None:
+    local_web.set("/page.html", page("A page", STORY), content_type="text/html")
+    code, _, err = run(capsys, "feeds", "add", local_web.url("/page.html"))
+    assert code == 2 and "cannot follow" in err and "text/html" in err
+    code, out, _ = run(capsys, "feeds", "list")
+    assert "No feeds followed" in out
