@@ -10,6 +10,8 @@ import argparse
 import tempfile
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +56,7 @@ def serve_feeds(server: FeedServer, args: argparse.Namespace, etags: bool) -> li
                     "link": f"https://wire{feed}.example/{n}",
                     "guid": f"wire{feed}-{n}",
                     "content": article.text,
-                    "pubDate": "Mon, 16 Nov 2026 10:00:00 GMT",
+                    "pubDate": format_datetime(datetime.now(UTC)),
                 }
             )
         path = f"/feed{feed}.rss"

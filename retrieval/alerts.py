@@ -38,6 +38,7 @@ STORY_WINDOW = 2000  # earlier articles a new one is compared with to find its s
 MATCH_BATCH = 500
 MAX_ATTEMPTS = 8
 MAX_SUBSCRIPTIONS = 20  # per chat
+NEWS_AGE = timedelta(days=7)  # older articles (a new feed's back catalogue) are stored, not alerted
 STORIES_PER_MESSAGE = 5
 
 
@@ -128,6 +129,7 @@ class Alerter:
             room=len(ids),
         )
         articles = self.collection.store.articles(ids)
+        oldest_news = (self.clock() - NEWS_AGE).date().isoformat()
         queued = 0
         for article_id in ids:
             _, sentence_vectors = self.alerts.sentence_vectors(article_id)
@@ -139,6 +141,8 @@ class Alerter:
                 for n in np.flatnonzero(similarities + KEYWORD_BONUS >= self.threshold)
                 if subscriptions[n].after_article < article_id
             ]
+            if (articles[article_id].published or oldest_news) < oldest_news:
+                candidates = []
             matched = []
             if candidates:
                 article = articles[article_id]
@@ -148,8 +152,7 @@ class Alerter:
                     for n in candidates
                     if matches(topics[n], float(similarities[n]), words, self.threshold)
                 ]
-            self.alerts.record_match(article_id, story_id, matched, self.clock())
-            queued += len(matched)
+            queued += self.alerts.record_match(article_id, story_id, matched, self.clock())
             index.add(story_id, vector)
         return queued
 

@@ -127,42 +127,51 @@ class AlertStore:
 
     def record_match(
         self, article_id: int, story_id: int, alerts: Sequence[tuple[int, int]], now: datetime
-    ) -> None:
-        """In one transaction: the article's story, its new alerts (chat, subscription), cursor."""
+    ) -> int:
+        """In one transaction: the article's story, its new alerts (chat, subscription), cursor.
+
+        Returns how many alerts were queued: a chat hears about a story once, however many of
+        its subscriptions match and however many articles retell the story.
+        """
         stamp = now.isoformat(timespec="seconds")
         with self.store.transaction() as db:
             db.execute(
                 "INSERT OR IGNORE INTO stories (article_id, story_id) VALUES (?, ?)",
                 [article_id, story_id],
             )
-            db.conn.executemany(
+            queued = db.conn.executemany(
                 "INSERT OR IGNORE INTO alerts (chat_id, story_id, subscription_id, state, "
                 "attempts, due_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
                 [(chat, story_id, sub, PENDING, stamp, stamp) for chat, sub in alerts],
-            )
+            ).rowcount
             db.execute(
                 "UPDATE meta SET value = ? "
                 "WHERE key = 'matched_through' AND CAST(value AS INTEGER) < ?",
                 [str(article_id), article_id],
             )
+        return max(queued, 0)
 
     def story_links(self, story_id: int) -> list[StoryLink]:
         """The articles of a story, first stored first, with every link feeds gave for them."""
+        # one row per feed item, not group_concat: URLs may hold commas ("/news/a,b-1.html")
         rows = self._rows(
-            "SELECT a.id, a.url, a.source, group_concat(DISTINCT i.url) FROM articles a "
+            "SELECT a.id, a.url, a.source, i.url FROM articles a "
             "LEFT JOIN stories s ON s.article_id = a.id "
             "LEFT JOIN feed_items i ON i.article_id = a.id "
-            "WHERE coalesce(s.story_id, a.id) = ? GROUP BY a.id ORDER BY a.id",
+            "WHERE coalesce(s.story_id, a.id) = ? ORDER BY a.id, i.seen_at, i.rowid",
             [story_id],
         )
         links: list[StoryLink] = []
         seen: set[str] = set()
-        for article_id, url, source, item_urls in rows:
-            for link in [url, *(item_urls or "").split(",")]:
+        linked: set[int] = set()
+        for article_id, url, source, item_url in rows:
+            for link in (url, item_url):
                 if link and link not in seen:
                     seen.add(link)
+                    linked.add(article_id)
                     links.append(StoryLink(article_id, link, source))
-            if not url and not item_urls:
+            if not url and not item_url and article_id not in linked:
+                linked.add(article_id)
                 links.append(StoryLink(article_id, None, source))
         return links
 

@@ -21,7 +21,9 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n?", re.DOTALL)
 _HTML_TAG = re.compile(
-    r"<\s*(p|div|br|span|a|b|i|em|strong|h[1-6]|li|ul|article|html|body)\b", re.I
+    r"<\s*(p|div|br|span|a|b|i|em|strong|h[1-6]|li|ul|ol|article|html|body|script|style|img"
+    r"|iframe|object|embed|svg|table|tr|td|blockquote|figure|section|pre|code|font)\b",
+    re.I,
 )
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)

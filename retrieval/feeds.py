@@ -1,6 +1,8 @@
 """Read RSS and Atom feeds into items: id, link, title, date and whatever text they carry."""
 
 import calendar
+import html
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -9,6 +11,7 @@ import feedparser
 
 from retrieval.urls import canonical_url
 
+_TAG = re.compile(r"<[^>]*>")
 FULL_TEXT_CHARS = 600  # an item carrying less text than this is a summary: fetch the page
 
 
@@ -41,9 +44,12 @@ class Feed:
     warning: str | None = None
 
 
-def parse_feed(body: bytes | str, url: str) -> Feed:
+def parse_feed(body: bytes | str, url: str, content_type: str = "") -> Feed:
     """Parse RSS or Atom; damaged XML is read as far as possible, unreadable XML is an error."""
-    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=True)
+    headers = {"content-type": content_type} if content_type else None
+    parsed = feedparser.parse(
+        body, sanitize_html=False, resolve_relative_uris=True, response_headers=headers
+    )
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     items = [item for entry in parsed.entries if (item := _item(entry, url)) is not None]
     if not parsed.get("version") and not items:
@@ -56,15 +62,24 @@ def parse_feed(body: bytes | str, url: str) -> Feed:
 
 def _item(entry: feedparser.FeedParserDict, feed_url: str) -> FeedItem | None:
     """An item from a feed entry; entries with neither link nor text are dropped."""
-    link = entry.get("link")
-    url = canonical_url(link) if link and link.startswith(("http://", "https://")) else None
+    url = _link(entry.get("link"))
     contents = [c.get("value", "") for c in entry.get("content", []) if c.get("value")]
     text = max(contents, key=len) if contents else entry.get("summary", "")
-    title = " ".join(str(entry.get("title", "")).split())
+    title = " ".join(html.unescape(_TAG.sub(" ", str(entry.get("title", "")))).split())
     if not url and not text.strip():
         return None
     guid = str(entry.get("id") or url or f"{feed_url}#{title}")
     return FeedItem(guid, url, title, text.strip(), _published(entry))
+
+
+def _link(link: str | None) -> str | None:
+    """The canonical form of an item's http(s) link; None when missing or malformed."""
+    if not link or not link.startswith(("http://", "https://")):
+        return None
+    try:
+        return canonical_url(link)
+    except ValueError:  # "http://[oops/", a port out of range...
+        return None
 
 
 def _published(entry: feedparser.FeedParserDict) -> str | None:

@@ -3,6 +3,7 @@
 import ipaddress
 import logging
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -15,7 +16,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
 TIMEOUT = 15.0
 USER_AGENT = "cyberbrief/0.1 (+news alerts; feed reader)"
-FEED_TYPES = ("xml", "rss", "atom", "rdf")
+FEED_TYPES = ("xml", "rss", "atom", "rdf", "text/plain", "octet-stream")  # parser decides
 PAGE_TYPES = ("text/html", "application/xhtml")
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -76,6 +77,7 @@ class Fetcher:
     ) -> None:
         self.allowed_hosts = allowed_hosts
         self.max_bytes = max_bytes
+        self.timeout = timeout
         self.resolver = resolver
         self.client = httpx.Client(
             timeout=httpx.Timeout(timeout),
@@ -106,7 +108,7 @@ class Fetcher:
             try:
                 with self.client.stream("GET", url, headers=headers) as reply:
                     if reply.is_redirect and "location" in reply.headers:
-                        url = urljoin(url, reply.headers["location"])
+                        url = _join(url, reply.headers["location"])
                         continue
                     return self._read(url, reply, accept)
             except httpx.TimeoutException as error:
@@ -128,10 +130,14 @@ class Fetcher:
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchError(f"{url} is too large ({int(declared):,} bytes)")
         body = bytearray()
+        # httpx's timeout bounds each read, not the whole body: a slow drip would never end
+        deadline = time.monotonic() + self.timeout
         for piece in reply.iter_bytes():
             body += piece
             if len(body) > self.max_bytes:
                 raise FetchError(f"{url} is too large (over {self.max_bytes:,} bytes)")
+            if time.monotonic() > deadline:
+                raise FetchError(f"{url} is too slow (not read in {self.timeout:g} s)")
         return Response(
             url,
             reply.status_code,
@@ -143,7 +149,10 @@ class Fetcher:
 
     def check(self, url: str) -> None:
         """Refuse URLs that are not http(s) or whose host resolves to a non-public address."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as error:
+            raise FetchError(f"malformed link {url[:80]!r}") from error
         if parts.scheme not in {"http", "https"}:
             raise FetchError(f"only http and https links can be fetched, not {url[:80]!r}")
         host = parts.hostname
@@ -160,6 +169,14 @@ class Fetcher:
                 continue
             if not _public(ipaddress.ip_address(address.split("%")[0])):
                 raise FetchError(f"{host} is a private or local address; refusing to fetch it")
+
+
+def _join(url: str, location: str) -> str:
+    """The absolute URL a redirect points to; a malformed one is a FetchError."""
+    try:
+        return urljoin(url, location)
+    except ValueError as error:
+        raise FetchError(f"{url} redirects to a malformed link {location[:80]!r}") from error
 
 
 def _public(address: Address) -> bool:

@@ -71,14 +71,17 @@ class Poller:
 
     def add(self, url: str, added_by: int | None = None) -> tuple[FeedOutcome, bool]:
         """Follow a feed after checking it is one, storing its items; and whether it is new."""
-        url = canonical_url(url.strip())
+        try:
+            url = canonical_url(url.strip())
+        except ValueError as error:  # "http://[oops/", a port out of range...
+            raise FetchError(f"malformed link {url[:80]!r}") from error
         try:
             existing = self.feeds.by_url(url)
             return FeedOutcome(existing), False
         except FeedNotFound:
             pass
         response = self.fetcher.fetch(url, accept=FEED_TYPES)
-        parsed = parse_feed(response.body, url)
+        parsed = parse_feed(response.body, url, response.content_type)
         feed, new = self.feeds.add(url, added_by=added_by)
         outcome = FeedOutcome(feed)
         if parsed.warning:
@@ -106,7 +109,12 @@ class Poller:
         """Poll feeds one by one; one feed's failure does not stop the others."""
         report = PollReport()
         for feed in feeds:
-            report.feeds.append(self.poll(feed))
+            try:
+                report.feeds.append(self.poll(feed))
+            except Exception as error:  # a bug or a bad item must not stop the other feeds
+                log.exception("polling feed %s failed unexpectedly", feed.url)
+                self.feeds.failed(feed, self.clock(), f"internal error: {error.__class__.__name__}")
+                report.feeds.append(FeedOutcome(feed, error=f"internal error: {error!r}"[:300]))
         return report
 
     def poll(self, feed: FeedRecord) -> FeedOutcome:
@@ -118,9 +126,11 @@ class Poller:
             )
             if response.not_modified:
                 outcome.unchanged = True
-                self.feeds.polled(feed, self.clock(), warning=feed.last_error)
+                # keep the last parse warning, but not the error of a failed poll since then
+                warning = None if feed.errors else feed.last_error
+                self.feeds.polled(feed, self.clock(), warning=warning)
                 return outcome
-            parsed = parse_feed(response.body, feed.url)
+            parsed = parse_feed(response.body, feed.url, response.content_type)
         except (FetchError, FeedError) as error:
             outcome.error = str(error)
             log.warning("feed %s failed: %s", feed.url, error)
@@ -150,9 +160,9 @@ class Poller:
             digest = _item_hash(item)
             if known.get(item.guid) == digest:
                 continue
-            raw = self._article(item, outlet, outcome)
-            if raw is not None:
-                fresh.append((item, digest, raw))
+            raw, complete = self._article(item, outlet, outcome)
+            if raw is not None:  # a summary kept for want of its page is retried next poll
+                fresh.append((item, digest if complete else "", raw))
         if not fresh:
             return
         report = self.collection.ingest(raw for _, _, raw in fresh)
@@ -166,12 +176,12 @@ class Poller:
 
     def _article(
         self, item: FeedItem, outlet: str | None, outcome: FeedOutcome
-    ) -> RawArticle | None:
-        """An item as an article: the full page when the feed has only a summary."""
+    ) -> tuple[RawArticle | None, bool]:
+        """An item as an article, the full page when the feed has only a summary; and if full."""
         if item.summary_only and item.url:
             try:
                 page = page_article(self.fetcher, item.url)
-                return RawArticle(
+                full = RawArticle(
                     title=item.title or page.title,
                     text=page.text,
                     source=outlet or page.source,
@@ -180,6 +190,7 @@ class Poller:
                     language=page.language,
                     origin=item.guid,
                 )
+                return full, True
             except FetchError as error:
                 outcome.warnings.append(f"kept the feed's summary of {item.url}: {error}")
         record = {
@@ -192,8 +203,8 @@ class Poller:
         read = from_record(record, item.guid)
         if isinstance(read, Failure):
             outcome.warnings.append(f"skipped item {item.guid[:100]}: {read.reason}")
-            return None
-        return read
+            return None, False
+        return read, not item.summary_only
 
 
 def _item_hash(item: FeedItem) -> str:

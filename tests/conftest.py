@@ -3,6 +3,7 @@
 import hashlib
 import os
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -128,3 +129,25 @@ def fetcher() -> Iterator[Fetcher]:
     opened = Fetcher(allowed_hosts=frozenset({"127.0.0.1"}))
     yield opened
     opened.close()
+
+
+class ManualClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        """The current (manual) time."""
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        """Move the clock forward, e.g. advance(minutes=30)."""
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A manual clock starting at 2024-05-01 08:00 UTC."""
+    return ManualClock(datetime(2024, 5, 1, 8, 0, tzinfo=UTC))

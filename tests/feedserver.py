@@ -1,6 +1,7 @@
 """A local HTTP server for tests: feeds and pages from a mutable route table, requests recorded."""
 
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +21,7 @@ class Route:
     etag: str | None = None
     huge: int = 0  # when set, stream this many bytes instead of `body`
     declare_length: bool = True
+    pause: float = 0.0  # seconds between the pieces of a streamed body
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,16 @@ class FeedServer:
         self._route(path, Route(b"", "text/plain", status, {"Location": location}))
 
     def huge(
-        self, path: str, size: int, content_type: str = "application/rss+xml", declare: bool = True
+        self,
+        path: str,
+        size: int,
+        content_type: str = "application/rss+xml",
+        declare: bool = True,
+        pause: float = 0.0,
     ) -> None:
-        """Stream `size` bytes on `path`, with or without a Content-Length header."""
-        self._route(path, Route(b"", content_type, huge=size, declare_length=declare))
+        """Stream `size` bytes on `path`, with or without Content-Length, `pause` s per piece."""
+        route = Route(b"", content_type, huge=size, declare_length=declare, pause=pause)
+        self._route(path, route)
 
     def requests_for(self, path: str) -> list[Request]:
         """The requests received for one path (query included), oldest first."""
@@ -152,6 +160,8 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             try:
                 for piece in _pieces(route.huge):
                     self.wfile.write(piece)
+                    self.wfile.flush()
+                    time.sleep(route.pause)
             except (BrokenPipeError, ConnectionResetError):
                 pass
             self.close_connection = True
