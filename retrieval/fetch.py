@@ -6,7 +6,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -104,9 +104,11 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         for _ in range(MAX_REDIRECTS + 1):
-            self.check(url)
+            target, pinned, extensions = _pinned(url, self.check(url))
             try:
-                with self.client.stream("GET", url, headers=headers) as reply:
+                with self.client.stream(
+                    "GET", target, headers={**headers, **pinned}, extensions=extensions
+                ) as reply:
                     if reply.is_redirect and "location" in reply.headers:
                         url = _join(url, reply.headers["location"])
                         continue
@@ -147,8 +149,12 @@ class Fetcher:
             reply.headers.get("last-modified"),
         )
 
-    def check(self, url: str) -> None:
-        """Refuse URLs that are not http(s) or whose host resolves to a non-public address."""
+    def check(self, url: str) -> str | None:
+        """Refuse URLs that are not http(s) or whose host resolves to a non-public address.
+
+        Returns the checked address to connect to, so that a second DNS answer cannot swap in
+        a private one (DNS rebinding); None for allowed hosts, which are connected to by name.
+        """
         try:
             parts = urlsplit(url)
         except ValueError as error:
@@ -159,16 +165,34 @@ class Fetcher:
         if not host:
             raise FetchError(f"no host in {url[:80]!r}")
         if host in self.allowed_hosts:
-            return
+            return None
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError as error:
             raise FetchError(f"bad port in {url[:80]!r}") from error
-        for address in self.resolver(host, port):
+        addresses = self.resolver(host, port)
+        for address in addresses:
             if address in self.allowed_hosts:
                 continue
             if not _public(ipaddress.ip_address(address.split("%")[0])):
                 raise FetchError(f"{host} is a private or local address; refusing to fetch it")
+        if not addresses:
+            raise FetchError(f"cannot resolve {host}")
+        return addresses[0]
+
+
+def _pinned(url: str, address: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The URL with its host replaced by the checked address, the Host header and TLS name."""
+    if address is None:
+        return url, {}, {}
+    parts = urlsplit(url)
+    netloc = f"[{address}]" if ":" in address else address
+    if parts.port:
+        netloc += f":{parts.port}"
+    target = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+    host = parts.netloc.rsplit("@", 1)[-1]
+    tls = {"sni_hostname": parts.hostname or ""} if parts.scheme == "https" else {}
+    return target, {"Host": host}, tls
 
 
 def _join(url: str, location: str) -> str:

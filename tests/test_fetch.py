@@ -33,12 +33,15 @@ class Recorder:
 
     def __init__(self, answers: dict[str, httpx.Response]) -> None:
         self.answers = answers
-        self.urls: list[str] = []
+        self.urls: list[str] = []  # as asked for (Host header), not as connected to
+        self.addresses: list[str] = []  # what was connected to
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         """Answer one request from the table (404 when unknown)."""
-        self.urls.append(str(request.url))
-        return self.answers.get(str(request.url), httpx.Response(404))
+        url = f"{request.url.scheme}://{request.headers['host']}{request.url.raw_path.decode()}"
+        self.urls.append(url)
+        self.addresses.append(request.url.host)
+        return self.answers.get(url, httpx.Response(404))
 
 
 def strict_fetcher(recorder: Recorder) -> Fetcher:
@@ -100,6 +103,7 @@ def test_public_host_is_fetched(strict: Fetcher, recorder: Recorder) -> None:
     )
     response = strict.fetch("http://news.example/feed", accept=FEED_TYPES)
     assert response.body == b"<rss/>" and recorder.urls == ["http://news.example/feed"]
+    assert recorder.addresses == [FAKE_DNS["news.example"][0]]  # the address that was checked
 
 
 @pytest.mark.parametrize(
@@ -238,3 +242,13 @@ def test_text_is_decoded_with_the_declared_charset(
     words = "Zürich: café owners say “déjà vu”" if encoding != "latin-1" else "Zürich café"
     feed_server.set("/page", words.encode(encoding), content_type=content_type)
     assert fetcher.fetch(feed_server.url("/page")).text() == words
+
+
+def test_dns_rebinding_cannot_swap_in_a_private_address(recorder: Recorder) -> None:
+    answers = iter([["93.184.216.34"], ["127.0.0.1"]])  # public when checked, private after
+    fetcher = strict_fetcher(recorder)
+    fetcher.resolver = lambda host, port: next(answers)
+    recorder.answers["http://rebind.example/feed"] = httpx.Response(200, content=b"ok")
+    assert fetcher.fetch("http://rebind.example/feed").body == b"ok"
+    assert recorder.addresses == ["93.184.216.34"]
+    fetcher.close()
