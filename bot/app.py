@@ -17,12 +17,14 @@ from telegram.ext import (
     filters,
 )
 
+from bot.briefings import BriefingHandlers
 from bot.delivery import AlertJobs
 from bot.handlers import Handlers
 from bot.settings import BotSettings
 from bot.subscribing import SubscriptionHandlers
 from retrieval.alerts import Alerter
 from retrieval.assistant import Assistant
+from retrieval.briefing import Briefer
 from retrieval.fetch import Fetcher
 from retrieval.poller import Poller
 
@@ -33,6 +35,8 @@ COMMANDS = [
     BotCommand("sources", "All sources of the last answer here"),
     BotCommand("start", "What I know, and questions to try"),
     BotCommand("help", "How to ask, here and in groups"),
+    BotCommand("briefing", "What's new: a digest of recent stories"),
+    BotCommand("schedule", "Scheduled briefings here (admins)"),
     BotCommand("subscribe", "Alerts about new stories on a topic"),
     BotCommand("subscriptions", "Topics followed in this chat"),
     BotCommand("unsubscribe", "Stop alerts on a topic"),
@@ -78,16 +82,21 @@ def build_application(
         .build()
     )
     subscriptions = SubscriptionHandlers(alerter, poller, assistant, settings)
-    add_handlers(application, Handlers(assistant, settings), subscriptions)
+    briefings = BriefingHandlers(Briefer(collection), settings)
+    add_handlers(application, Handlers(assistant, settings), subscriptions, briefings)
     jobs = AlertJobs(alerter, poller)
     if application.job_queue is not None:
         application.job_queue.run_repeating(jobs.poll, settings.poll_seconds)
         application.job_queue.run_repeating(jobs.deliver, settings.deliver_seconds, first=1)
+        application.job_queue.run_repeating(briefings.run_due, settings.schedule_seconds, first=1)
     return application
 
 
 def add_handlers(
-    application: Application, handlers: Handlers, subscriptions: SubscriptionHandlers
+    application: Application,
+    handlers: Handlers,
+    subscriptions: SubscriptionHandlers,
+    briefings: BriefingHandlers,
 ) -> None:
     """Route updates to handlers; what no handler takes is ignored on purpose."""
     new = filters.UpdateType.MESSAGE
@@ -100,6 +109,8 @@ def add_handlers(
         ("ask", handlers.ask),
         ("sources", handlers.sources),
         ("previews", handlers.previews),
+        ("briefing", briefings.briefing),
+        ("schedule", briefings.schedule),
         ("subscribe", subscriptions.subscribe),
         ("subscriptions", subscriptions.subscriptions),
         ("unsubscribe", subscriptions.unsubscribe),

@@ -202,7 +202,9 @@ class Handlers:
             except EmptyQuestion:
                 await self._ask_for_question(message)
                 return
-        texts = render.answer_messages(reply.answer, reply.query if reply.followup else None)
+        texts = render.answer_messages(
+            reply.answer, reply.query if reply.followup else None, reply.from_briefing
+        )
         abstained = reply.answer.abstained
         markup = buttons.keyboard(reply.answer_id, more=not abstained, subscribe=abstained)
         sent = await send(message, texts, markup, previews=previews)

@@ -83,9 +83,11 @@ def short_answer(quotes: Sequence[Quote], first_number: int = 1) -> str:
     return " ".join(parts)
 
 
-def answer_messages(answer: Answer, query: str | None = None) -> list[str]:
+def answer_messages(
+    answer: Answer, query: str | None = None, from_briefing: bool = False
+) -> list[str]:
     """An answer as messages: the short answer, then each source; `query` if read in context."""
-    blocks = []
+    blocks = ["<i>From the stories of that briefing:</i>"] if from_briefing else []
     if query:
         blocks.append(f"<i>Read with your previous question: {escape(clip(query, MAX_ECHO))}</i>")
     if answer.abstained:

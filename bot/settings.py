@@ -29,6 +29,7 @@ class BotSettings:
     owners: frozenset[int] = frozenset()
     poll_seconds: float = 60.0
     deliver_seconds: float = 10.0
+    schedule_seconds: float = 30.0
 
     def __repr__(self) -> str:
         """Like the dataclass repr, with the secrets hidden."""

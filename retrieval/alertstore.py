@@ -153,13 +153,24 @@ class AlertStore:
 
     def story_links(self, story_id: int) -> list[StoryLink]:
         """The articles of a story, first stored first, with every link feeds gave for them."""
+        rows = self._rows(
+            "SELECT id FROM articles WHERE id = ? "
+            "UNION SELECT article_id FROM stories WHERE story_id = ? ORDER BY 1",
+            [story_id, story_id],
+        )
+        return self.links([row[0] for row in rows])
+
+    def links(self, article_ids: Sequence[int]) -> list[StoryLink]:
+        """The links of some articles: their own URL and those feeds gave, each once, in order."""
+        if not article_ids:
+            return []
         # one row per feed item, not group_concat: URLs may hold commas ("/news/a,b-1.html")
         rows = self._rows(
             "SELECT a.id, a.url, a.source, i.url FROM articles a "
-            "LEFT JOIN stories s ON s.article_id = a.id "
             "LEFT JOIN feed_items i ON i.article_id = a.id "
-            "WHERE coalesce(s.story_id, a.id) = ? ORDER BY a.id, i.seen_at, i.rowid",
-            [story_id],
+            f"WHERE a.id IN ({','.join('?' * len(article_ids))}) "
+            "ORDER BY a.id, i.seen_at, i.rowid",
+            list(article_ids),
         )
         links: list[StoryLink] = []
         seen: set[str] = set()

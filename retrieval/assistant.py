@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 from retrieval import followup
 from retrieval.batching import EmbeddingBatcher
+from retrieval.briefingstore import BriefingStore
 from retrieval.collection import Collection, Summary
 from retrieval.conversations import ChatSettings, Conversations, StoredAnswer
 from retrieval.examples import example_questions
 from retrieval.models import Answer, Quote
+from retrieval.store import Filters
 
 MORE_ATTEMPTS = 3
 
@@ -23,6 +25,7 @@ class Reply:
     answer: Answer
     query: str
     followup: bool
+    from_briefing: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,18 +57,26 @@ class Assistant:
         self.collection = collection
         self.batcher = EmbeddingBatcher(collection.embedder)
         self.conversations = Conversations(collection.store)
+        self.briefings = BriefingStore(collection.store)
         self.followup_window = followup_window
         self.clock = clock
         self._overview: tuple[int, Overview] | None = None
         self._overview_lock = threading.Lock()
 
     def ask(self, chat_id: int, user_id: int, text: str, replied_to: int | None = None) -> Reply:
-        """Answer a message; a reply to an answer, or a short follow-up soon after, uses context."""
-        previous = self._context(chat_id, user_id, text, replied_to)
+        """Answer a message; a reply to an answer, or a short follow-up soon after, uses context.
+
+        A reply to a briefing is answered from that briefing's stories only.
+        """
+        briefing = self.briefings.for_message(chat_id, replied_to) if replied_to else None
+        previous = None if briefing else self._context(chat_id, user_id, text, replied_to)
         query = followup.resolve(previous.query, text) if previous else text.strip()
-        answer = self.collection.ask(query, vector=self.batcher.embed(query))
+        filters = Filters(article_ids=briefing.article_ids) if briefing else Filters()
+        answer = self.collection.ask(query, filters, vector=self.batcher.embed(query))
         answer_id = self.conversations.record_answer(chat_id, user_id, text.strip(), query, answer)
-        return Reply(answer_id, answer, query, followup=previous is not None)
+        return Reply(
+            answer_id, answer, query, followup=previous is not None, from_briefing=bool(briefing)
+        )
 
     def _context(
         self, chat_id: int, user_id: int, text: str, replied_to: int | None

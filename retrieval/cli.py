@@ -5,7 +5,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from tqdm import tqdm
@@ -13,6 +13,8 @@ from tqdm import tqdm
 from retrieval import chat, evaluation
 from retrieval.alerts import Alerter
 from retrieval.answer import EmptyQuestion
+from retrieval.briefing import Briefer, parse_window
+from retrieval.briefing_render import briefing_html, briefing_json, briefing_text
 from retrieval.collection import Collection
 from retrieval.config import Settings
 from retrieval.documents import Failure, find_files, read_file
@@ -101,6 +103,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     remove.set_defaults(handler=_feeds_remove)
     poll = actions.add_parser("poll", help="poll every feed now and queue alerts")
     poll.set_defaults(handler=_feeds_poll)
+
+    briefing = commands.add_parser("briefing", help="what is new: stories grouped and quoted")
+    briefing.add_argument(
+        "--since",
+        help="a window (24h, 7d, 2w) or a date; default: since the chat's last briefing, "
+        "at most 7d",
+    )
+    briefing.add_argument("--chat", type=int, help="rank for this chat's subscriptions")
+    briefing.add_argument("--format", choices=("text", "html", "json"), default="text")
+    briefing.set_defaults(handler=_briefing)
 
     chat_command = commands.add_parser("chat", help="ask questions interactively in the terminal")
     chat_command.set_defaults(handler=_chat)
@@ -246,6 +258,28 @@ def _feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
             print(f"    warning: {warning}")
     print(f"{report.new} new articles; {queued} alerts queued")
     return 1 if report.errors else 0
+
+
+def _briefing(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the briefing of what was stored since a time."""
+    briefer = Briefer(Collection.open(settings))
+    since = _since(args.since, briefer.clock()) if args.since else briefer.since_last(args.chat)
+    briefing = briefer.build(since, chat_id=args.chat)
+    render = {"text": briefing_text, "html": briefing_html, "json": briefing_json}[args.format]
+    print(render(briefing))
+    return 0
+
+
+def _since(text: str, now: datetime) -> datetime:
+    """A start time from a window ("7d") or an ISO date or date-time (UTC unless it says)."""
+    try:
+        return now - parse_window(text)
+    except ValueError as window_error:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise CommandError(f"--since: {window_error}, or a date like 2026-11-01") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:

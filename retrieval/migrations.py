@@ -184,3 +184,43 @@ def m003_alerts(db: Database) -> None:
     db.table("alerts").create_index(["state", "due_at"])
     max_id = db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
     db.table("meta").insert({"key": "matched_through", "value": str(max_id)})
+
+
+@migrations()
+def m004_briefings(db: Database) -> None:
+    """Briefing schedules per chat, the briefings sent, and the messages that carried them."""
+    db.table("schedules").create(
+        {
+            "chat_id": int,
+            "every": str,
+            "weekday": int,
+            "at": str,
+            "timezone": str,
+            "next_run_at": str,
+            "set_by": int,
+            "updated_at": str,
+        },
+        pk="chat_id",
+        not_null={"every", "at", "timezone", "next_run_at", "updated_at"},
+    )
+    db.table("briefings").create(
+        {
+            "id": int,
+            "chat_id": int,
+            "since": str,
+            "until": str,
+            "article_ids": str,
+            "state": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"chat_id", "since", "until", "article_ids", "state", "created_at"},
+    )
+    db.table("briefings").create_index(["chat_id", "id"])
+    db.table("articles").create_index(["ingested_at"])
+    db.table("briefing_messages").create(
+        {"chat_id": int, "message_id": int, "briefing_id": int},
+        pk=("chat_id", "message_id"),
+        foreign_keys=[("briefing_id", "briefings", "id")],
+        not_null={"briefing_id"},
+    )

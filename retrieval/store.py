@@ -63,9 +63,12 @@ class Filters:
     published_from: str | None = None
     published_before: str | None = None
     source: str | None = None
+    article_ids: frozenset[int] | None = None  # only these articles (a briefing's stories)
 
     def __bool__(self) -> bool:
-        return any((self.published_from, self.published_before, self.source))
+        return any(
+            (self.published_from, self.published_before, self.source, self.article_ids is not None)
+        )
 
 
 def utc_now() -> str:
@@ -330,4 +333,8 @@ def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
     if filters.source:
         clauses.append("a.source = ? COLLATE NOCASE")
         params.append(filters.source)
+    if filters.article_ids is not None:
+        ids = sorted(filters.article_ids)
+        clauses.append(f"a.id IN ({_marks(ids)})" if ids else "0")
+        params.extend(ids)
     return "".join(f" AND {clause}" for clause in clauses), params

@@ -210,6 +210,8 @@ def test_commands_are_registered_at_start_up(bot: BotHarness) -> None:
         "sources",
         "start",
         "help",
+        "briefing",
+        "schedule",
         "subscribe",
         "subscriptions",
         "unsubscribe",
