@@ -179,3 +179,16 @@ def test_feeds_add_refuses_what_is_not_a_feed(local_web: FeedServer, capsys) -> 
     assert code == 2 and "cannot follow" in err and "text/html" in err
     code, out, _ = run(capsys, "feeds", "list")
     assert "No feeds followed" in out
+
+
+def test_briefing_prints_text_html_and_json(fake_cli: Path, capsys) -> None:
+    run(capsys, "ingest", str(ARTICLES))
+    code, out, _ = run(capsys, "briefing")
+    assert code == 0 and out.startswith("Briefing: 3 stories since")
+    assert "“" in out and "== " in out
+    code, out, _ = run(capsys, "briefing", "--since", "24h", "--format", "html")
+    assert code == 0 and out.startswith("📰 <b>Briefing</b> — 3 stories")
+    code, out, _ = run(capsys, "briefing", "--since", "2099-01-01", "--format", "json")
+    assert code == 0 and json.loads(out)["sections"] == []
+    code, _, err = run(capsys, "briefing", "--since", "soon")
+    assert code == 2 and "24h, 7d or 2w" in err

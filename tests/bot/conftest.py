@@ -31,6 +31,7 @@ class Call:
 
     method: str
     params: dict[str, Any]
+    result: Any = None
 
 
 class FakeTelegram(BaseRequest):
@@ -71,7 +72,9 @@ class FakeTelegram(BaseRequest):
                 if retry_after is not None:
                     error["parameters"] = {"retry_after": retry_after}
                 return code, json.dumps(error).encode()
-        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+        result = self._result(name, params)
+        self.calls[-1].result = result
+        return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         """What Telegram returns for each method the bot uses."""
