@@ -27,7 +27,7 @@ from retrieval.fetch import Fetcher
 from retrieval.poller import Poller
 from retrieval.query import terms
 from retrieval.store import Store
-from tests.feedserver import FeedServer, rss
+from tests.feedserver import FeedServer, page, rss
 
 CYCLES = 5
 
@@ -50,10 +50,12 @@ def serve_feeds(server: FeedServer, args: argparse.Namespace, etags: bool) -> li
         items = []
         for n in range(args.items):
             article = generator.article(feed * args.items + n)
+            link = f"/articles/{feed}/{n}"  # short items are fetched from here, never elsewhere
+            server.set(link, page(article.title, article.text.split("\n\n")), "text/html")
             items.append(
                 {
                     "title": article.title,
-                    "link": f"https://wire{feed}.example/{n}",
+                    "link": server.url(link),
                     "guid": f"wire{feed}-{n}",
                     "content": article.text,
                     "pubDate": format_datetime(datetime.now(UTC)),

@@ -5,6 +5,8 @@ import logging
 import socket
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -15,6 +17,7 @@ log = logging.getLogger(__name__)
 MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
 TIMEOUT = 15.0
+DNS_TIMEOUT = 10.0
 USER_AGENT = "cyberbrief/0.1 (+news alerts; feed reader)"
 FEED_TYPES = ("xml", "rss", "atom", "rdf", "text/plain", "octet-stream")  # parser decides
 PAGE_TYPES = ("text/html", "application/xhtml")
@@ -56,11 +59,17 @@ class Response:
             return self.body.decode("utf-8", errors="replace")
 
 
+_LOOKUPS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="dns")
+
+
 def system_resolver(host: str, port: int) -> list[str]:
-    """Every address the system resolver gives for a host."""
+    """Every address the system resolver gives for a host, within DNS_TIMEOUT seconds."""
+    lookup = _LOOKUPS.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as error:
+        infos = lookup.result(timeout=DNS_TIMEOUT)  # getaddrinfo itself cannot be interrupted
+    except FuturesTimeout as error:
+        raise FetchError(f"cannot resolve {host} (DNS timed out)") from error
+    except (socket.gaierror, UnicodeError) as error:
         raise FetchError(f"cannot resolve {host}") from error
     return [str(info[4][0]) for info in infos]
 
