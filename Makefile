@@ -34,6 +34,7 @@ bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.bot_load
 	$(BIN)/python -m bench.alerts
+	$(BIN)/python -m bench.briefing
 
 clean:
 	rm -rf $(VENV) $(EMULATOR)/node_modules
