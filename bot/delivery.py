@@ -2,11 +2,13 @@
 
 import asyncio
 import logging
+import warnings
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.alert_messages import alert_messages
 from retrieval.alerts import Alerter, Delivery
@@ -53,7 +55,9 @@ class AlertJobs:
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
             except RetryAfter as error:
-                wait = error.retry_after
+                with warnings.catch_warnings():  # PTB 22 warns it will become a timedelta
+                    warnings.simplefilter("ignore", PTBDeprecationWarning)
+                    wait = error.retry_after
                 seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
                 await asyncio.to_thread(self.alerter.failed, part, str(error), float(seconds))
                 return

@@ -1,5 +1,6 @@
 """Subscriptions, feeds and alert delivery through the bot, with a fake Telegram and embedder."""
 
+import time
 from types import SimpleNamespace
 
 from bot.delivery import AlertJobs
@@ -128,3 +129,38 @@ def test_a_failed_send_is_retried_later_not_lost(bot: BotHarness) -> None:
     assert deliver(bot) == []  # backing off: not due yet
     alerter = Alerter(bot.assistant.collection)
     assert alerter.alerts.counts() == {"pending": 1}
+
+
+CLINICS = RawArticle(
+    title="Clinics recover from ransomware",
+    text=(
+        "Ransomware attacks on hospitals and clinics in Portugal were contained on Friday. "
+        "Engineers rebuilt the servers that the attackers had encrypted."
+    ),
+    source="Other Wire",
+    published="2026-11-21",
+    url="https://other.example/clinics",
+)
+
+
+def test_a_burst_of_new_articles_is_one_message(bot: BotHarness) -> None:
+    bot.say(f"/subscribe {TOPIC}")
+    bot.assistant.collection.ingest([HOSPITALS, CLINICS])
+    (alert,) = deliver(bot)
+    (text,) = texts([alert])
+    assert "Hospitals hit by ransomware" in text and "Clinics recover from ransomware" in text
+    assert text.count(f"Matched your topic: {TOPIC}") == 2
+
+
+def test_retry_after_is_respected_and_the_alert_still_arrives_once(bot: BotHarness) -> None:
+    bot.say(f"/subscribe {TOPIC}")
+    bot.assistant.collection.ingest([HOSPITALS])
+    for _ in range(4):  # the rate limiter retries three times, then gives the error back
+        bot.telegram.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", 1)
+    attempts = deliver(bot)
+    assert len(attempts) == 4  # all refused: the alert waits in the outbox for a second
+    assert deliver(bot) == []  # not before Telegram said
+    time.sleep(1.1)
+    (alert,) = deliver(bot)
+    assert "Hospitals hit by ransomware" in texts([alert])[0]
+    assert deliver(bot) == []
