@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -303,7 +303,7 @@ class AlertStore:
         self._set(
             ids,
             "state = ?, attempts = attempts + 1, due_at = ?, last_error = ?",
-            [PENDING, due_at.isoformat(timespec="seconds"), error[:300]],
+            [PENDING, _rounded_up(due_at), error[:300]],
         )
 
     def give_up(self, ids: Sequence[int], state: str, error: str) -> None:
@@ -321,3 +321,10 @@ class AlertStore:
     def counts(self) -> dict[str, int]:
         """How many alerts are in each state."""
         return dict(self._rows("SELECT state, count(*) FROM alerts GROUP BY state"))
+
+
+def _rounded_up(moment: datetime) -> str:
+    """A moment as ISO 8601 seconds, rounded up so that it is never due early."""
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
+    return moment.isoformat(timespec="seconds")

@@ -1,6 +1,6 @@
 """Subscriptions, feeds and alert delivery through the bot, with a fake Telegram and embedder."""
 
-import time
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from bot.delivery import AlertJobs
@@ -24,11 +24,13 @@ HOSPITALS = RawArticle(
 )
 
 
-def deliver(bot: BotHarness) -> list[Call]:
-    """Run the alert job once (match, then send); return the messages it sent."""
+def deliver(bot: BotHarness, later: float = 0.0) -> list[Call]:
+    """Run the alert job once (match, then send), `later` seconds from now; return the messages."""
     collection = bot.assistant.collection
+    shift = timedelta(seconds=later)
     # The fake embedder's similarities run lower than the real model's: a lower threshold.
-    jobs = AlertJobs(Alerter(collection, threshold=0.3), Poller(collection, Fetcher()))
+    alerter = Alerter(collection, clock=lambda: datetime.now(UTC) + shift, threshold=0.3)
+    jobs = AlertJobs(alerter, Poller(collection, Fetcher()))
     before = len(bot.telegram.calls)
     bot.loop.run_until_complete(jobs.deliver(SimpleNamespace(bot=bot.application.bot)))
     return [c for c in bot.telegram.calls[before:] if c.method == "sendMessage"]
@@ -160,7 +162,6 @@ def test_retry_after_is_respected_and_the_alert_still_arrives_once(bot: BotHarne
     attempts = deliver(bot)
     assert len(attempts) == 4  # all refused: the alert waits in the outbox for a second
     assert deliver(bot) == []  # not before Telegram said
-    time.sleep(1.1)
-    (alert,) = deliver(bot)
+    (alert,) = deliver(bot, later=2.5)
     assert "Hospitals hit by ransomware" in texts([alert])[0]
     assert deliver(bot) == []
