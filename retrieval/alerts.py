@@ -19,6 +19,7 @@ from retrieval.answer import quotable
 from retrieval.collection import Collection
 from retrieval.matching import (
     KEYWORD_BONUS,
+    STORY_WINDOW,
     TOPIC_THRESHOLD,
     StoryIndex,
     article_vector,
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
-STORY_WINDOW = 2000  # earlier articles a new one is compared with to find its story
 MATCH_BATCH = 500
 MAX_ATTEMPTS = 8
 MAX_SUBSCRIPTIONS = 20  # per chat

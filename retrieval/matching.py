@@ -12,6 +12,7 @@ from retrieval.query import query_stems, terms
 TOPIC_THRESHOLD = 0.55
 KEYWORD_BONUS = 0.1  # an article holding every topic word needs this much less similarity
 STORY_THRESHOLD = 0.9  # cosine of two articles' mean sentence vectors: the same story retold
+STORY_WINDOW = 2000  # a new article is compared with the articles stored just before it
 MAX_TOPIC = 300
 
 
@@ -86,9 +87,10 @@ class StoryIndex:
         count = len(self._story_ids)
         if count == 0 or self._matrix.shape[1] != len(vector):
             return None
-        similarities = self._matrix[:count] @ vector
+        first = max(0, count - STORY_WINDOW)
+        similarities = self._matrix[first:count] @ vector
         best = int(np.argmax(similarities))
-        return self._story_ids[best] if similarities[best] >= STORY_THRESHOLD else None
+        return self._story_ids[first + best] if similarities[best] >= STORY_THRESHOLD else None
 
     def add(self, story_id: int, vector: np.ndarray) -> None:
         """Remember an article's vector and story."""
