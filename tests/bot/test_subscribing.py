@@ -3,6 +3,8 @@
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+import pytest
+
 from bot.delivery import AlertJobs
 from retrieval.alerts import Alerter
 from retrieval.fetch import Fetcher
@@ -154,6 +156,7 @@ def test_a_burst_of_new_articles_is_one_message(bot: BotHarness) -> None:
     assert text.count(f"Matched your topic: {TOPIC}") == 2
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 def test_retry_after_is_respected_and_the_alert_still_arrives_once(bot: BotHarness) -> None:
     bot.say(f"/subscribe {TOPIC}")
     bot.assistant.collection.ingest([HOSPITALS])
