@@ -129,6 +129,7 @@ class SubscriptionHandlers:
         if not await self._may_change_feeds(message, user, context):
             await send(message, [alert_messages.owners_only_message()])
             return
+        await send(message, ["Reading the feed and storing its articles; this can take a minute…"])
         try:
             outcome, new = await asyncio.to_thread(self.poller.add, url, user.id)
         except (FetchError, FeedError) as error:

@@ -80,7 +80,7 @@ def test_feeds_are_changed_by_owners_only(make_bot: object) -> None:
     (listing,) = texts(bot.say("/feeds"))
     assert "No feeds are followed yet" in listing
     owner: BotHarness = make_bot(owners=frozenset({USER["id"]}))  # type: ignore[operator]
-    (private,) = texts(owner.say("/addfeed http://10.0.0.7/rss"))
+    (_reading, private) = texts(owner.say("/addfeed http://10.0.0.7/rss"))
     assert "I can't follow that" in private and "private or local address" in private
 
 

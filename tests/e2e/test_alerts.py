@@ -153,3 +153,22 @@ def test_a_chat_that_blocked_the_bot_gets_its_alerts_paused(
     (listing,) = tg.wait_for_messages(USER_ID, timeout=20)
     assert "they are back on" in assert_valid_telegram_html(listing)
     assert len(tg.bot_messages(USER_ID)) == 2  # the confirmation and this listing, no alert
+
+
+def test_owner_adds_a_feed_and_everyone_sees_it(
+    tg: EmulatorClient,
+    start_bot: Callable[..., Any],
+    collection: Collection,
+    wire: str,
+) -> None:
+    start_bot(poller=local_poller(collection), owners=frozenset({USER_ID}))
+    tg.send_command("addfeed", wire)
+    reading, added = tg.wait_for_messages(USER_ID, 2, timeout=30)
+    assert "Reading the feed" in assert_valid_telegram_html(reading)
+    assert assert_valid_telegram_html(added) == "Added #1 Example Wire: 1 new article."
+    tg.send_command("feeds", user_id=USER_ID + 1)
+    (listing,) = tg.wait_for_messages(USER_ID + 1, timeout=20)
+    assert "#1 Example Wire" in assert_valid_telegram_html(listing)
+    tg.send_command("removefeed", "1", user_id=USER_ID + 1)
+    (refusal,) = tg.wait_for_messages(USER_ID + 1, timeout=20)
+    assert "Only the bot's owners" in assert_valid_telegram_html(refusal)
