@@ -100,8 +100,31 @@ class Alerter:
         return self.alerts.subscriptions(chat_id)
 
     def unsubscribe(self, chat_id: int, sub_id: int) -> Subscription:
-        """Remove one of a chat's subscriptions."""
+        """Remove a chat's subscription; its queued alerts go to another topic they match."""
+        others = [s for s in self.alerts.subscriptions(chat_id, active=True) if s.id != sub_id]
+        for entry in self.alerts.pending_for(chat_id, sub_id):
+            heir = self._first_match(entry.story_id, others)
+            if heir is not None:
+                self.alerts.reassign(entry.id, heir.id)
         return self.alerts.remove_subscription(chat_id, sub_id)
+
+    def _first_match(
+        self, article_id: int, subscriptions: list[Subscription]
+    ) -> Subscription | None:
+        """The first of some subscriptions that an article matches."""
+        found = self.collection.store.articles([article_id])
+        if not subscriptions or article_id not in found:
+            return None
+        _, sentence_vectors = self.alerts.sentence_vectors(article_id)
+        article = found[article_id]
+        words = set(stems(f"{article.title}\n{article.text}"))
+        similarities = topic_similarities(
+            np.stack([s.vector for s in subscriptions]), sentence_vectors
+        )
+        for subscription, similarity in zip(subscriptions, similarities, strict=True):
+            if matches(parse_topic(subscription.topic), float(similarity), words, self.threshold):
+                return subscription
+        return None
 
     def resume(self, chat_id: int) -> int:
         """Resume a chat's paused subscriptions (it wrote to the bot again)."""

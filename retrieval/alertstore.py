@@ -230,6 +230,18 @@ class AlertStore:
         )
         return [_subscription(row) for row in rows]
 
+    def pending_for(self, chat_id: int, sub_id: int) -> list[OutboxEntry]:
+        """The alerts still queued in a chat because of one subscription."""
+        rows = self._rows(
+            f"SELECT {_OUTBOX} FROM alerts WHERE chat_id = ? AND subscription_id = ? AND state = ?",
+            [chat_id, sub_id, PENDING],
+        )
+        return [OutboxEntry(*row) for row in rows]
+
+    def reassign(self, alert_id: int, sub_id: int) -> None:
+        """Credit a queued alert to another of the chat's subscriptions."""
+        self._set([alert_id], "subscription_id = ?", [sub_id])
+
     def remove_subscription(self, chat_id: int, sub_id: int) -> Subscription:
         """Delete one of a chat's subscriptions; its queued alerts are dropped."""
         subscription = self.subscription(chat_id, sub_id)

@@ -342,3 +342,17 @@ def test_unsubscribing_drops_the_alerts_it_queued(alerter: Alerter, collection: 
     assert 1 in due(alerter)
     alerter.unsubscribe(1, subscription.id)
     assert due(alerter) == {}
+
+
+def test_unsubscribing_keeps_alerts_another_topic_of_the_chat_wanted(
+    alerter: Alerter, collection: Collection
+) -> None:
+    first = alerter.subscribe(1, 10, "ransomware police arrests")
+    alerter.subscribe(1, 11, "police arrests")
+    alerter.subscribe(1, 12, "satellite launch")
+    (ransom,) = store(collection, article(RANSOM))
+    alerter.match_new()
+    alerter.unsubscribe(1, first.id)
+    (delivery,) = alerter.deliveries()
+    assert [s.article.id for s in delivery.stories] == [ransom]
+    assert delivery.stories[0].topic == "police arrests"
