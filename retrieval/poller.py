@@ -3,14 +3,15 @@
 import hashlib
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from retrieval.collection import Collection
 from retrieval.documents import DocumentError, Failure, from_html, from_record
-from retrieval.feeds import FeedError, FeedItem, parse_feed
+from retrieval.feeds import Feed, FeedError, FeedItem, parse_feed
 from retrieval.feedstore import FeedNotFound, FeedRecord, FeedStore
-from retrieval.fetch import FEED_TYPES, PAGE_TYPES, Fetcher, FetchError
+from retrieval.fetch import FEED_TYPES, PAGE_TYPES, Fetcher, FetchError, Response
 from retrieval.ingest import content_hash
 from retrieval.models import RawArticle
 from retrieval.urls import canonical_url
@@ -18,6 +19,9 @@ from retrieval.urls import canonical_url
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+Download = tuple[Response, Feed | None] | Exception  # (response, None) when not modified
+
+PARALLEL_FETCHES = 8
 
 
 @dataclass
@@ -106,47 +110,62 @@ class Poller:
         return self._poll(self.feeds.all())
 
     def _poll(self, feeds: list[FeedRecord]) -> PollReport:
-        """Poll feeds one by one; one feed's failure does not stop the others."""
+        """Download feeds side by side, then store them one by one; one failure stops no other."""
         report = PollReport()
-        for feed in feeds:
-            try:
-                report.feeds.append(self.poll(feed))
-            except Exception as error:  # a bug or a bad item must not stop the other feeds
-                log.exception("polling feed %s failed unexpectedly", feed.url)
-                self.feeds.failed(feed, self.clock(), f"internal error: {error.__class__.__name__}")
-                report.feeds.append(FeedOutcome(feed, error=f"internal error: {error!r}"[:300]))
+        with ThreadPoolExecutor(PARALLEL_FETCHES, thread_name_prefix="feeds") as pool:
+            for feed, download in zip(feeds, pool.map(self._download, feeds), strict=True):
+                try:
+                    report.feeds.append(self._take(feed, download))
+                except Exception as error:  # a bug or a bad item must not stop the other feeds
+                    log.exception("polling feed %s failed unexpectedly", feed.url)
+                    reason = f"internal error: {error.__class__.__name__}"
+                    self.feeds.failed(feed, self.clock(), reason)
+                    report.feeds.append(FeedOutcome(feed, error=f"internal error: {error!r}"[:300]))
         return report
 
     def poll(self, feed: FeedRecord) -> FeedOutcome:
         """Poll one feed and store its new and edited items; errors are kept on the feed."""
-        outcome = FeedOutcome(feed)
+        return self._take(feed, self._download(feed))
+
+    def _download(self, feed: FeedRecord) -> Download:
+        """Fetch (conditionally) and parse a feed; any error is returned, not raised."""
         try:
             response = self.fetcher.fetch(
                 feed.url, accept=FEED_TYPES, etag=feed.etag, last_modified=feed.last_modified
             )
             if response.not_modified:
-                outcome.unchanged = True
-                # keep the last parse warning, but not the error of a failed poll since then
-                warning = None if feed.errors else feed.last_error
-                self.feeds.polled(feed, self.clock(), warning=warning)
-                return outcome
-            parsed = parse_feed(response.body, feed.url, response.content_type)
-        except (FetchError, FeedError) as error:
-            outcome.error = str(error)
-            log.warning("feed %s failed: %s", feed.url, error)
-            self.feeds.failed(feed, self.clock(), str(error))
+                return response, None
+            return response, parse_feed(response.body, feed.url, response.content_type)
+        except Exception as error:  # handed to _take, in the polling thread
+            return error
+
+    def _take(self, feed: FeedRecord, download: Download) -> FeedOutcome:
+        """Store what a download brought, or record why it failed."""
+        outcome = FeedOutcome(feed)
+        if isinstance(download, (FetchError, FeedError)):
+            outcome.error = str(download)
+            log.warning("feed %s failed: %s", feed.url, download)
+            self.feeds.failed(feed, self.clock(), str(download))
+            return outcome
+        if isinstance(download, Exception):
+            raise download
+        response, parsed = download
+        if parsed is None:
+            outcome.unchanged = True
+            # keep the last parse warning, but not the error of a failed poll since then
+            warning = None if feed.errors else feed.last_error
+            self.feeds.polled(feed, self.clock(), warning=warning)
             return outcome
         if parsed.warning:
             outcome.warnings.append(parsed.warning)
         self._store_items(feed, parsed.items, parsed.title, outcome)
-        warning = "; ".join(outcome.warnings)[:500] or None
         self.feeds.polled(
             feed,
             self.clock(),
             title=parsed.title,
             etag=response.etag,
             last_modified=response.last_modified,
-            warning=warning,
+            warning="; ".join(outcome.warnings)[:500] or None,
         )
         return outcome
 
