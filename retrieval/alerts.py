@@ -28,7 +28,7 @@ from retrieval.matching import (
     parse_topic,
     topic_similarities,
 )
-from retrieval.models import Article, Quote
+from retrieval.models import Article, Quote, quote_of
 from retrieval.query import stems
 
 log = logging.getLogger(__name__)
@@ -214,20 +214,7 @@ class Alerter:
         spans, vectors = self.alerts.sentence_vectors(article.id)
         texts = [article.text[start:end] for start, end in spans]
         rows = key_sentences(subscription.vector, vectors, [quotable(t) for t in texts])
-        quotes = tuple(
-            Quote(
-                article.id,
-                article.title,
-                article.source,
-                article.published,
-                article.url,
-                texts[row],
-                spans[row][0],
-                spans[row][1],
-                0.0,
-            )
-            for row in rows
-        )
+        quotes = tuple(quote_of(article, *spans[row]) for row in rows)
         return StoryAlert((entry.id,), article, quotes, tuple(links), subscription.topic)
 
     def sending(self, delivery: Delivery) -> None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.fusion import local_bm25, max_normalised, min_max_normalised, top
-from retrieval.models import Answer, Article, Quote
+from retrieval.models import Answer, Article, Quote, quote_of
 from retrieval.query import stems
 from retrieval.search import Searcher, SearchResult
 from retrieval.store import Filters, SentenceRow
@@ -138,14 +138,4 @@ def quotable(text: str) -> bool:
 
 def _quote(article: Article, row: SentenceRow, score: float) -> Quote:
     """A verbatim quote of one stored sentence."""
-    return Quote(
-        article_id=article.id,
-        title=article.title,
-        source=article.source,
-        published=article.published,
-        url=article.url,
-        text=article.text[row.start : row.end],
-        start=row.start,
-        end=row.end,
-        score=round(score, 4),
-    )
+    return quote_of(article, row.start, row.end, round(score, 4))

@@ -13,7 +13,7 @@ from retrieval.answer import quotable
 from retrieval.briefingstore import ArticleHead, BriefingStore
 from retrieval.collection import Collection
 from retrieval.matching import StoryIndex
-from retrieval.models import Article, Quote
+from retrieval.models import Article, Quote, quote_of
 from retrieval.query import terms
 
 Clock = Callable[[], datetime]
@@ -172,20 +172,7 @@ class Briefer:
             ranked = np.argsort(-(sentence_vectors @ centre))
             wanted = 2 if len(spans) >= 4 else 1
             rows = sorted([int(i) for i in ranked if quotable(texts[int(i)])][:wanted])
-        quotes = tuple(
-            Quote(
-                article.id,
-                article.title,
-                article.source,
-                article.published,
-                article.url,
-                texts[row],
-                spans[row][0],
-                spans[row][1],
-                0.0,
-            )
-            for row in rows
-        )
+        quotes = tuple(quote_of(article, *spans[row]) for row in rows)
         links = tuple(self.alerts.links([member.id for member in members]))
         outlets = tuple(dict.fromkeys(m.source for m in members if m.source))
         return BriefStory(
@@ -195,21 +182,21 @@ class Briefer:
     @staticmethod
     def _sections(stories: Sequence[BriefStory], vectors: dict[int, np.ndarray]) -> list[Section]:
         """Stories clustered greedily by meaning, each cluster headed by its telling words."""
-        clusters: list[tuple[np.ndarray, list[BriefStory]]] = []
+        clusters: list[tuple[np.ndarray | None, list[BriefStory]]] = []
         for story in stories:
             vector = vectors.get(story.article.id)
-            best = None
-            if vector is not None:
-                scores = [float(centre @ vector) for centre, _ in clusters]
-                if scores and max(scores) >= SECTION_THRESHOLD:
-                    best = int(np.argmax(scores))
-            if best is None:
-                clusters.append((vector if vector is not None else np.zeros(1), [story]))
-            else:
-                centre, members = clusters[best]
-                members.append(story)
-                mean = centre * (len(members) - 1) + vector
-                clusters[best] = (mean / max(float(np.linalg.norm(mean)), 1e-12), members)
+            scores = [
+                float(centre @ vector) if centre is not None and vector is not None else -1.0
+                for centre, _ in clusters
+            ]
+            if not scores or max(scores) < SECTION_THRESHOLD or vector is None:
+                clusters.append((vector, [story]))
+                continue
+            best = int(np.argmax(scores))
+            centre, members = clusters[best]
+            members.append(story)
+            mean = (centre if centre is not None else 0) * (len(members) - 1) + vector
+            clusters[best] = (mean / max(float(np.linalg.norm(mean)), 1e-12), members)
         counts = Counter(word for story in stories for word in set(_words(story)))
         return [
             Section(_heading(members, counts, len(stories)), tuple(members))

@@ -59,6 +59,21 @@ class Quote:
     score: float
 
 
+def quote_of(article: Article, start: int, end: int, score: float = 0.0) -> Quote:
+    """The verbatim quote of a span of a stored article."""
+    return Quote(
+        article.id,
+        article.title,
+        article.source,
+        article.published,
+        article.url,
+        article.text[start:end],
+        start,
+        end,
+        score,
+    )
+
+
 @dataclass(frozen=True)
 class Answer:
     """Quoted sentences answering a question, or an abstention with the closest articles."""

@@ -24,6 +24,12 @@ class Route:
     pause: float = 0.0  # seconds between the pieces of a streamed body
 
 
+class _Server(ThreadingHTTPServer):
+    """A threaded server whose listen queue takes parallel pollers (the default of 5 drops SYNs)."""
+
+    request_queue_size = 128
+
+
 @dataclass(frozen=True)
 class Request:
     """A request the server received: its path (with query) and headers (lower-case names)."""
@@ -39,7 +45,7 @@ class FeedServer:
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._httpd = _Server(("127.0.0.1", 0), _handler(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
