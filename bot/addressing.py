@@ -50,6 +50,12 @@ def command_argument(message: Message) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
+def id_argument(message: Message) -> int | None:
+    """The id after a command ("/unsubscribe 3" or "#3"), or None when there is none."""
+    argument = command_argument(message).lstrip("#")
+    return int(argument) if argument.isdigit() else None
+
+
 def command_name(message: Message) -> str:
     """The /command of a message, without its @bot suffix."""
     first = (message.text or "").split(maxsplit=1)[0] if message.text else ""

@@ -6,11 +6,11 @@ from html import escape
 from bot.render import MAX_MESSAGE, MAX_TITLE, clip, visible_length
 from retrieval.alerts import StoryAlert
 from retrieval.alertstore import Subscription
+from retrieval.briefing_render import links_line
 from retrieval.feedstore import FeedRecord
 from retrieval.poller import FeedOutcome
 
 MAX_ALERT_QUOTE = 500
-MAX_LINKS = 5
 
 
 def story_block(story: StoryAlert) -> str:
@@ -27,13 +27,9 @@ def story_block(story: StoryAlert) -> str:
         f"<blockquote>{escape(clip(quote.text, MAX_ALERT_QUOTE))}</blockquote>"
         for quote in story.quotes
     ]
-    links = [
-        f'<a href="{escape(link.url, quote=True)}">{escape(clip(link.source or "link", 60))}</a>'
-        for link in story.links[:MAX_LINKS]
-        if link.url and link.url.startswith(("https://", "http://"))
-    ]
-    if links:
-        lines.append("Read: " + " · ".join(links))
+    read = links_line(story.links)
+    if read:
+        lines.append(read)
     lines.append(f"<i>Matched your topic: {escape(clip(story.topic, 120))}</i>")
     return "\n".join(lines)
 
@@ -91,10 +87,10 @@ def unsubscribed_message(subscription: Subscription) -> str:
     return f"Unsubscribed from #{subscription.id}: {escape(clip(subscription.topic, 200))}"
 
 
-def no_subscription_message(argument: str) -> str:
+def no_subscription_message(sub_id: int) -> str:
     """/unsubscribe with a wrong id."""
     return (
-        f"There is no subscription {escape(clip(argument, 40))!s} here. "
+        f"There is no subscription {sub_id} here. "
         "/subscriptions lists them with their ids."
     )
 

@@ -5,12 +5,11 @@ import logging
 from datetime import datetime
 from html import escape
 
-from telegram import Bot, LinkPreviewOptions, Message, Update
-from telegram.constants import ParseMode
+from telegram import Bot, Message, Update
 from telegram.error import Forbidden, TelegramError
 
 from bot import addressing, render
-from bot.handlers import Context, may_configure, send
+from bot.handlers import Context, may_configure, send, send_to_chat
 from bot.settings import BotSettings
 from retrieval.briefing import Briefer, Briefing, parse_window
 from retrieval.briefing_render import briefing_blocks
@@ -59,15 +58,7 @@ class BriefingHandlers:
         if reply_to is not None:
             sent = await send(reply_to, texts)
         else:
-            sent = [
-                await bot.send_message(
-                    chat_id,
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )
-                for text in texts
-            ]
+            sent = [await send_to_chat(bot, chat_id, text) for text in texts]
         ids = [m.message_id for m in sent]
         await asyncio.to_thread(self.briefer.briefings.sent, briefing_id, chat_id, ids)
 

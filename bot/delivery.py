@@ -4,13 +4,13 @@ import asyncio
 import logging
 import warnings
 
-from telegram import Bot, LinkPreviewOptions
-from telegram.constants import ParseMode
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.alert_messages import alert_messages
+from bot.handlers import send_to_chat
 from retrieval.alerts import Alerter, Delivery
 from retrieval.poller import Poller
 
@@ -48,12 +48,7 @@ class AlertJobs:
             part = Delivery(delivery.chat_id, tuple(stories))
             await asyncio.to_thread(self.alerter.sending, part)
             try:
-                sent = await bot.send_message(
-                    delivery.chat_id,
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )
+                sent = await send_to_chat(bot, delivery.chat_id, text)
             except RetryAfter as error:
                 with warnings.catch_warnings():  # PTB 22 warns it will become a timedelta
                     warnings.simplefilter("ignore", PTBDeprecationWarning)

@@ -253,6 +253,16 @@ async def may_configure(message: Message, user: User, bot: Bot, owners: frozense
     return member.status in ADMINS
 
 
+async def send_to_chat(bot: Bot, chat_id: int, text: str) -> Message:
+    """Post one HTML message to a chat unprompted (alerts, scheduled briefings), previews off."""
+    return await bot.send_message(
+        chat_id,
+        text,
+        parse_mode=ParseMode.HTML,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
+
+
 async def send(
     message: Message,
     texts: Sequence[str],

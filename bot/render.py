@@ -7,23 +7,13 @@ from html import escape, unescape
 from retrieval.assistant import Overview, Page
 from retrieval.conversations import StoredAnswer
 from retrieval.models import Answer, Quote
+from retrieval.render import clip
 
 MAX_MESSAGE = 4096
 MAX_QUOTE = 1500
 MAX_TITLE = 300
 MAX_ECHO = 200
 MAX_SHORT_ANSWER = 700
-
-
-def clip(text: str, limit: int) -> str:
-    """Text cut at a word boundary to at most `limit` characters, with an ellipsis if cut."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:") + "…"
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -70,8 +70,8 @@ class SubscriptionHandlers:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
-        argument = addressing.command_argument(message).lstrip("#")
-        if not argument.isdigit():
+        sub_id = addressing.id_argument(message)
+        if sub_id is None:
             found = await asyncio.to_thread(self.alerter.subscriptions, message.chat_id)
             await send(message, [alert_messages.subscriptions_message(found, 0)])
             return
@@ -79,11 +79,9 @@ class SubscriptionHandlers:
             await send(message, [render.admins_only_message()])
             return
         try:
-            removed = await asyncio.to_thread(
-                self.alerter.unsubscribe, message.chat_id, int(argument)
-            )
+            removed = await asyncio.to_thread(self.alerter.unsubscribe, message.chat_id, sub_id)
         except SubscriptionNotFound:
-            await send(message, [alert_messages.no_subscription_message(argument)])
+            await send(message, [alert_messages.no_subscription_message(sub_id)])
             return
         await send(message, [alert_messages.unsubscribed_message(removed)])
 
@@ -143,17 +141,17 @@ class SubscriptionHandlers:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
-        argument = addressing.command_argument(message).lstrip("#")
-        if not argument.isdigit():
+        feed_id = addressing.id_argument(message)
+        if feed_id is None:
             await send(message, ["Which one? <code>/removefeed ID</code>; /feeds lists the ids."])
             return
         if not await self._may_change_feeds(message, user, context):
             await send(message, [alert_messages.owners_only_message()])
             return
         try:
-            removed = await asyncio.to_thread(self.poller.feeds.remove, int(argument))
+            removed = await asyncio.to_thread(self.poller.feeds.remove, feed_id)
         except FeedNotFound:
-            await send(message, [f"There is no feed #{argument}. /feeds lists them."])
+            await send(message, [f"There is no feed #{feed_id}. /feeds lists them."])
             return
         await send(message, [alert_messages.feed_removed_message(removed)])
 

@@ -22,7 +22,7 @@ from retrieval.matching import (
     STORY_WINDOW,
     TOPIC_THRESHOLD,
     StoryIndex,
-    article_vector,
+    Topic,
     key_sentences,
     matches,
     parse_topic,
@@ -116,15 +116,29 @@ class Alerter:
         if not subscriptions or article_id not in found:
             return None
         _, sentence_vectors = self.alerts.sentence_vectors(article_id)
-        article = found[article_id]
+        topics = [parse_topic(s.topic) for s in subscriptions]
+        matrix = np.stack([s.vector for s in subscriptions])
+        hits = self._matching(found[article_id], sentence_vectors, topics, matrix)
+        return subscriptions[hits[0]] if hits else None
+
+    def _matching(
+        self,
+        article: Article,
+        sentence_vectors: np.ndarray,
+        topics: list[Topic],
+        matrix: np.ndarray | None,
+    ) -> list[int]:
+        """The rows of the topics (rows of `matrix`) an article matches."""
+        similarities = topic_similarities(matrix, sentence_vectors)
+        close = np.flatnonzero(similarities + KEYWORD_BONUS >= self.threshold)
+        if not len(close):
+            return []
         words = set(stems(f"{article.title}\n{article.text}"))
-        similarities = topic_similarities(
-            np.stack([s.vector for s in subscriptions]), sentence_vectors
-        )
-        for subscription, similarity in zip(subscriptions, similarities, strict=True):
-            if matches(parse_topic(subscription.topic), float(similarity), words, self.threshold):
-                return subscription
-        return None
+        return [
+            int(n)
+            for n in close
+            if matches(topics[n], float(similarities[n]), words, self.threshold)
+        ]
 
     def resume(self, chat_id: int) -> int:
         """Resume a chat's paused subscriptions (it wrote to the bot again)."""
@@ -143,40 +157,34 @@ class Alerter:
         """Assign stories and queue alerts for a batch of new articles, each in one transaction."""
         subscriptions = self.alerts.subscriptions(active=True)
         topics = [parse_topic(sub.topic) for sub in subscriptions]
-        topic_matrix = np.stack([sub.vector for sub in subscriptions]) if subscriptions else None
+        matrix = np.stack([sub.vector for sub in subscriptions]) if subscriptions else None
+        store = self.collection.store
         recent = self.alerts.recent_stories(ids[0], STORY_WINDOW)
-        known = self.alerts.article_vectors([article_id for article_id, _ in recent])
+        known = store.article_vectors([article_id for article_id, _ in recent])
         index = StoryIndex(
             [story for article_id, story in recent if article_id in known],
             [known[article_id] for article_id, _ in recent if article_id in known],
             room=len(ids),
         )
-        articles = self.collection.store.articles(ids)
+        articles = store.articles(ids)
+        vectors = store.article_vectors(ids)
         oldest_news = (self.clock() - NEWS_AGE).date().isoformat()
         queued = 0
         for article_id in ids:
-            _, sentence_vectors = self.alerts.sentence_vectors(article_id)
-            vector = article_vector(sentence_vectors)
-            story_id = index.find(vector) or article_id
-            similarities = topic_similarities(topic_matrix, sentence_vectors)
-            candidates = [
-                int(n)
-                for n in np.flatnonzero(similarities + KEYWORD_BONUS >= self.threshold)
-                if subscriptions[n].after_article < article_id
-            ]
-            if (articles[article_id].published or oldest_news) < oldest_news:
-                candidates = []
+            article = articles[article_id]
+            vector = vectors.get(article_id)
+            story_id = (index.find(vector) if vector is not None else None) or article_id
             matched = []
-            if candidates:
-                article = articles[article_id]
-                words = set(stems(f"{article.title}\n{article.text}"))
+            if (article.published or oldest_news) >= oldest_news:  # older: no news to announce
+                _, sentence_vectors = self.alerts.sentence_vectors(article_id)
                 matched = [
                     (subscriptions[n].chat_id, subscriptions[n].id)
-                    for n in candidates
-                    if matches(topics[n], float(similarities[n]), words, self.threshold)
+                    for n in self._matching(article, sentence_vectors, topics, matrix)
+                    if subscriptions[n].after_article < article_id
                 ]
             queued += self.alerts.record_match(article_id, story_id, matched, self.clock())
-            index.add(story_id, vector)
+            if vector is not None:
+                index.add(story_id, vector)
         return queued
 
     # -- delivery ---------------------------------------------------------------
@@ -195,18 +203,18 @@ class Alerter:
             by_chat.setdefault(entry.chat_id, []).append(entry)
         deliveries = []
         for chat_id, entries in by_chat.items():
-            stories = [self._story(entry) for entry in entries[:STORIES_PER_MESSAGE]]
+            subscriptions = {s.id: s for s in self.alerts.subscriptions(chat_id)}
+            stories = [
+                self._story(entry, subscriptions.get(entry.subscription_id))
+                for entry in entries[:STORIES_PER_MESSAGE]
+            ]
             deliveries.append(Delivery(chat_id, tuple(s for s in stories if s is not None)))
         return deliveries
 
-    def _story(self, entry: OutboxEntry) -> StoryAlert | None:
+    def _story(self, entry: OutboxEntry, subscription: Subscription | None) -> StoryAlert | None:
         """What to tell a chat about a story; None (and dropped) if it is gone."""
         links = self.alerts.story_links(entry.story_id)
         found = self.collection.store.articles([entry.story_id])
-        subscription = next(
-            (s for s in self.alerts.subscriptions(entry.chat_id) if s.id == entry.subscription_id),
-            None,
-        )
         if entry.story_id not in found or subscription is None:
             self.alerts.give_up([entry.id], DROPPED, "story or subscription removed")
             return None

@@ -2,12 +2,11 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 
-from retrieval.matching import article_vector
-from retrieval.store import Store, utc_now
+from retrieval.store import Store, marks, utc_now, whole_second
 
 PENDING, SENDING, SENT, DROPPED, FAILED = "pending", "sending", "sent", "dropped", "failed"
 
@@ -67,21 +66,16 @@ class AlertStore:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        """Run a read query in the store's lock."""
-        with self.store.transaction() as db:
-            return db.execute(sql, list(params)).fetchall()
-
     # -- matching ------------------------------------------------------------
 
     def matched_through(self) -> int:
         """The id of the last article already matched against subscriptions."""
-        ((value,),) = self._rows("SELECT value FROM meta WHERE key = 'matched_through'")
+        ((value,),) = self.store.rows("SELECT value FROM meta WHERE key = 'matched_through'")
         return int(value)
 
     def unmatched_articles(self, limit: int) -> list[int]:
         """Ids of stored articles not yet matched, oldest first."""
-        rows = self._rows(
+        rows = self.store.rows(
             "SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT ?",
             [self.matched_through(), limit],
         )
@@ -89,7 +83,7 @@ class AlertStore:
 
     def sentence_vectors(self, article_id: int) -> tuple[list[tuple[int, int]], np.ndarray]:
         """An article's sentence spans and their vectors, in order."""
-        rows = self._rows(
+        rows = self.store.rows(
             'SELECT start, "end", vector FROM sentences WHERE article_id = ? ORDER BY ord',
             [article_id],
         )
@@ -100,30 +94,11 @@ class AlertStore:
 
     def recent_stories(self, before: int, limit: int) -> list[tuple[int, int]]:
         """(article id, story id) of the `limit` articles stored last before article `before`."""
-        return self._rows(
+        return self.store.rows(
             "SELECT a.id, coalesce(s.story_id, a.id) FROM articles a "
             "LEFT JOIN stories s ON s.article_id = a.id WHERE a.id < ? ORDER BY a.id DESC LIMIT ?",
             [before, limit],
         )
-
-    def article_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
-        """Each article's meaning as one unit vector (the mean of its sentence vectors)."""
-        if not ids:
-            return {}
-        rows = self._rows(
-            "SELECT article_id, vector FROM sentences "
-            f"WHERE article_id IN ({','.join('?' * len(ids))}) ORDER BY article_id, ord",
-            list(ids),
-        )
-        grouped: dict[int, list[bytes]] = {}
-        for article_id, vector in rows:
-            grouped.setdefault(article_id, []).append(vector)
-        return {
-            article_id: article_vector(
-                np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(blobs), -1)
-            )
-            for article_id, blobs in grouped.items()
-        }
 
     def record_match(
         self, article_id: int, story_id: int, alerts: Sequence[tuple[int, int]], now: datetime
@@ -153,7 +128,7 @@ class AlertStore:
 
     def story_links(self, story_id: int) -> list[StoryLink]:
         """The articles of a story, first stored first, with every link feeds gave for them."""
-        rows = self._rows(
+        rows = self.store.rows(
             "SELECT id FROM articles WHERE id = ? "
             "UNION SELECT article_id FROM stories WHERE story_id = ? ORDER BY 1",
             [story_id, story_id],
@@ -165,10 +140,10 @@ class AlertStore:
         if not article_ids:
             return []
         # one row per feed item, not group_concat: URLs may hold commas ("/news/a,b-1.html")
-        rows = self._rows(
+        rows = self.store.rows(
             "SELECT a.id, a.url, a.source, i.url FROM articles a "
             "LEFT JOIN feed_items i ON i.article_id = a.id "
-            f"WHERE a.id IN ({','.join('?' * len(article_ids))}) "
+            f"WHERE a.id IN ({marks(article_ids)}) "
             "ORDER BY a.id, i.seen_at, i.rowid",
             list(article_ids),
         )
@@ -208,7 +183,7 @@ class AlertStore:
 
     def subscription(self, chat_id: int, sub_id: int) -> Subscription:
         """One of a chat's subscriptions."""
-        rows = self._rows(
+        rows = self.store.rows(
             f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE id = ? AND chat_id = ?",
             [sub_id, chat_id],
         )
@@ -224,7 +199,7 @@ class AlertStore:
             params.append(chat_id)
         if active:
             where.append("paused = 0")
-        rows = self._rows(
+        rows = self.store.rows(
             f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE {' AND '.join(where)} ORDER BY id",
             params,
         )
@@ -232,7 +207,7 @@ class AlertStore:
 
     def pending_for(self, chat_id: int, sub_id: int) -> list[OutboxEntry]:
         """The alerts still queued in a chat because of one subscription."""
-        rows = self._rows(
+        rows = self.store.rows(
             f"SELECT {_OUTBOX} FROM alerts WHERE chat_id = ? AND subscription_id = ? AND state = ?",
             [chat_id, sub_id, PENDING],
         )
@@ -275,7 +250,7 @@ class AlertStore:
 
     def due(self, now: datetime, limit: int = 500) -> list[OutboxEntry]:
         """Pending alerts whose time has come, by chat then age."""
-        rows = self._rows(
+        rows = self.store.rows(
             f"SELECT {_OUTBOX} FROM alerts WHERE state = ? AND due_at <= ? "
             "ORDER BY chat_id, id LIMIT ?",
             [PENDING, now.isoformat(timespec="seconds"), limit],
@@ -284,10 +259,11 @@ class AlertStore:
 
     def entries(self, ids: Sequence[int]) -> list[OutboxEntry]:
         """Outbox entries by id."""
-        marks = ",".join("?" * len(ids))
         return [
             OutboxEntry(*row)
-            for row in self._rows(f"SELECT {_OUTBOX} FROM alerts WHERE id IN ({marks})", ids)
+            for row in self.store.rows(
+                f"SELECT {_OUTBOX} FROM alerts WHERE id IN ({marks(ids)})", ids
+            )
         ]
 
     def drop_pending(self, chat_id: int, error: str) -> None:
@@ -315,7 +291,7 @@ class AlertStore:
         self._set(
             ids,
             "state = ?, attempts = attempts + 1, due_at = ?, last_error = ?",
-            [PENDING, _rounded_up(due_at), error[:300]],
+            [PENDING, whole_second(due_at).isoformat(timespec="seconds"), error[:300]],
         )
 
     def give_up(self, ids: Sequence[int], state: str, error: str) -> None:
@@ -326,17 +302,11 @@ class AlertStore:
         """Update some alerts."""
         if not ids:
             return
-        marks = ",".join("?" * len(ids))
         with self.store.transaction() as db:
-            db.execute(f"UPDATE alerts SET {assignments} WHERE id IN ({marks})", [*params, *ids])
+            db.execute(
+                f"UPDATE alerts SET {assignments} WHERE id IN ({marks(ids)})", [*params, *ids]
+            )
 
     def counts(self) -> dict[str, int]:
         """How many alerts are in each state."""
-        return dict(self._rows("SELECT state, count(*) FROM alerts GROUP BY state"))
-
-
-def _rounded_up(moment: datetime) -> str:
-    """A moment as ISO 8601 seconds, rounded up so that it is never due early."""
-    if moment.microsecond:
-        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
-    return moment.isoformat(timespec="seconds")
+        return dict(self.store.rows("SELECT state, count(*) FROM alerts GROUP BY state"))

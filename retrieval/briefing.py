@@ -12,9 +12,10 @@ from retrieval.alertstore import AlertStore, StoryLink
 from retrieval.answer import quotable
 from retrieval.briefingstore import ArticleHead, BriefingStore
 from retrieval.collection import Collection
-from retrieval.matching import StoryIndex
+from retrieval.matching import StoryIndex, key_sentences
 from retrieval.models import Article, Quote, quote_of
 from retrieval.query import terms
+from retrieval.store import whole_second
 
 Clock = Callable[[], datetime]
 
@@ -97,12 +98,12 @@ class Briefer:
         self, since: datetime, until: datetime | None = None, chat_id: int | None = None
     ) -> Briefing:
         """The briefing of what was stored in [since, until), ranked for a chat if given."""
-        until = _whole_second(until or self.clock())
+        until = whole_second(until or self.clock())
         heads = self.briefings.heads(since.astimezone(UTC), until.astimezone(UTC))
         if not heads:
             return Briefing(since, until, (), 0)
         ids = [head.id for head in heads]
-        vectors = self.briefings.article_vectors(ids)
+        vectors = self.collection.store.article_vectors(ids)
         groups = self._group(heads, vectors)
         interest = self._interest(chat_id, groups, vectors)
         scored = sorted(
@@ -165,13 +166,15 @@ class Briefer:
     def _story(self, article: Article, members: list[ArticleHead], score: float) -> BriefStory:
         """A story with its most central sentences quoted (closest to the article's meaning)."""
         spans, sentence_vectors = self.alerts.sentence_vectors(article.id)
-        texts = [article.text[start:end] for start, end in spans]
         rows: list[int] = []
-        if len(spans):
-            centre = sentence_vectors.mean(axis=0)
-            ranked = np.argsort(-(sentence_vectors @ centre))
-            wanted = 2 if len(spans) >= 4 else 1
-            rows = sorted([int(i) for i in ranked if quotable(texts[int(i)])][:wanted])
+        if spans:
+            texts = [article.text[start:end] for start, end in spans]
+            rows = key_sentences(
+                sentence_vectors.mean(axis=0),
+                sentence_vectors,
+                [quotable(text) for text in texts],
+                n=2 if len(spans) >= 4 else 1,
+            )
         quotes = tuple(quote_of(article, *spans[row]) for row in rows)
         links = tuple(self.alerts.links([member.id for member in members]))
         outlets = tuple(dict.fromkeys(m.source for m in members if m.source))
@@ -211,13 +214,6 @@ def _score(members: list[ArticleHead], since: datetime, until: datetime) -> floa
     span = max((until - since).total_seconds(), 1.0)
     recency = 1.0 - min(max((until - newest).total_seconds() / span, 0.0), 1.0)
     return math.log2(1 + outlets) + recency
-
-
-def _whole_second(moment: datetime) -> datetime:
-    """The moment rounded up to a whole second, as articles' storage times are."""
-    if moment.microsecond == 0:
-        return moment
-    return moment.replace(microsecond=0) + timedelta(seconds=1)
 
 
 def _words(story: BriefStory) -> list[str]:

@@ -1,13 +1,16 @@
 """Briefings as HTML blocks (Telegram and e-mail), plain text, or JSON: quotes always verbatim."""
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
+from retrieval.alertstore import StoryLink
 from retrieval.briefing import Briefing, BriefStory
+from retrieval.render import clip
 
 MAX_QUOTE = 400
-MAX_LINKS = 4
+MAX_LINKS = 5
 MAX_TITLE = 300
 
 
@@ -21,34 +24,36 @@ def _meta(story: BriefStory) -> str:
     parts = []
     if story.outlets:
         count = len(story.outlets)
-        names = _clip(", ".join(story.outlets), MAX_TITLE)
+        names = clip(", ".join(story.outlets), MAX_TITLE)
         parts.append(names + (f" ({count} outlets)" if count > 1 else ""))
     if story.article.published:
         parts.append(story.article.published[:10])
     return " · ".join(parts)
 
 
-def _clip(text: str, limit: int = MAX_QUOTE) -> str:
-    """Text shortened for a digest only when very long, marked with an ellipsis."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
 def story_html(story: BriefStory) -> str:
     """One story as HTML: bold title, outlets and date, quotes, links."""
-    lines = [f"<b>{escape(_clip(story.article.title, MAX_TITLE))}</b>"]
+    lines = [f"<b>{escape(clip(story.article.title, MAX_TITLE))}</b>"]
     meta = _meta(story)
     if meta:
         lines.append(escape(meta))
-    lines += [f"<blockquote>{escape(_clip(quote.text))}</blockquote>" for quote in story.quotes]
-    links = [
-        f'<a href="{escape(link.url, quote=True)}">{escape(link.source or "link")}</a>'
-        for link in story.links[:MAX_LINKS]
+    lines += [
+        f"<blockquote>{escape(clip(quote.text, MAX_QUOTE))}</blockquote>" for quote in story.quotes
+    ]
+    read = links_line(story.links)
+    if read:
+        lines.append(read)
+    return "\n".join(lines)
+
+
+def links_line(links: Sequence[StoryLink]) -> str | None:
+    """Each outlet's web link after "Read:", as HTML; None when there is none."""
+    anchors = [
+        f'<a href="{escape(link.url, quote=True)}">{escape(clip(link.source or "link", 60))}</a>'
+        for link in links[:MAX_LINKS]
         if link.url and link.url.startswith(("https://", "http://"))
     ]
-    if links:
-        lines.append("Read: " + " · ".join(links))
-    return "\n".join(lines)
+    return "Read: " + " · ".join(anchors) if anchors else None
 
 
 def briefing_blocks(briefing: Briefing) -> list[str]:

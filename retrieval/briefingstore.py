@@ -5,11 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
-
-from retrieval.matching import article_vector
 from retrieval.schedules import WEEKDAYS, Schedule, parse_schedule
-from retrieval.store import Store, utc_now
+from retrieval.store import Store, marks, utc_now
 
 SENDING, SENT = "sending", "sent"
 
@@ -56,16 +53,11 @@ class BriefingStore:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        """Run a read query in the store's lock."""
-        with self.store.transaction() as db:
-            return db.execute(sql, list(params)).fetchall()
-
     # -- articles -------------------------------------------------------------
 
     def heads(self, since: datetime, until: datetime) -> list[ArticleHead]:
         """The articles stored in [since, until), oldest first."""
-        rows = self._rows(
+        rows = self.store.rows(
             "SELECT id, title, source, published, ingested_at FROM articles "
             "WHERE ingested_at >= ? AND ingested_at < ? ORDER BY id",
             [_iso(since), _iso(until)],
@@ -77,33 +69,13 @@ class BriefingStore:
         found = {article_id: article_id for article_id in ids}
         for start in range(0, len(ids), 500):
             part = list(ids[start : start + 500])
-            marks = ",".join("?" * len(part))
             found.update(
-                self._rows(
-                    f"SELECT article_id, story_id FROM stories WHERE article_id IN ({marks})", part
+                self.store.rows(
+                    f"SELECT article_id, story_id FROM stories WHERE article_id IN ({marks(part)})",
+                    part,
                 )
             )
         return found
-
-    def article_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
-        """Each article's meaning as one unit vector: the mean of its chunk vectors."""
-        grouped: dict[int, list[bytes]] = {}
-        for start in range(0, len(ids), 500):
-            part = list(ids[start : start + 500])
-            rows = self._rows(
-                "SELECT c.article_id, e.vector FROM chunks c "
-                "JOIN embeddings e ON e.chunk_id = c.id "
-                f"WHERE c.article_id IN ({','.join('?' * len(part))}) ORDER BY c.article_id, c.ord",
-                part,
-            )
-            for article_id, vector in rows:
-                grouped.setdefault(article_id, []).append(vector)
-        return {
-            article_id: article_vector(
-                np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(blobs), -1)
-            )
-            for article_id, blobs in grouped.items()
-        }
 
     # -- briefings ------------------------------------------------------------
 
@@ -136,7 +108,7 @@ class BriefingStore:
 
     def last(self, chat_id: int) -> SentBriefing | None:
         """The latest briefing given in a chat."""
-        rows = self._rows(
+        rows = self.store.rows(
             "SELECT id, chat_id, since, until, article_ids FROM briefings "
             "WHERE chat_id = ? ORDER BY id DESC LIMIT 1",
             [chat_id],
@@ -145,7 +117,7 @@ class BriefingStore:
 
     def for_message(self, chat_id: int, message_id: int) -> SentBriefing | None:
         """The briefing a chat message carries, if it carries one."""
-        rows = self._rows(
+        rows = self.store.rows(
             "SELECT b.id, b.chat_id, b.since, b.until, b.article_ids FROM briefings b "
             "JOIN briefing_messages m ON m.briefing_id = b.id "
             "WHERE m.chat_id = ? AND m.message_id = ?",
@@ -177,7 +149,7 @@ class BriefingStore:
 
     def schedule(self, chat_id: int) -> ChatSchedule | None:
         """A chat's schedule, if it has one."""
-        rows = self._rows(f"SELECT {_SCHEDULE} FROM schedules WHERE chat_id = ?", [chat_id])
+        rows = self.store.rows(f"SELECT {_SCHEDULE} FROM schedules WHERE chat_id = ?", [chat_id])
         return _schedule(rows[0]) if rows else None
 
     def remove_schedule(self, chat_id: int) -> bool:
@@ -187,7 +159,7 @@ class BriefingStore:
 
     def due(self, now: datetime) -> list[ChatSchedule]:
         """Schedules whose next run has come."""
-        rows = self._rows(
+        rows = self.store.rows(
             f"SELECT {_SCHEDULE} FROM schedules WHERE next_run_at <= ? ORDER BY next_run_at",
             [_iso(now)],
         )

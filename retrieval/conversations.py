@@ -51,11 +51,6 @@ class Conversations:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def _rows(self, sql: str, params: Sequence[object]) -> list[tuple]:
-        """Run a read query in the store's lock and return all its rows."""
-        with self.store.transaction() as db:
-            return db.execute(sql, list(params)).fetchall()
-
     def record_answer(
         self, chat_id: int, user_id: int, question: str, query: str, answer: Answer
     ) -> int:
@@ -95,12 +90,12 @@ class Conversations:
 
     def answer(self, answer_id: int) -> StoredAnswer | None:
         """One stored answer by id."""
-        rows = self._rows(f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE id = ?", [answer_id])
+        rows = self.store.rows(f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE id = ?", [answer_id])
         return _answer(rows[0]) if rows else None
 
     def answer_for_message(self, chat_id: int, message_id: int) -> StoredAnswer | None:
         """The answer a chat message carries, if it carries one."""
-        rows = self._rows(
+        rows = self.store.rows(
             f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE id = "
             "(SELECT answer_id FROM answer_messages WHERE chat_id = ? AND message_id = ?)",
             [chat_id, message_id],
@@ -112,7 +107,7 @@ class Conversations:
         where, params = "chat_id = ?", [chat_id]
         if user_id is not None:
             where, params = "chat_id = ? AND user_id = ?", [chat_id, user_id]
-        rows = self._rows(
+        rows = self.store.rows(
             f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE {where} ORDER BY id DESC LIMIT 1", params
         )
         return _answer(rows[0]) if rows else None
@@ -135,7 +130,7 @@ class Conversations:
 
     def feedback(self, answer_id: int) -> list[Feedback]:
         """Every vote on an answer."""
-        rows = self._rows(
+        rows = self.store.rows(
             "SELECT answer_id, user_id, chat_id, vote, question, sources FROM feedback "
             "WHERE answer_id = ? ORDER BY user_id",
             [answer_id],
@@ -147,7 +142,9 @@ class Conversations:
 
     def chat_settings(self, chat_id: int) -> ChatSettings:
         """A chat's settings, the defaults if it has none."""
-        rows = self._rows("SELECT link_previews FROM chat_settings WHERE chat_id = ?", [chat_id])
+        rows = self.store.rows(
+            "SELECT link_previews FROM chat_settings WHERE chat_id = ?", [chat_id]
+        )
         return ChatSettings(link_previews=bool(rows[0][0])) if rows else ChatSettings()
 
     def save_chat_settings(self, chat_id: int, settings: ChatSettings) -> None:

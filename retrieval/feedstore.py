@@ -1,6 +1,5 @@
 """The feeds followed and the items seen in each, in the store's database."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -43,11 +42,6 @@ class FeedStore:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        """Run a read query in the store's lock."""
-        with self.store.transaction() as db:
-            return db.execute(sql, list(params)).fetchall()
-
     def add(
         self, url: str, interval_minutes: int = DEFAULT_INTERVAL, added_by: int | None = None
     ) -> tuple[FeedRecord, bool]:
@@ -71,25 +65,27 @@ class FeedStore:
 
     def by_url(self, url: str) -> FeedRecord:
         """A followed feed by its URL."""
-        rows = self._rows(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", [canonical_url(url)])
+        rows = self.store.rows(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", [canonical_url(url)])
         if not rows:
             raise FeedNotFound(url)
         return FeedRecord(*rows[0])
 
     def get(self, feed_id: int) -> FeedRecord:
         """A followed feed by id."""
-        rows = self._rows(f"SELECT {_COLUMNS} FROM feeds WHERE id = ?", [feed_id])
+        rows = self.store.rows(f"SELECT {_COLUMNS} FROM feeds WHERE id = ?", [feed_id])
         if not rows:
             raise FeedNotFound(feed_id)
         return FeedRecord(*rows[0])
 
     def all(self) -> list[FeedRecord]:
         """Every followed feed, oldest first."""
-        return [FeedRecord(*row) for row in self._rows(f"SELECT {_COLUMNS} FROM feeds ORDER BY id")]
+        return [
+            FeedRecord(*row) for row in self.store.rows(f"SELECT {_COLUMNS} FROM feeds ORDER BY id")
+        ]
 
     def due(self, now: datetime) -> list[FeedRecord]:
         """The feeds whose next poll time has come."""
-        rows = self._rows(
+        rows = self.store.rows(
             f"SELECT {_COLUMNS} FROM feeds WHERE next_poll_at <= ? ORDER BY next_poll_at, id",
             [now.isoformat(timespec="seconds")],
         )
@@ -149,7 +145,9 @@ class FeedStore:
 
     def item_hashes(self, feed_id: int) -> dict[str, str]:
         """Each stored item of a feed, as guid -> hash of what the feed said about it."""
-        rows = self._rows("SELECT guid, item_hash FROM feed_items WHERE feed_id = ?", [feed_id])
+        rows = self.store.rows(
+            "SELECT guid, item_hash FROM feed_items WHERE feed_id = ?", [feed_id]
+        )
         return dict(rows)
 
     def record_item(

@@ -11,7 +11,7 @@ from retrieval.query import query_stems, terms
 # recall 0.73 (SciFact) / 0.84 (SQuAD); measured by `python -m bench.calibrate_alerts`.
 TOPIC_THRESHOLD = 0.55
 KEYWORD_BONUS = 0.1  # an article holding every topic word needs this much less similarity
-STORY_THRESHOLD = 0.9  # cosine of two articles' mean sentence vectors: the same story retold
+STORY_THRESHOLD = 0.9  # cosine of two articles' mean chunk vectors: the same story retold
 STORY_WINDOW = 2000  # a new article is compared with the articles stored just before it
 MAX_TOPIC = 300
 
@@ -66,9 +66,9 @@ def matches(
     return similarity + KEYWORD_BONUS * keyword_coverage(topic.keywords, article_stems) >= threshold
 
 
-def article_vector(sentence_vectors: np.ndarray) -> np.ndarray:
-    """An article's meaning as one unit vector: the normalised mean of its sentence vectors."""
-    mean = sentence_vectors.mean(axis=0) if len(sentence_vectors) else np.zeros(1)
+def article_vector(parts: np.ndarray) -> np.ndarray:
+    """An article's meaning as one unit vector: the normalised mean of its parts' vectors."""
+    mean = parts.mean(axis=0) if len(parts) else np.zeros(1)
     return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
 
 

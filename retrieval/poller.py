@@ -85,20 +85,9 @@ class Poller:
         except FeedNotFound:
             pass
         response = self.fetcher.fetch(url, accept=FEED_TYPES)
-        parsed = parse_feed(response.body, url, response.content_type)
+        parsed = parse_feed(response.body, url, response.content_type)  # not a feed: not added
         feed, new = self.feeds.add(url, added_by=added_by)
-        outcome = FeedOutcome(feed)
-        if parsed.warning:
-            outcome.warnings.append(parsed.warning)
-        self._store_items(feed, parsed.items, parsed.title, outcome)
-        self.feeds.polled(
-            feed,
-            self.clock(),
-            title=parsed.title,
-            etag=response.etag,
-            last_modified=response.last_modified,
-            warning="; ".join(outcome.warnings)[:500] or None,
-        )
+        outcome = self._take(feed, (response, parsed))
         return FeedOutcome(self.feeds.get(feed.id), outcome.new, outcome.updated), new
 
     def poll_due(self) -> PollReport:

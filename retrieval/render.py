@@ -6,6 +6,17 @@ import textwrap
 from retrieval.models import Answer, Article, Hit, Quote
 
 
+def clip(text: str, limit: int) -> str:
+    """Text cut at a word boundary to at most `limit` characters, with an ellipsis if cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def answer_record(answer: Answer) -> dict[str, object]:
     """The JSON shape of an answer; when abstaining, the sources are the closest articles."""
     quotes = answer.related if answer.abstained else answer.quotes

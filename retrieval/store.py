@@ -5,12 +5,13 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 from sqlite_utils import Database
 
+from retrieval.matching import article_vector
 from retrieval.migrations import migrations
 from retrieval.models import Article, RawArticle
 from retrieval.sentences import Span
@@ -76,6 +77,13 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def whole_second(moment: datetime) -> datetime:
+    """A moment rounded up to the whole second, the precision times are stored at."""
+    if moment.microsecond == 0:
+        return moment
+    return moment.replace(microsecond=0) + timedelta(seconds=1)
+
+
 class Store:
     """Articles, chunks, sentences, vectors and full-text indexes in one SQLite file."""
 
@@ -99,7 +107,7 @@ class Store:
         with self._lock, self.db.atomic():
             yield self.db
 
-    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """Run a read query under the lock and return all its rows."""
         with self._lock:
             return self.db.execute(sql, list(params)).fetchall()
@@ -111,13 +119,13 @@ class Store:
     ) -> StoredKey | None:
         """Find a stored article by canonical URL, by origin (url-less only) or by content hash."""
         if url:
-            rows = self._rows("SELECT id, content_hash FROM articles WHERE url = ?", [url])
+            rows = self.rows("SELECT id, content_hash FROM articles WHERE url = ?", [url])
         elif origin:
-            rows = self._rows(
+            rows = self.rows(
                 "SELECT id, content_hash FROM articles WHERE origin = ? AND url IS NULL", [origin]
             )
         elif content_hash:
-            rows = self._rows(
+            rows = self.rows(
                 "SELECT id, content_hash FROM articles WHERE content_hash = ?", [content_hash]
             )
         else:
@@ -207,16 +215,16 @@ class Store:
         wanted = sorted(set(ids))
         if not wanted:
             return {}
-        rows = self._rows(
+        rows = self.rows(
             "SELECT id, title, text, source, published, url, language, content_hash, ingested_at "
-            f"FROM articles WHERE id IN ({_marks(wanted)})",
+            f"FROM articles WHERE id IN ({marks(wanted)})",
             wanted,
         )
         return {row[0]: Article(*row) for row in rows}
 
     def newest_articles(self, limit: int) -> list[Article]:
         """The most recently published articles, undated ones last."""
-        rows = self._rows(
+        rows = self.rows(
             "SELECT id FROM articles ORDER BY published IS NULL, published DESC, id DESC LIMIT ?",
             [limit],
         )
@@ -225,10 +233,10 @@ class Store:
 
     def collection_summary(self) -> tuple[int, list[str], str | None]:
         """How many articles are stored, from which outlets, and the newest publication date."""
-        ((count, newest),) = self._rows("SELECT count(*), max(published) FROM articles")
+        ((count, newest),) = self.rows("SELECT count(*), max(published) FROM articles")
         outlets = [
             row[0]
-            for row in self._rows(
+            for row in self.rows(
                 "SELECT source FROM articles WHERE source IS NOT NULL "
                 "GROUP BY source ORDER BY count(*) DESC, source"
             )
@@ -237,7 +245,7 @@ class Store:
 
     def generation(self) -> int:
         """A counter bumped by every article write, for caches to notice changes."""
-        ((value,),) = self._rows("SELECT value FROM meta WHERE key = 'generation'")
+        ((value,),) = self.rows("SELECT value FROM meta WHERE key = 'generation'")
         return int(value)
 
     # -- search primitives ------------------------------------------------
@@ -245,7 +253,7 @@ class Store:
     def bm25_chunks(self, match: str, limit: int, filters: Filters = Filters()) -> dict[int, float]:
         """Best chunks for an FTS5 expression, as chunk id -> BM25 score (higher is better)."""
         where, params = _filter_sql(filters)
-        rows = self._rows(
+        rows = self.rows(
             "SELECT chunks_fts.rowid, -bm25(chunks_fts) FROM chunks_fts "
             + (
                 "JOIN chunks c ON c.id = chunks_fts.rowid JOIN articles a ON a.id = c.article_id "
@@ -259,7 +267,7 @@ class Store:
 
     def chunk_vectors(self, model: str) -> tuple[np.ndarray, np.ndarray]:
         """All chunk ids and their vectors for one model, as (ids, matrix)."""
-        rows = self._rows(
+        rows = self.rows(
             "SELECT chunk_id, vector FROM embeddings WHERE model = ? ORDER BY chunk_id", [model]
         )
         ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
@@ -268,12 +276,32 @@ class Store:
         matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32)
         return ids, matrix.reshape(len(rows), -1)
 
+    def article_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """Each article's meaning as one unit vector: the normalised mean of its chunk vectors."""
+        grouped: dict[int, list[bytes]] = {}
+        for start in range(0, len(ids), 500):
+            part = list(ids[start : start + 500])
+            rows = self.rows(
+                "SELECT c.article_id, e.vector FROM chunks c "
+                "JOIN embeddings e ON e.chunk_id = c.id "
+                f"WHERE c.article_id IN ({marks(part)}) ORDER BY c.article_id, c.ord",
+                part,
+            )
+            for article_id, vector in rows:
+                grouped.setdefault(article_id, []).append(vector)
+        return {
+            article_id: article_vector(
+                np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(blobs), -1)
+            )
+            for article_id, blobs in grouped.items()
+        }
+
     def allowed_chunks(self, filters: Filters) -> set[int]:
         """Ids of the chunks whose articles pass the filters."""
         where, params = _filter_sql(filters)
         return {
             row[0]
-            for row in self._rows(
+            for row in self.rows(
                 f"SELECT c.id FROM chunks c JOIN articles a ON a.id = c.article_id WHERE 1 {where}",
                 params,
             )
@@ -283,8 +311,8 @@ class Store:
         """The article and character span of each chunk, as (article_id, start, end)."""
         if not chunk_ids:
             return {}
-        rows = self._rows(
-            f'SELECT id, article_id, start, "end" FROM chunks WHERE id IN ({_marks(chunk_ids)})',
+        rows = self.rows(
+            f'SELECT id, article_id, start, "end" FROM chunks WHERE id IN ({marks(chunk_ids)})',
             chunk_ids,
         )
         return {row[0]: (row[1], row[2], row[3]) for row in rows}
@@ -293,11 +321,11 @@ class Store:
         """The sentences inside each chunk, in article order, with their vectors."""
         if not chunk_ids:
             return {}
-        rows = self._rows(
+        rows = self.rows(
             'SELECT c.id, s.id, s.article_id, s.start, s."end", s.vector FROM chunks c '
             "JOIN sentences s ON s.article_id = c.article_id "
             'AND s.start < c."end" AND s."end" > c.start '
-            f"WHERE c.id IN ({_marks(chunk_ids)}) ORDER BY c.id, s.ord",
+            f"WHERE c.id IN ({marks(chunk_ids)}) ORDER BY c.id, s.ord",
             chunk_ids,
         )
         found: dict[int, list[SentenceRow]] = {chunk_id: [] for chunk_id in chunk_ids}
@@ -315,7 +343,7 @@ def _blob(vector: np.ndarray) -> bytes:
     return np.asarray(vector, dtype="<f4").tobytes()
 
 
-def _marks(values: Sequence[object]) -> str:
+def marks(values: Sequence[object]) -> str:
     """Placeholders for an SQL IN list."""
     return ",".join("?" * len(values))
 
@@ -335,6 +363,6 @@ def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
         params.append(filters.source)
     if filters.article_ids is not None:
         ids = sorted(filters.article_ids)
-        clauses.append(f"a.id IN ({_marks(ids)})" if ids else "0")
+        clauses.append(f"a.id IN ({marks(ids)})" if ids else "0")
         params.extend(ids)
     return "".join(f" AND {clause}" for clause in clauses), params

@@ -2,7 +2,13 @@
 
 import pytest
 
-from retrieval.alerts import MAX_ATTEMPTS, MAX_SUBSCRIPTIONS, Alerter, TooManySubscriptions
+from retrieval.alerts import (
+    MAX_ATTEMPTS,
+    MAX_SUBSCRIPTIONS,
+    Alerter,
+    Delivery,
+    TooManySubscriptions,
+)
 from retrieval.alertstore import SubscriptionNotFound
 from retrieval.collection import Collection
 from retrieval.feedstore import FeedStore
@@ -65,6 +71,16 @@ def store(collection: Collection, *articles: RawArticle) -> list[int]:
 def due(alerter: Alerter) -> dict[int, list[int]]:
     """The stories due in each chat, as chat id -> story ids."""
     return {d.chat_id: [s.article.id for s in d.stories] for d in alerter.deliveries()}
+
+
+def sending_one(alerter: Alerter, collection: Collection) -> Delivery:
+    """Chat 1 subscribed, the ransomware story stored and matched, its alert being sent."""
+    alerter.subscribe(1, 10, "ransomware police arrests")
+    store(collection, article(RANSOM))
+    alerter.match_new()
+    (delivery,) = alerter.deliveries()
+    alerter.sending(delivery)
+    return delivery
 
 
 @pytest.fixture
@@ -178,11 +194,7 @@ def test_a_retold_story_joins_the_first_and_alerts_once(
 def test_a_retold_story_after_the_alert_was_sent_does_not_alert_again(
     alerter: Alerter, collection: Collection
 ) -> None:
-    alerter.subscribe(1, 10, "ransomware police arrests")
-    store(collection, article(RANSOM, "wire"))
-    alerter.match_new()
-    (delivery,) = alerter.deliveries()
-    alerter.sending(delivery)
+    delivery = sending_one(alerter, collection)
     alerter.delivered(delivery, message_id=500)
     store(collection, article(RANSOM_RETOLD, "courier"))
     assert alerter.match_new() == 0 and due(alerter) == {}
@@ -238,11 +250,7 @@ def test_quotes_follow_an_edited_article(alerter: Alerter, collection: Collectio
 def test_alerts_cut_off_mid_send_are_not_sent_again(
     alerter: Alerter, collection: Collection, clock: ManualClock
 ) -> None:
-    alerter.subscribe(1, 10, "ransomware police arrests")
-    store(collection, article(RANSOM))
-    alerter.match_new()
-    (delivery,) = alerter.deliveries()
-    alerter.sending(delivery)
+    sending_one(alerter, collection)
     restarted = Alerter(collection, clock, threshold=THRESHOLD)  # the bot crashed and came back
     assert restarted.recover() == 1
     clock.advance(days=2)
@@ -255,11 +263,7 @@ def test_alerts_cut_off_mid_send_are_not_sent_again(
 def test_failed_sends_back_off_then_give_up(
     alerter: Alerter, collection: Collection, clock: ManualClock
 ) -> None:
-    alerter.subscribe(1, 10, "ransomware police arrests")
-    store(collection, article(RANSOM))
-    alerter.match_new()
-    (delivery,) = alerter.deliveries()
-    alerter.sending(delivery)
+    delivery = sending_one(alerter, collection)
     alerter.failed(delivery, "network down")
     assert alerter.deliveries() == []
     clock.advance(seconds=29)
@@ -288,11 +292,7 @@ def test_failed_sends_back_off_then_give_up(
 def test_delivered_alerts_are_done(
     alerter: Alerter, collection: Collection, clock: ManualClock
 ) -> None:
-    alerter.subscribe(1, 10, "ransomware police arrests")
-    store(collection, article(RANSOM))
-    alerter.match_new()
-    (delivery,) = alerter.deliveries()
-    alerter.sending(delivery)
+    delivery = sending_one(alerter, collection)
     alerter.delivered(delivery, message_id=42)
     clock.advance(days=1)
     assert alerter.deliveries() == [] and alerter.alerts.counts() == {"sent": 1}

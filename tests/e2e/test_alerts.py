@@ -63,6 +63,14 @@ def local_poller(collection: Collection) -> Poller:
     return Poller(collection, Fetcher(allowed_hosts=frozenset({"127.0.0.1"})))
 
 
+@pytest.fixture
+def poller(collection: Collection, wire: str) -> Poller:
+    """A local poller already following the wire (its old story stored)."""
+    following = local_poller(collection)
+    following.add(wire)
+    return following
+
+
 def subscribe(tg: EmulatorClient) -> None:
     """Subscribe the private chat to the topic and wait for the confirmation."""
     tg.send_command("subscribe", TOPIC)
@@ -90,10 +98,8 @@ def test_subscribe_then_new_item_is_alerted_exactly_once(
     start_bot: Callable[..., Any],
     collection: Collection,
     feed_server: FeedServer,
-    wire: str,
+    poller: Poller,
 ) -> None:
-    poller = local_poller(collection)
-    poller.add(wire)
     start_bot(poller=poller, deliver_seconds=0.5, poll_seconds=3600)
     subscribe(tg)
     publish_new_item(feed_server)
@@ -111,10 +117,8 @@ def test_restart_between_poll_and_delivery_still_alerts_once(
     start_bot: Callable[..., Any],
     collection: Collection,
     feed_server: FeedServer,
-    wire: str,
+    poller: Poller,
 ) -> None:
-    poller = local_poller(collection)
-    poller.add(wire)
     first, _ = start_bot(poller=poller, deliver_seconds=3600, poll_seconds=3600)
     subscribe(tg)
     time.sleep(1.5)  # the first delivery round has run: nothing was due
@@ -136,12 +140,9 @@ def test_restart_between_poll_and_delivery_still_alerts_once(
 def test_a_chat_that_blocked_the_bot_gets_its_alerts_paused(
     tg: EmulatorClient,
     start_bot: Callable[..., Any],
-    collection: Collection,
     feed_server: FeedServer,
-    wire: str,
+    poller: Poller,
 ) -> None:
-    poller = local_poller(collection)
-    poller.add(wire)
     start_bot(poller=poller, deliver_seconds=0.5, poll_seconds=3600)
     subscribe(tg)
     tg.fail_next(method="sendMessage", chat_id=USER_ID, error_code=403)
