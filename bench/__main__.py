@@ -14,9 +14,9 @@ from bench import latency, machine, memory, sections, synthetic, throughput
 from bench.corpus import ArticleGenerator, shipped_articles, vocabulary
 from bench.queries import QUESTIONS
 from bench.report import table
-from retrieval.embeddings import SentenceTransformerEmbedder
-from retrieval.evaluation import squad_collection
-from retrieval.models import RawArticle
+from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.evaluation.squad import squad_collection
+from retrieval.text.documents import RawArticle
 
 PARTS = ("ingest", "latency", "memory")
 

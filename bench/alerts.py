@@ -19,14 +19,14 @@ import numpy as np
 from bench.corpus import ArticleGenerator, vocabulary
 from bench.machine import facts
 from bench.report import median, table
-from retrieval.alerts import Alerter
-from retrieval.alertstore import AlertStore
-from retrieval.collection import Collection
-from retrieval.embeddings import SentenceTransformerEmbedder
-from retrieval.fetch import Fetcher
-from retrieval.poller import Poller
-from retrieval.query import terms
-from retrieval.store import Store
+from retrieval.alerts.alerter import Alerter
+from retrieval.alerts.store import AlertStore
+from retrieval.core.collection import Collection
+from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.store import Store
+from retrieval.news.fetch import Fetcher
+from retrieval.news.poller import Poller
+from retrieval.text.query import terms
 from tests.feedserver import FeedServer, page, rss
 
 CYCLES = 5

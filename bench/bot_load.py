@@ -28,10 +28,10 @@ from bench.report import percentile, table
 from bench.synthetic import write_synthetic
 from bot.app import build_application
 from bot.settings import BotSettings
-from retrieval.assistant import Assistant
-from retrieval.collection import Collection
-from retrieval.embeddings import SentenceTransformerEmbedder
-from retrieval.store import Store
+from retrieval.conversations.assistant import Assistant
+from retrieval.core.collection import Collection
+from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.store import Store
 from tests.e2e.telegram_emulator import (
     EmulatorClient,
     RunningApplication,

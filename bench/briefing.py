@@ -21,11 +21,11 @@ from bench.corpus import ArticleGenerator, vocabulary
 from bench.machine import facts
 from bench.report import median, table
 from bench.synthetic import write_synthetic
-from retrieval.briefing import Briefer
-from retrieval.briefing_render import briefing_blocks
-from retrieval.collection import Collection
-from retrieval.embeddings import SentenceTransformerEmbedder
-from retrieval.store import Store
+from retrieval.briefings.builder import Briefer
+from retrieval.briefings.render import briefing_blocks
+from retrieval.core.collection import Collection
+from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.store import Store
 
 RUNS = 3
 WINDOWS = (1, 7, 30)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.documents import Failure, read_file
-from retrieval.embeddings import SentenceTransformerEmbedder
-from retrieval.evaluation import squad_collection
-from retrieval.sentences import split_sentences
+from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.evaluation.squad import squad_collection
+from retrieval.text.documents import Failure, read_file
+from retrieval.text.sentences import split_sentences
 
 SHARED = Path("/work/shared/eval")
 ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.documents import find_files, read_file
-from retrieval.embeddings import model_path
-from retrieval.models import RawArticle
+from retrieval.core.embeddings import model_path
+from retrieval.text.documents import RawArticle, find_files, read_file
 
 ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
 SOURCES = ("Europol", "Reuters", "BBC News", "The Guardian", "DEA", "European Commission", "AP")

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.stages import instrument
-from retrieval.collection import Collection
-from retrieval.embeddings import Embedder
-from retrieval.store import Store
+from retrieval.core.collection import Collection
+from retrieval.core.embeddings import Embedder
+from retrieval.core.store import Store
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def probe(db: Path, questions: int) -> dict[str, object]:
 def cyberbrief_command() -> list[str]:
     """The console script next to this interpreter, else the CLI module."""
     script = Path(sys.executable).with_name("cyberbrief")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "retrieval.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "retrieval.cli.main"]
 
 
 def cold_start(db: Path, question: str, runs: int) -> ColdStart:

@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 from bench.queries import QUESTIONS
-from retrieval.collection import Collection
-from retrieval.embeddings import SentenceTransformerEmbedder
-from retrieval.store import Store
+from retrieval.core.collection import Collection
+from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.store import Store
 
 
 def memory(since: float | None = None) -> dict[str, float]:

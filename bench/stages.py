@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from retrieval.collection import Collection
+from retrieval.core.collection import Collection
 
 
 class StageClock:

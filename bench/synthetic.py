@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 
 from bench.corpus import ArticleGenerator, vocabulary
-from retrieval.chunking import ChunkPlan, plan_chunks
-from retrieval.embeddings import MODEL_NAME, SentenceTransformerEmbedder
-from retrieval.ingest import chunk_vectors, content_hash
-from retrieval.models import RawArticle
-from retrieval.store import ArticleWrite, Store
+from retrieval.core.embeddings import MODEL_NAME, SentenceTransformerEmbedder
+from retrieval.core.ingest import chunk_vectors, content_hash
+from retrieval.core.store import ArticleWrite, Store
+from retrieval.text.chunking import ChunkPlan, plan_chunks
+from retrieval.text.documents import RawArticle
 
 # A cached store is rebuilt when what decides its contents changes: the schema, the store's
 # write path, sentence splitting and chunking, or the generator.

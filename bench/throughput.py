@@ -10,11 +10,11 @@ from sentence_transformers import SentenceTransformer
 
 from bench.report import median
 from bench.stages import StageClock
-from retrieval.chunking import plan_chunks
-from retrieval.collection import Collection
-from retrieval.embeddings import SentenceTransformerEmbedder, model_path
-from retrieval.models import RawArticle
-from retrieval.store import Store
+from retrieval.core.collection import Collection
+from retrieval.core.embeddings import SentenceTransformerEmbedder, model_path
+from retrieval.core.store import Store
+from retrieval.text.chunking import plan_chunks
+from retrieval.text.documents import RawArticle
 
 BATCH_SIZE = 32  # the embedder's default, and sentence-transformers' own
 

@@ -1,1 +1,1 @@
-"""The Telegram front end: thin handlers over the retrieval layer's assistant."""
+"""The Telegram front end: thin handlers over retrieval. Nothing in retrieval imports it."""

@@ -17,16 +17,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.briefings import BriefingHandlers
-from bot.delivery import AlertJobs
-from bot.handlers import Handlers
+from bot.alerts.delivery import AlertJobs
+from bot.alerts.handlers import SubscriptionHandlers
+from bot.answers.handlers import Handlers
+from bot.briefings.handlers import BriefingHandlers
 from bot.settings import BotSettings
-from bot.subscribing import SubscriptionHandlers
-from retrieval.alerts import Alerter
-from retrieval.assistant import Assistant
-from retrieval.briefing import Briefer
-from retrieval.fetch import Fetcher
-from retrieval.poller import Poller
+from retrieval.alerts.alerter import Alerter
+from retrieval.briefings.builder import Briefer
+from retrieval.conversations.assistant import Assistant
+from retrieval.news.fetch import Fetcher
+from retrieval.news.poller import Poller
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +82,10 @@ def build_application(
         .build()
     )
     subscriptions = SubscriptionHandlers(alerter, poller, assistant, settings)
-    briefings = BriefingHandlers(Briefer(collection), settings)
-    add_handlers(application, Handlers(assistant, settings), subscriptions, briefings)
+    briefer = Briefer(collection)
+    briefings = BriefingHandlers(briefer, settings)
+    handlers = Handlers(assistant, briefer.briefings, settings)
+    add_handlers(application, handlers, subscriptions, briefings)
     jobs = AlertJobs(alerter, poller)
     if application.job_queue is not None:
         application.job_queue.run_repeating(jobs.poll, settings.poll_seconds)

@@ -10,14 +10,15 @@ from urllib.parse import urlparse
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.logs import hide_token
 from bot.settings import BotSettings, SettingsError
-from retrieval import chat
-from retrieval.assistant import Assistant
-from retrieval.cli import CommandError, build_parser
-from retrieval.cli import run as run_cli
-from retrieval.collection import Collection
-from retrieval.config import Settings
-from retrieval.fetch import Fetcher
-from retrieval.poller import Poller
+from retrieval.cli import chat
+from retrieval.cli.common import CommandError
+from retrieval.cli.main import build_parser
+from retrieval.cli.main import run as run_cli
+from retrieval.conversations.assistant import Assistant
+from retrieval.core.collection import Collection
+from retrieval.core.config import Settings
+from retrieval.news.fetch import Fetcher
+from retrieval.news.poller import Poller
 
 log = logging.getLogger(__name__)
 

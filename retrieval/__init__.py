@@ -1,1 +1,1 @@
-"""Retrieval layer of cyberbrief: store, ingest, search and quote news articles."""
+"""The domain layer: articles in; answers, alerts and briefings out. Knows nothing of Telegram."""

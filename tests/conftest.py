@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.answer import AnswerConfig
-from retrieval.collection import Collection
-from retrieval.documents import find_files, read_file
-from retrieval.embeddings import SentenceTransformerEmbedder, WordPieceCounter, model_path
-from retrieval.fetch import Fetcher
-from retrieval.query import terms
-from retrieval.store import Store
+from retrieval.core.answer import AnswerConfig
+from retrieval.core.collection import Collection
+from retrieval.core.embeddings import SentenceTransformerEmbedder, WordPieceCounter, model_path
+from retrieval.core.store import Store
+from retrieval.news.fetch import Fetcher
+from retrieval.text.documents import find_files, read_file
+from retrieval.text.query import terms
 from tests.feedserver import FeedServer
 
 ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"

@@ -15,8 +15,8 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.app import build_application
 from bot.settings import BotSettings
-from retrieval.assistant import Assistant
-from retrieval.collection import Collection
+from retrieval.conversations.assistant import Assistant
+from retrieval.core.collection import Collection
 
 BOT = {"id": 424242, "is_bot": True, "first_name": "Brief", "username": "TestNameBot"}
 USER = {"id": 5550001, "is_bot": False, "first_name": "Alice", "username": "alice"}

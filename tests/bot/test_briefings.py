@@ -3,10 +3,10 @@
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
-from bot.briefings import BriefingHandlers
+from bot.briefings.handlers import BriefingHandlers
 from bot.settings import BotSettings
-from retrieval.briefing import Briefer
-from retrieval.schedules import parse_schedule
+from retrieval.briefings.builder import Briefer
+from retrieval.briefings.schedules import parse_schedule
 from tests.bot.conftest import GROUP, USER, BotHarness, Call
 from tests.bot.test_handlers import texts
 

@@ -232,5 +232,5 @@ def test_unexpected_error_is_logged_and_the_user_told_without_internals(
         (reply,) = bot.say(ANSWERED)
     (text,) = texts([reply])
     assert text == "Sorry, something went wrong on my side. Please try again in a moment."
-    (record,) = [r for r in caplog.records if r.name == "bot.handlers"]
+    (record,) = [r for r in caplog.records if r.name == "bot.answers.handlers"]
     assert record.exc_info and "database is on fire" in str(record.exc_info[1])

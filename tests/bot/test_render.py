@@ -1,7 +1,8 @@
 """Telegram HTML rendering: escaping, citations, and splitting under the length limit."""
 
-from bot.render import answer_messages, clip, pack, visible_length
-from retrieval.models import Answer, Quote
+from bot.answers.render import answer_messages, clip
+from bot.html import pack, visible_length
+from retrieval.core.models import Answer, Quote
 from tests.e2e.telegram_emulator import assert_valid_telegram_html
 
 

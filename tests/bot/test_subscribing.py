@@ -5,11 +5,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.delivery import AlertJobs
-from retrieval.alerts import Alerter
-from retrieval.fetch import Fetcher
-from retrieval.models import RawArticle
-from retrieval.poller import Poller
+from bot.alerts.delivery import AlertJobs
+from retrieval.alerts.alerter import Alerter
+from retrieval.news.fetch import Fetcher
+from retrieval.news.poller import Poller
+from retrieval.text.documents import RawArticle
 from tests.bot.conftest import GROUP, OFF_TOPIC, USER, BotHarness, Call
 from tests.bot.test_handlers import buttons_of, texts
 

@@ -22,10 +22,10 @@ from telegram_emulator import (
 
 from bot.app import build_application
 from bot.settings import BotSettings
-from retrieval.assistant import Assistant
-from retrieval.collection import Collection
-from retrieval.poller import Poller
-from retrieval.store import Store
+from retrieval.conversations.assistant import Assistant
+from retrieval.core.collection import Collection
+from retrieval.core.store import Store
+from retrieval.news.poller import Poller
 
 
 @pytest.fixture(scope="session")

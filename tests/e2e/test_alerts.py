@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from telegram_emulator import DEFAULT_USER, EmulatorClient, assert_valid_telegram_html
 
-from retrieval.collection import Collection
-from retrieval.fetch import Fetcher
-from retrieval.poller import Poller
+from retrieval.core.collection import Collection
+from retrieval.news.fetch import Fetcher
+from retrieval.news.poller import Poller
 from tests.feedserver import FeedServer, page, rss
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]

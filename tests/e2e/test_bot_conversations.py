@@ -16,7 +16,7 @@ from telegram_emulator import (
     assert_valid_telegram_html,
 )
 
-from retrieval.collection import Collection
+from retrieval.core.collection import Collection
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
@@ -137,7 +137,7 @@ def test_handler_error_is_logged_and_reported_politely(
         tg.send_message(QUESTION)
         (text,) = valid([tg.wait_for_message(USER_ID, timeout=20)])
     assert text == "Sorry, something went wrong on my side. Please try again in a moment."
-    (record,) = [r for r in caplog.records if r.name == "bot.handlers"]
+    (record,) = [r for r in caplog.records if r.name == "bot.answers.handlers"]
     assert record.exc_info is not None and "index corrupted" in str(record.exc_info[1])
     deadline = time.monotonic() + 5  # the harness records the error after our handler replied
     while not runner.errors and time.monotonic() < deadline:

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from telegram_emulator import DEFAULT_USER, EmulatorClient, assert_valid_telegram_html
 
-from retrieval.briefing import Briefer
-from retrieval.collection import Collection
-from retrieval.schedules import parse_schedule
+from retrieval.briefings.builder import Briefer
+from retrieval.briefings.schedules import parse_schedule
+from retrieval.core.collection import Collection
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 

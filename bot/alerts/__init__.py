@@ -1,0 +1,1 @@
+"""Alerts in Telegram: /subscribe, feed commands, the polling and delivery jobs."""

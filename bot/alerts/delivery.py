@@ -1,0 +1,71 @@
+"""Background jobs: poll the feeds on schedule, and send queued alerts from the outbox."""
+
+import asyncio
+import logging
+import warnings
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ContextTypes
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.alerts.render import alert_messages
+from bot.messaging import send_to_chat
+from retrieval.alerts.alerter import Alerter, Delivery
+from retrieval.news.poller import Poller
+
+log = logging.getLogger(__name__)
+
+GONE = ("chat not found", "bot was kicked", "bot was blocked", "user is deactivated")
+
+
+class AlertJobs:
+    """Feed polling and alert delivery, run by the application's job queue."""
+
+    def __init__(self, alerter: Alerter, poller: Poller) -> None:
+        self.alerter = alerter
+        self.poller = poller
+        self._delivering = asyncio.Lock()
+
+    async def poll(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Poll the feeds that are due, then match what is new against subscriptions."""
+        report = await asyncio.to_thread(self.poller.poll_due)
+        if report.feeds:
+            log.info("polled %d feeds: %d new articles", len(report.feeds), report.new)
+        await self.deliver(context)
+
+    async def deliver(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Match new articles, then send every due alert, one batched message per chat."""
+        async with self._delivering:
+            await asyncio.to_thread(self.alerter.match_new)
+            deliveries = await asyncio.to_thread(self.alerter.deliveries)
+            for delivery in deliveries:
+                await self._send(context.bot, delivery)
+
+    async def _send(self, bot: Bot, delivery: Delivery) -> None:
+        """Send one chat's alerts; marked sent only once Telegram has accepted each message."""
+        for text, stories in alert_messages(delivery.stories):
+            part = Delivery(delivery.chat_id, tuple(stories))
+            await asyncio.to_thread(self.alerter.sending, part)
+            try:
+                sent = await send_to_chat(bot, delivery.chat_id, text)
+            except RetryAfter as error:
+                with warnings.catch_warnings():  # PTB 22 warns it will become a timedelta
+                    warnings.simplefilter("ignore", PTBDeprecationWarning)
+                    wait = error.retry_after
+                seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+                await asyncio.to_thread(self.alerter.failed, part, str(error), float(seconds))
+                return
+            except Forbidden as error:
+                await asyncio.to_thread(self.alerter.chat_gone, part, str(error))
+                return
+            except BadRequest as error:
+                if any(reason in str(error).lower() for reason in GONE):
+                    await asyncio.to_thread(self.alerter.chat_gone, part, str(error))
+                else:
+                    await asyncio.to_thread(self.alerter.failed, part, str(error))
+                return
+            except (NetworkError, TelegramError) as error:
+                await asyncio.to_thread(self.alerter.failed, part, str(error))
+                return
+            await asyncio.to_thread(self.alerter.delivered, part, sent.message_id)

@@ -1,0 +1,1 @@
+"""Questions in Telegram: /ask, plain questions, /sources, buttons, /start, /help."""

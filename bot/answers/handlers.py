@@ -1,0 +1,255 @@
+"""Update handlers: read the update, ask the assistant off the event loop, render, reply."""
+
+import asyncio
+import contextlib
+import logging
+
+from telegram import (
+    CallbackQuery,
+    Message,
+    Update,
+    User,
+)
+from telegram.error import Forbidden, NetworkError, TelegramError
+
+from bot import addressing, buttons
+from bot.answers import render
+from bot.flood import FloodGate
+from bot.messaging import (
+    Context,
+    admins_only_message,
+    error_message,
+    may_configure,
+    send,
+    set_keyboard,
+    typing,
+)
+from bot.settings import BotSettings
+from retrieval.briefings.store import BriefingStore
+from retrieval.conversations.assistant import Assistant, Reply
+from retrieval.core.answer import EmptyQuestion
+
+log = logging.getLogger(__name__)
+
+
+class Handlers:
+    """The bot's handlers, sharing one assistant and one flood gate."""
+
+    def __init__(
+        self, assistant: Assistant, briefings: BriefingStore, settings: BotSettings
+    ) -> None:
+        self.assistant = assistant
+        self.briefings = briefings
+        self.settings = settings
+        self.flood = FloodGate(settings.flood_limit, settings.flood_window)
+
+    # -- commands ---------------------------------------------------------
+
+    async def start(self, update: Update, context: Context) -> None:
+        """/start: what the bot knows and two questions to try."""
+        message = update.effective_message
+        if message is None:
+            return
+        overview = await asyncio.to_thread(self.assistant.overview)
+        user = update.effective_user
+        await send(message, [render.start_message(overview, user.first_name if user else None)])
+
+    async def help(self, update: Update, context: Context) -> None:
+        """/help: how to ask, in private and in groups."""
+        if update.effective_message:
+            await send(update.effective_message, [render.help_message(context.bot.username)])
+
+    async def about(self, update: Update, context: Context) -> None:
+        """/about: what the bot is and what it stores."""
+        if update.effective_message:
+            overview = await asyncio.to_thread(self.assistant.overview)
+            await send(update.effective_message, [render.about_message(overview)])
+
+    async def sources(self, update: Update, context: Context) -> None:
+        """/sources: every source shown for the last answer in this chat."""
+        message = update.effective_message
+        if message is None:
+            return
+        stored = await asyncio.to_thread(self.assistant.last_answer, message.chat_id)
+        if stored is None:
+            await send(message, [render.no_answer_yet_message()])
+            return
+        previews = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
+        await send(message, render.sources_messages(stored), previews=previews.link_previews)
+
+    async def ask(self, update: Update, context: Context) -> None:
+        """/ask <question>, also as a reply to one of the bot's answers."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        question = addressing.command_argument(message)
+        if not question:
+            await self._ask_for_question(message)
+            return
+        replied = addressing.replied_to_bot(message, context.bot.id)
+        await self._answer(message, user, question, replied)
+
+    async def previews(self, update: Update, context: Context) -> None:
+        """/previews on|off: link previews in this chat; in groups for admins only."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        choice = addressing.command_argument(message).lower()
+        if choice not in {"on", "off"}:
+            current = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
+            await send(message, [render.previews_usage(current.link_previews)])
+            return
+        if not await may_configure(message, user, context.bot, self.settings.owners):
+            await send(message, [admins_only_message()])
+            return
+        await asyncio.to_thread(self.assistant.set_link_previews, message.chat_id, choice == "on")
+        await send(message, [render.previews_message(choice == "on")])
+
+    async def unknown_command(self, update: Update, context: Context) -> None:
+        """A command the bot lacks: say so in private, or in groups when addressed to this bot."""
+        message = update.effective_message
+        if message and addressing.addressed_command(message, context.bot.username):
+            await send(message, [render.unknown_command_message(addressing.command_name(message))])
+
+    # -- messages ---------------------------------------------------------
+
+    async def text(self, update: Update, context: Context) -> None:
+        """A text message: a question in private; in groups only replies to the bot and mentions."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        question = addressing.question_in(message, context.bot.username, context.bot.id)
+        if question is None:
+            return  # group chatter not meant for the bot
+        if not question.strip():
+            await self._ask_for_question(message)
+            return
+        replied = addressing.replied_to_bot(message, context.bot.id)
+        await self._answer(message, user, question, replied)
+
+    async def not_text(self, update: Update, context: Context) -> None:
+        """A sticker, photo, voice note… in private: ask for words instead."""
+        if update.effective_message:
+            await send(update.effective_message, [render.text_only_message()])
+
+    async def edited(self, update: Update, context: Context) -> None:
+        """An edited message in private: explain that edits are not answered again."""
+        if update.edited_message:
+            await send(update.edited_message, [render.edited_message()])
+
+    # -- buttons ----------------------------------------------------------
+
+    async def button(self, update: Update, context: Context) -> None:
+        """A press on More sources, 👍 or 👎."""
+        query = update.callback_query
+        if query is None:
+            return
+        press = buttons.parse(query.data)
+        message = query.message
+        if press is None or message is None:
+            await query.answer("This button no longer works.")
+        elif press.action == "more":
+            await self._more(query, press.answer_id)
+        else:
+            vote = 1 if press.action == "up" else -1
+            stored = await asyncio.to_thread(
+                self.assistant.vote, press.answer_id, message.chat.id, query.from_user.id, vote
+            )
+            await query.answer("Thanks for the feedback!" if stored else "This answer is gone.")
+
+    async def _more(self, query: CallbackQuery, answer_id: int) -> None:
+        """Send the next sources below the answer, and move the More button to them."""
+        verdict = self.flood.check(query.from_user.id)
+        if verdict.outcome != "answer":
+            await query.answer(render.flood_message(verdict.wait), show_alert=True)
+            return
+        message = query.message
+        if not isinstance(message, Message):
+            await query.answer("This message is too old; ask again, please.")
+            return
+        page = await asyncio.to_thread(self.assistant.more, answer_id, message.chat_id)
+        if page is None:
+            await query.answer("This answer is gone; ask again, please.")
+            return
+        if not page.quotes:
+            await query.answer("No more sources for this question.")
+            await set_keyboard(query, buttons.keyboard(answer_id, more=False))
+            return
+        await query.answer()
+        settings = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
+        sent = await send(
+            message,
+            render.more_messages(page),
+            buttons.keyboard(answer_id, more=True),
+            previews=settings.link_previews,
+            quote=True,
+        )
+        await set_keyboard(query, buttons.keyboard(answer_id, more=False))
+        ids = [m.message_id for m in sent]
+        await asyncio.to_thread(self.assistant.delivered, answer_id, message.chat_id, ids)
+
+    # -- answering --------------------------------------------------------
+
+    async def _answer(
+        self, message: Message, user: User, question: str, replied_to: int | None
+    ) -> None:
+        """Answer a question within the flood limit, showing "typing…" while searching."""
+        verdict = self.flood.check(user.id)
+        if verdict.outcome == "warn":
+            await send(message, [render.flood_message(verdict.wait)])
+        if verdict.outcome != "answer":
+            return
+        async with typing(message, self.settings.typing_delay):
+            try:
+                reply, previews = await asyncio.to_thread(
+                    self._ask, message.chat_id, user.id, question, replied_to
+                )
+            except EmptyQuestion:
+                await self._ask_for_question(message)
+                return
+        texts = render.answer_messages(
+            reply.answer, reply.query if reply.followup else None, reply.scoped
+        )
+        abstained = reply.answer.abstained
+        markup = buttons.keyboard(reply.answer_id, more=not abstained, subscribe=abstained)
+        sent = await send(message, texts, markup, previews=previews)
+        ids = [m.message_id for m in sent]
+        await asyncio.to_thread(self.assistant.delivered, reply.answer_id, message.chat_id, ids)
+
+    def _ask(
+        self, chat_id: int, user_id: int, question: str, replied_to: int | None
+    ) -> tuple[Reply, bool]:
+        """In a worker thread: the answer, and whether this chat wants link previews.
+
+        A reply to a briefing is answered from that briefing's stories only.
+        """
+        briefing = self.briefings.for_message(chat_id, replied_to) if replied_to else None
+        within = briefing.article_ids if briefing else None
+        reply = self.assistant.ask(chat_id, user_id, question, replied_to, within)
+        return reply, self.assistant.chat_settings(chat_id).link_previews
+
+    async def _ask_for_question(self, message: Message) -> None:
+        """A command or mention without a question: show how to ask."""
+        overview = await asyncio.to_thread(self.assistant.overview)
+        example = overview.examples[0] if overview.examples else None
+        await send(message, [render.empty_question_message(example)])
+
+    # -- errors -----------------------------------------------------------
+
+    async def error(self, update: object, context: Context) -> None:
+        """Log an unexpected error with its traceback; tell the person, without internals."""
+        if update is None and isinstance(context.error, NetworkError):
+            log.warning("Telegram network problem: %s", context.error)
+            return
+        if isinstance(context.error, Forbidden):
+            log.info("cannot write to a chat (blocked or removed): %s", context.error)
+            return
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("Error while handling update %s", update_id, exc_info=context.error)
+        if not isinstance(update, Update):
+            return
+        with contextlib.suppress(TelegramError):
+            if update.callback_query:
+                await update.callback_query.answer(error_message(), show_alert=True)
+            elif update.effective_message:
+                await send(update.effective_message, [error_message()])

@@ -1,0 +1,1 @@
+"""Briefings in Telegram: /briefing, /schedule and the scheduled-briefing job."""

@@ -1,0 +1,136 @@
+"""Briefings in Telegram: /briefing, /schedule (admins), and the job sending scheduled ones."""
+
+import asyncio
+import logging
+from datetime import datetime
+from html import escape
+
+from telegram import Bot, Message, Update
+from telegram.error import Forbidden, TelegramError
+
+from bot import addressing
+from bot.html import pack
+from bot.messaging import Context, may_configure, send, send_to_chat
+from bot.settings import BotSettings
+from retrieval.briefings.builder import Briefer, Briefing, parse_window
+from retrieval.briefings.render import briefing_blocks
+from retrieval.briefings.schedules import BadSchedule, next_run, parse_schedule
+from retrieval.briefings.store import ChatSchedule
+
+log = logging.getLogger(__name__)
+
+SCHEDULE_USAGE = (
+    "<code>/schedule daily 08:00 Europe/Madrid</code>, "
+    "<code>/schedule weekly mon 09:00 UTC</code> or <code>/schedule off</code>"
+)
+
+
+class BriefingHandlers:
+    """On-demand and scheduled briefings."""
+
+    def __init__(self, briefer: Briefer, settings: BotSettings) -> None:
+        self.briefer = briefer
+        self.settings = settings
+
+    async def briefing(self, update: Update, context: Context) -> None:
+        """/briefing [7d]: what is new since this chat's last briefing, or in a window."""
+        message = update.effective_message
+        if message is None:
+            return
+        argument = addressing.command_argument(message)
+        now = self.briefer.clock()
+        try:
+            since = now - parse_window(argument) if argument else None
+        except ValueError as error:
+            await send(message, [f"{escape(str(error))}, e.g. <code>/briefing 7d</code>."])
+            return
+        await self.send_briefing(context.bot, message.chat_id, since, reply_to=message)
+
+    async def send_briefing(
+        self,
+        bot: Bot,
+        chat_id: int,
+        since: datetime | None = None,
+        reply_to: Message | None = None,
+    ) -> None:
+        """Build a chat's briefing off the event loop, send it, and remember what it covered."""
+        briefing, briefing_id = await asyncio.to_thread(self._prepare, chat_id, since)
+        texts = pack(briefing_blocks(briefing))
+        if reply_to is not None:
+            sent = await send(reply_to, texts)
+        else:
+            sent = [await send_to_chat(bot, chat_id, text) for text in texts]
+        ids = [m.message_id for m in sent]
+        await asyncio.to_thread(self.briefer.briefings.sent, briefing_id, chat_id, ids)
+
+    def _prepare(self, chat_id: int, since: datetime | None) -> tuple[Briefing, int]:
+        """In a worker thread: build the briefing and record it as being sent."""
+        start = since or self.briefer.since_last(chat_id)
+        briefing = self.briefer.build(start, chat_id=chat_id)
+        briefing_id = self.briefer.briefings.record(
+            chat_id, briefing.since, briefing.until, sorted(briefing.article_ids)
+        )
+        return briefing, briefing_id
+
+    async def schedule(self, update: Update, context: Context) -> None:
+        """/schedule …: show, set or stop this chat's scheduled briefings (admins in groups)."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        argument = addressing.command_argument(message)
+        store = self.briefer.briefings
+        if not argument:
+            current = await asyncio.to_thread(store.schedule, message.chat_id)
+            await send(message, [_schedule_message(current)])
+            return
+        if not await may_configure(message, user, context.bot, self.settings.owners):
+            await send(message, ["Only the group's admins can change its briefing schedule."])
+            return
+        if argument.lower() == "off":
+            removed = await asyncio.to_thread(store.remove_schedule, message.chat_id)
+            text = "Scheduled briefings are off." if removed else "There was no schedule here."
+            await send(message, [text])
+            return
+        try:
+            schedule = parse_schedule(argument)
+        except BadSchedule as error:
+            await send(message, [f"I can't read that schedule: {escape(str(error))}."])
+            return
+        first = next_run(schedule, self.briefer.clock())
+        saved = await asyncio.to_thread(
+            store.set_schedule, message.chat_id, schedule, first, user.id
+        )
+        await send(message, [_schedule_message(saved)])
+
+    async def run_due(self, context: Context) -> None:
+        """Job: send each due briefing once, then move its schedule to the next run.
+
+        A schedule missed while the bot was down is due at start-up: it is sent once and moved
+        past every missed run, never repeated.
+        """
+        now = self.briefer.clock()
+        for due in await asyncio.to_thread(self.briefer.briefings.due, now):
+            upcoming = next_run(due.schedule, now)
+            claimed = await asyncio.to_thread(
+                self.briefer.briefings.advance, due.chat_id, due.next_run_at, upcoming
+            )
+            if not claimed:
+                continue
+            try:
+                await self.send_briefing(context.bot, due.chat_id)
+            except Forbidden as error:
+                log.info("chat %s is unreachable (%s): schedule removed", due.chat_id, error)
+                await asyncio.to_thread(self.briefer.briefings.remove_schedule, due.chat_id)
+            except TelegramError as error:
+                log.warning("scheduled briefing for chat %s failed: %s", due.chat_id, error)
+
+
+def _schedule_message(current: ChatSchedule | None) -> str:
+    """A chat's schedule, or how to set one."""
+    if current is None:
+        return f"No scheduled briefings here. Admins can set one: {SCHEDULE_USAGE}."
+    when = current.next_run_at
+    return (
+        f"Briefings here: <b>{escape(current.schedule.describe())}</b>. "
+        f"Next: {when:%a %d %b %H:%M} UTC. Change it with {SCHEDULE_USAGE}."
+    )

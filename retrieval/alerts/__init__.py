@@ -1,0 +1,1 @@
+"""Alerts: topic matching, stories, subscriptions, the outbox. Imports core, text and news."""

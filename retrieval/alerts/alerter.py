@@ -1,0 +1,252 @@
+"""Topic subscriptions and alerts: match new articles, group them into stories, queue and track."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from retrieval.alerts.matching import (
+    KEYWORD_BONUS,
+    STORY_WINDOW,
+    TOPIC_THRESHOLD,
+    StoryIndex,
+    Topic,
+    key_sentences,
+    matches,
+    parse_topic,
+    topic_similarities,
+)
+from retrieval.alerts.store import (
+    DROPPED,
+    FAILED,
+    AlertStore,
+    OutboxEntry,
+    StoryLink,
+    Subscription,
+)
+from retrieval.core.answer import quotable
+from retrieval.core.collection import Collection
+from retrieval.core.models import Article, Quote, quote_of
+from retrieval.text.query import stems
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+MATCH_BATCH = 500
+MAX_ATTEMPTS = 8
+MAX_SUBSCRIPTIONS = 20  # per chat
+NEWS_AGE = timedelta(days=7)  # older articles (a new feed's back catalogue) are stored, not alerted
+STORIES_PER_MESSAGE = 5
+
+
+class TooManySubscriptions(ValueError):
+    """A chat already has the most subscriptions allowed."""
+
+
+@dataclass(frozen=True)
+class StoryAlert:
+    """One story for one chat: its first article, quotes, every outlet's link, the topic."""
+
+    alert_ids: tuple[int, ...]
+    article: Article
+    quotes: tuple[Quote, ...]
+    links: tuple[StoryLink, ...]
+    topic: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The alerts due in one chat, to go out in one message."""
+
+    chat_id: int
+    stories: tuple[StoryAlert, ...]
+
+    @property
+    def alert_ids(self) -> list[int]:
+        """Every outbox entry this message settles."""
+        return [alert_id for story in self.stories for alert_id in story.alert_ids]
+
+
+class Alerter:
+    """Subscriptions for chats, and alerts about new stories that match them."""
+
+    def __init__(
+        self,
+        collection: Collection,
+        clock: Clock = lambda: datetime.now(UTC),
+        threshold: float = TOPIC_THRESHOLD,
+    ) -> None:
+        self.collection = collection
+        self.threshold = threshold
+        self.alerts = AlertStore(collection.store)
+        self.clock = clock
+
+    # -- subscriptions ----------------------------------------------------------
+
+    def subscribe(self, chat_id: int, user_id: int | None, text: str) -> Subscription:
+        """Subscribe a chat to a topic in plain words ('-word' excludes a word)."""
+        topic = parse_topic(text)
+        if len(self.alerts.subscriptions(chat_id)) >= MAX_SUBSCRIPTIONS:
+            raise TooManySubscriptions(f"a chat can follow at most {MAX_SUBSCRIPTIONS} topics")
+        vector = self.collection.embedder.embed([topic.text])[0]
+        raw = " ".join(text.split())
+        return self.alerts.add_subscription(chat_id, user_id, raw, vector)
+
+    def subscriptions(self, chat_id: int) -> list[Subscription]:
+        """A chat's subscriptions."""
+        return self.alerts.subscriptions(chat_id)
+
+    def unsubscribe(self, chat_id: int, sub_id: int) -> Subscription:
+        """Remove a chat's subscription; its queued alerts go to another topic they match."""
+        others = [s for s in self.alerts.subscriptions(chat_id, active=True) if s.id != sub_id]
+        for entry in self.alerts.pending_for(chat_id, sub_id):
+            heir = self._first_match(entry.story_id, others)
+            if heir is not None:
+                self.alerts.reassign(entry.id, heir.id)
+        return self.alerts.remove_subscription(chat_id, sub_id)
+
+    def _first_match(
+        self, article_id: int, subscriptions: list[Subscription]
+    ) -> Subscription | None:
+        """The first of some subscriptions that an article matches."""
+        found = self.collection.store.articles([article_id])
+        if not subscriptions or article_id not in found:
+            return None
+        _, sentence_vectors = self.alerts.sentence_vectors(article_id)
+        topics = [parse_topic(s.topic) for s in subscriptions]
+        matrix = np.stack([s.vector for s in subscriptions])
+        hits = self._matching(found[article_id], sentence_vectors, topics, matrix)
+        return subscriptions[hits[0]] if hits else None
+
+    def _matching(
+        self,
+        article: Article,
+        sentence_vectors: np.ndarray,
+        topics: list[Topic],
+        matrix: np.ndarray | None,
+    ) -> list[int]:
+        """The rows of the topics (rows of `matrix`) an article matches."""
+        similarities = topic_similarities(matrix, sentence_vectors)
+        close = np.flatnonzero(similarities + KEYWORD_BONUS >= self.threshold)
+        if not len(close):
+            return []
+        words = set(stems(f"{article.title}\n{article.text}"))
+        return [
+            int(n)
+            for n in close
+            if matches(topics[n], float(similarities[n]), words, self.threshold)
+        ]
+
+    def resume(self, chat_id: int) -> int:
+        """Resume a chat's paused subscriptions (it wrote to the bot again)."""
+        return self.alerts.set_paused(chat_id, False)
+
+    # -- matching ---------------------------------------------------------------
+
+    def match_new(self) -> int:
+        """Match every article not matched yet; queue alerts; returns how many were queued."""
+        queued = 0
+        while ids := self.alerts.unmatched_articles(MATCH_BATCH):
+            queued += self._match(ids)
+        return queued
+
+    def _match(self, ids: list[int]) -> int:
+        """Assign stories and queue alerts for a batch of new articles, each in one transaction."""
+        subscriptions = self.alerts.subscriptions(active=True)
+        topics = [parse_topic(sub.topic) for sub in subscriptions]
+        matrix = np.stack([sub.vector for sub in subscriptions]) if subscriptions else None
+        store = self.collection.store
+        recent = self.alerts.recent_stories(ids[0], STORY_WINDOW)
+        known = store.article_vectors([article_id for article_id, _ in recent])
+        index = StoryIndex(
+            [story for article_id, story in recent if article_id in known],
+            [known[article_id] for article_id, _ in recent if article_id in known],
+            room=len(ids),
+        )
+        articles = store.articles(ids)
+        vectors = store.article_vectors(ids)
+        oldest_news = (self.clock() - NEWS_AGE).date().isoformat()
+        queued = 0
+        for article_id in ids:
+            article = articles[article_id]
+            vector = vectors.get(article_id)
+            story_id = (index.find(vector) if vector is not None else None) or article_id
+            matched = []
+            if (article.published or oldest_news) >= oldest_news:  # older: no news to announce
+                _, sentence_vectors = self.alerts.sentence_vectors(article_id)
+                matched = [
+                    (subscriptions[n].chat_id, subscriptions[n].id)
+                    for n in self._matching(article, sentence_vectors, topics, matrix)
+                    if subscriptions[n].after_article < article_id
+                ]
+            queued += self.alerts.record_match(article_id, story_id, matched, self.clock())
+            if vector is not None:
+                index.add(story_id, vector)
+        return queued
+
+    # -- delivery ---------------------------------------------------------------
+
+    def recover(self) -> int:
+        """At start-up: settle alerts a crash left mid-send (never sent twice)."""
+        count = self.alerts.recover()
+        if count:
+            log.warning("%d alerts were being sent when the bot stopped; not sending again", count)
+        return count
+
+    def deliveries(self) -> list[Delivery]:
+        """The due alerts, grouped into one delivery per chat of up to a few stories."""
+        by_chat: dict[int, list[OutboxEntry]] = {}
+        for entry in self.alerts.due(self.clock()):
+            by_chat.setdefault(entry.chat_id, []).append(entry)
+        deliveries = []
+        for chat_id, entries in by_chat.items():
+            subscriptions = {s.id: s for s in self.alerts.subscriptions(chat_id)}
+            stories = [
+                self._story(entry, subscriptions.get(entry.subscription_id))
+                for entry in entries[:STORIES_PER_MESSAGE]
+            ]
+            deliveries.append(Delivery(chat_id, tuple(s for s in stories if s is not None)))
+        return deliveries
+
+    def _story(self, entry: OutboxEntry, subscription: Subscription | None) -> StoryAlert | None:
+        """What to tell a chat about a story; None (and dropped) if it is gone."""
+        links = self.alerts.story_links(entry.story_id)
+        found = self.collection.store.articles([entry.story_id])
+        if entry.story_id not in found or subscription is None:
+            self.alerts.give_up([entry.id], DROPPED, "story or subscription removed")
+            return None
+        article = found[entry.story_id]
+        spans, vectors = self.alerts.sentence_vectors(article.id)
+        texts = [article.text[start:end] for start, end in spans]
+        rows = key_sentences(subscription.vector, vectors, [quotable(t) for t in texts])
+        quotes = tuple(quote_of(article, *spans[row]) for row in rows)
+        return StoryAlert((entry.id,), article, quotes, tuple(links), subscription.topic)
+
+    def sending(self, delivery: Delivery) -> None:
+        """Mark a delivery's alerts as going out now."""
+        self.alerts.claim(delivery.alert_ids)
+
+    def delivered(self, delivery: Delivery, message_id: int) -> None:
+        """Telegram accepted the message: these alerts are done."""
+        self.alerts.sent(delivery.alert_ids, message_id, self.clock())
+
+    def failed(self, delivery: Delivery, error: str, wait: float | None = None) -> None:
+        """Sending failed for now: retry after `wait` seconds, else back off; give up eventually."""
+        attempts = max((e.attempts for e in self.alerts.entries(delivery.alert_ids)), default=0)
+        if attempts + 1 >= MAX_ATTEMPTS:
+            self.alerts.give_up(delivery.alert_ids, FAILED, error)
+            return
+        delay = timedelta(seconds=wait if wait is not None else 30 * 2**attempts)
+        self.alerts.retry(delivery.alert_ids, self.clock() + delay, error)
+
+    def chat_gone(self, delivery: Delivery, error: str) -> None:
+        """The chat blocked the bot or no longer exists: pause its subscriptions, drop alerts."""
+        paused = self.alerts.set_paused(delivery.chat_id, True)
+        self.alerts.give_up(delivery.alert_ids, DROPPED, error)
+        self.alerts.drop_pending(delivery.chat_id, error)
+        log.info(
+            "chat %s is unreachable (%s): paused %d subscriptions", delivery.chat_id, error, paused
+        )

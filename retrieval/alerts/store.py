@@ -1,0 +1,312 @@
+"""Stories, subscriptions and the alert outbox, in the store's database."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from retrieval.core.store import Store, marks, utc_now, whole_second
+
+PENDING, SENDING, SENT, DROPPED, FAILED = "pending", "sending", "sent", "dropped", "failed"
+
+
+class SubscriptionNotFound(LookupError):
+    """No subscription with this id in this chat."""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A chat's standing request to hear about new stories on a topic."""
+
+    id: int
+    chat_id: int
+    user_id: int | None
+    topic: str
+    vector: np.ndarray
+    after_article: int
+    paused: bool
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """An alert waiting in the outbox: which story goes to which chat, for which subscription."""
+
+    id: int
+    chat_id: int
+    story_id: int
+    subscription_id: int
+    attempts: int
+
+
+@dataclass(frozen=True)
+class StoryLink:
+    """One outlet's article within a story."""
+
+    article_id: int
+    url: str | None
+    source: str | None
+
+
+_SUBSCRIPTION = "id, chat_id, user_id, topic, vector, after_article, paused"
+_OUTBOX = "id, chat_id, story_id, subscription_id, attempts"
+
+
+def _subscription(row: tuple) -> Subscription:
+    """A subscription from its row."""
+    sub_id, chat_id, user_id, topic, vector, after, paused = row
+    return Subscription(
+        sub_id, chat_id, user_id, topic, np.frombuffer(vector, dtype="<f4"), after, bool(paused)
+    )
+
+
+class AlertStore:
+    """All SQL behind alerts: the match cursor, stories, subscriptions and the outbox."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- matching ------------------------------------------------------------
+
+    def matched_through(self) -> int:
+        """The id of the last article already matched against subscriptions."""
+        ((value,),) = self.store.rows("SELECT value FROM meta WHERE key = 'matched_through'")
+        return int(value)
+
+    def unmatched_articles(self, limit: int) -> list[int]:
+        """Ids of stored articles not yet matched, oldest first."""
+        rows = self.store.rows(
+            "SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+            [self.matched_through(), limit],
+        )
+        return [row[0] for row in rows]
+
+    def sentence_vectors(self, article_id: int) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """An article's sentence spans and their vectors, in order."""
+        rows = self.store.rows(
+            'SELECT start, "end", vector FROM sentences WHERE article_id = ? ORDER BY ord',
+            [article_id],
+        )
+        if not rows:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        matrix = np.frombuffer(b"".join(row[2] for row in rows), dtype="<f4")
+        return [(row[0], row[1]) for row in rows], matrix.reshape(len(rows), -1)
+
+    def recent_stories(self, before: int, limit: int) -> list[tuple[int, int]]:
+        """(article id, story id) of the `limit` articles stored last before article `before`."""
+        return self.store.rows(
+            "SELECT a.id, coalesce(s.story_id, a.id) FROM articles a "
+            "LEFT JOIN stories s ON s.article_id = a.id WHERE a.id < ? ORDER BY a.id DESC LIMIT ?",
+            [before, limit],
+        )
+
+    def record_match(
+        self, article_id: int, story_id: int, alerts: Sequence[tuple[int, int]], now: datetime
+    ) -> int:
+        """In one transaction: the article's story, its new alerts (chat, subscription), cursor.
+
+        Returns how many alerts were queued: a chat hears about a story once, however many of
+        its subscriptions match and however many articles retell the story.
+        """
+        stamp = now.isoformat(timespec="seconds")
+        with self.store.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO stories (article_id, story_id) VALUES (?, ?)",
+                [article_id, story_id],
+            )
+            queued = db.conn.executemany(
+                "INSERT OR IGNORE INTO alerts (chat_id, story_id, subscription_id, state, "
+                "attempts, due_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
+                [(chat, story_id, sub, PENDING, stamp, stamp) for chat, sub in alerts],
+            ).rowcount
+            db.execute(
+                "UPDATE meta SET value = ? "
+                "WHERE key = 'matched_through' AND CAST(value AS INTEGER) < ?",
+                [str(article_id), article_id],
+            )
+        return max(queued, 0)
+
+    def story_links(self, story_id: int) -> list[StoryLink]:
+        """The articles of a story, first stored first, with every link feeds gave for them."""
+        rows = self.store.rows(
+            "SELECT id FROM articles WHERE id = ? "
+            "UNION SELECT article_id FROM stories WHERE story_id = ? ORDER BY 1",
+            [story_id, story_id],
+        )
+        return self.links([row[0] for row in rows])
+
+    def links(self, article_ids: Sequence[int]) -> list[StoryLink]:
+        """The links of some articles: their own URL and those feeds gave, each once, in order."""
+        if not article_ids:
+            return []
+        # one row per feed item, not group_concat: URLs may hold commas ("/news/a,b-1.html")
+        rows = self.store.rows(
+            "SELECT a.id, a.url, a.source, i.url FROM articles a "
+            "LEFT JOIN feed_items i ON i.article_id = a.id "
+            f"WHERE a.id IN ({marks(article_ids)}) "
+            "ORDER BY a.id, i.seen_at, i.rowid",
+            list(article_ids),
+        )
+        links: list[StoryLink] = []
+        seen: set[str] = set()
+        linked: set[int] = set()
+        for article_id, url, source, item_url in rows:
+            for link in (url, item_url):
+                if link and link not in seen:
+                    seen.add(link)
+                    linked.add(article_id)
+                    links.append(StoryLink(article_id, link, source))
+            if not url and not item_url and article_id not in linked:
+                linked.add(article_id)
+                links.append(StoryLink(article_id, None, source))
+        return links
+
+    # -- subscriptions --------------------------------------------------------
+
+    def add_subscription(
+        self, chat_id: int, user_id: int | None, topic: str, vector: np.ndarray
+    ) -> Subscription:
+        """Store a subscription; it covers articles stored from now on."""
+        with self.store.transaction() as db:
+            ((after,),) = db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchall()
+            row = {
+                "chat_id": chat_id,
+                "user_id": user_id,
+                "topic": topic,
+                "vector": np.asarray(vector, dtype="<f4").tobytes(),
+                "after_article": after,
+                "paused": 0,
+                "created_at": utc_now(),
+            }
+            sub_id = int(db.table("subscriptions").insert(row).last_pk)  # type: ignore[arg-type]
+        return self.subscription(chat_id, sub_id)
+
+    def subscription(self, chat_id: int, sub_id: int) -> Subscription:
+        """One of a chat's subscriptions."""
+        rows = self.store.rows(
+            f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE id = ? AND chat_id = ?",
+            [sub_id, chat_id],
+        )
+        if not rows:
+            raise SubscriptionNotFound(sub_id)
+        return _subscription(rows[0])
+
+    def subscriptions(self, chat_id: int | None = None, active: bool = False) -> list[Subscription]:
+        """A chat's subscriptions (every chat's when None), oldest first."""
+        where, params = ["1"], []
+        if chat_id is not None:
+            where.append("chat_id = ?")
+            params.append(chat_id)
+        if active:
+            where.append("paused = 0")
+        rows = self.store.rows(
+            f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE {' AND '.join(where)} ORDER BY id",
+            params,
+        )
+        return [_subscription(row) for row in rows]
+
+    def pending_for(self, chat_id: int, sub_id: int) -> list[OutboxEntry]:
+        """The alerts still queued in a chat because of one subscription."""
+        rows = self.store.rows(
+            f"SELECT {_OUTBOX} FROM alerts WHERE chat_id = ? AND subscription_id = ? AND state = ?",
+            [chat_id, sub_id, PENDING],
+        )
+        return [OutboxEntry(*row) for row in rows]
+
+    def reassign(self, alert_id: int, sub_id: int) -> None:
+        """Credit a queued alert to another of the chat's subscriptions."""
+        self._set([alert_id], "subscription_id = ?", [sub_id])
+
+    def remove_subscription(self, chat_id: int, sub_id: int) -> Subscription:
+        """Delete one of a chat's subscriptions; its queued alerts are dropped."""
+        subscription = self.subscription(chat_id, sub_id)
+        with self.store.transaction() as db:
+            db.execute(
+                "UPDATE alerts SET state = ? WHERE subscription_id = ? AND state = ?",
+                [DROPPED, sub_id, PENDING],
+            )
+            db.execute("DELETE FROM subscriptions WHERE id = ?", [sub_id])
+        return subscription
+
+    def set_paused(self, chat_id: int, paused: bool) -> int:
+        """Pause or resume all of a chat's subscriptions; returns how many changed."""
+        with self.store.transaction() as db:
+            cursor = db.execute(
+                "UPDATE subscriptions SET paused = ? WHERE chat_id = ? AND paused != ?",
+                [int(paused), chat_id, int(paused)],
+            )
+            return cursor.rowcount
+
+    # -- outbox ---------------------------------------------------------------
+
+    def recover(self) -> int:
+        """At start-up: alerts left mid-send may have reached the chat; never send them again."""
+        with self.store.transaction() as db:
+            return db.execute(
+                "UPDATE alerts SET state = ?, last_error = 'interrupted while sending' "
+                "WHERE state = ?",
+                [FAILED, SENDING],
+            ).rowcount
+
+    def due(self, now: datetime, limit: int = 500) -> list[OutboxEntry]:
+        """Pending alerts whose time has come, by chat then age."""
+        rows = self.store.rows(
+            f"SELECT {_OUTBOX} FROM alerts WHERE state = ? AND due_at <= ? "
+            "ORDER BY chat_id, id LIMIT ?",
+            [PENDING, now.isoformat(timespec="seconds"), limit],
+        )
+        return [OutboxEntry(*row) for row in rows]
+
+    def entries(self, ids: Sequence[int]) -> list[OutboxEntry]:
+        """Outbox entries by id."""
+        return [
+            OutboxEntry(*row)
+            for row in self.store.rows(
+                f"SELECT {_OUTBOX} FROM alerts WHERE id IN ({marks(ids)})", ids
+            )
+        ]
+
+    def drop_pending(self, chat_id: int, error: str) -> None:
+        """Drop every alert still queued for a chat."""
+        with self.store.transaction() as db:
+            db.execute(
+                "UPDATE alerts SET state = ?, last_error = ? WHERE chat_id = ? AND state = ?",
+                [DROPPED, error[:300], chat_id, PENDING],
+            )
+
+    def claim(self, ids: Sequence[int]) -> None:
+        """Mark alerts as being sent, just before the message goes out."""
+        self._set(ids, "state = ?", [SENDING])
+
+    def sent(self, ids: Sequence[int], message_id: int, now: datetime) -> None:
+        """Mark alerts delivered, after Telegram accepted the message."""
+        self._set(
+            ids,
+            "state = ?, sent_at = ?, message_id = ?",
+            [SENT, now.isoformat(timespec="seconds"), message_id],
+        )
+
+    def retry(self, ids: Sequence[int], due_at: datetime, error: str) -> None:
+        """Put alerts back in the queue for a later attempt."""
+        self._set(
+            ids,
+            "state = ?, attempts = attempts + 1, due_at = ?, last_error = ?",
+            [PENDING, whole_second(due_at).isoformat(timespec="seconds"), error[:300]],
+        )
+
+    def give_up(self, ids: Sequence[int], state: str, error: str) -> None:
+        """Stop trying to deliver alerts (failed for good, or chat gone)."""
+        self._set(ids, "state = ?, last_error = ?", [state, error[:300]])
+
+    def _set(self, ids: Sequence[int], assignments: str, params: list[object]) -> None:
+        """Update some alerts."""
+        if not ids:
+            return
+        with self.store.transaction() as db:
+            db.execute(
+                f"UPDATE alerts SET {assignments} WHERE id IN ({marks(ids)})", [*params, *ids]
+            )
+
+    def counts(self) -> dict[str, int]:
+        """How many alerts are in each state."""
+        return dict(self.store.rows("SELECT state, count(*) FROM alerts GROUP BY state"))

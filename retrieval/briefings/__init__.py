@@ -1,0 +1,1 @@
+"""Briefings: schedules, digests of new stories, rendering. Imports core, text, news, alerts."""

@@ -1,0 +1,232 @@
+"""Briefings: what is new in a window, near-duplicates as one story, related stories together."""
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from retrieval.alerts.matching import StoryIndex, key_sentences
+from retrieval.alerts.store import AlertStore, StoryLink
+from retrieval.briefings.store import ArticleHead, BriefingStore
+from retrieval.core.answer import quotable
+from retrieval.core.collection import Collection
+from retrieval.core.models import Article, Quote, quote_of
+from retrieval.core.store import whole_second
+from retrieval.text.query import terms
+
+Clock = Callable[[], datetime]
+
+MAX_STORIES = 10
+SECTION_THRESHOLD = 0.45  # cosine between stories for them to share a heading
+HEADING_WORDS = 3
+DEFAULT_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class BriefStory:
+    """One story: its first article, the sentences that summarise it, every outlet's link."""
+
+    article: Article
+    quotes: tuple[Quote, ...]
+    links: tuple[StoryLink, ...]
+    outlets: tuple[str, ...]
+    article_ids: tuple[int, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class Section:
+    """Related stories under a short heading made of their most telling words."""
+
+    heading: str
+    stories: tuple[BriefStory, ...]
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The stories stored in [since, until), most important first, grouped into sections."""
+
+    since: datetime
+    until: datetime
+    sections: tuple[Section, ...]
+    total_stories: int
+
+    @property
+    def article_ids(self) -> frozenset[int]:
+        """Every article of the stories shown, for follow-up questions about them."""
+        return frozenset(
+            i for section in self.sections for story in section.stories for i in story.article_ids
+        )
+
+    @property
+    def stories(self) -> list[BriefStory]:
+        """The stories shown, in order."""
+        return [story for section in self.sections for story in section.stories]
+
+
+def parse_window(text: str) -> timedelta:
+    """A window like "24h", "7d" or "2w"."""
+    text = text.strip().lower()
+    units = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+    if len(text) < 2 or text[-1] not in units or not text[:-1].isdigit():
+        raise ValueError("give a window such as 24h, 7d or 2w")
+    window = int(text[:-1]) * units[text[-1]]
+    if not timedelta(hours=1) <= window <= timedelta(days=366):
+        raise ValueError("a window runs from 1h to 366d")
+    return window
+
+
+class Briefer:
+    """Builds briefings over a collection, for a chat or for anyone."""
+
+    def __init__(self, collection: Collection, clock: Clock = lambda: datetime.now(UTC)) -> None:
+        self.collection = collection
+        self.briefings = BriefingStore(collection.store)
+        self.alerts = AlertStore(collection.store)
+        self.clock = clock
+
+    def since_last(self, chat_id: int | None) -> datetime:
+        """Where a chat's next briefing starts: its last briefing's end, at most a week back."""
+        now = self.clock()
+        last = self.briefings.last(chat_id) if chat_id is not None else None
+        return max(last.until, now - DEFAULT_WINDOW) if last else now - DEFAULT_WINDOW
+
+    def build(
+        self, since: datetime, until: datetime | None = None, chat_id: int | None = None
+    ) -> Briefing:
+        """The briefing of what was stored in [since, until), ranked for a chat if given."""
+        until = whole_second(until or self.clock())
+        heads = self.briefings.heads(since.astimezone(UTC), until.astimezone(UTC))
+        if not heads:
+            return Briefing(since, until, (), 0)
+        ids = [head.id for head in heads]
+        vectors = self.collection.store.article_vectors(ids)
+        groups = self._group(heads, vectors)
+        interest = self._interest(chat_id, groups, vectors)
+        scored = sorted(
+            (
+                (_score(members, since, until) + interest.get(story_id, 0.0), story_id, members)
+                for story_id, members in groups.items()
+            ),
+            key=lambda entry: (-entry[0], -entry[1]),
+        )
+        chosen = scored[:MAX_STORIES]
+        articles = self.collection.store.articles(members[0].id for _, _, members in chosen)
+        stories = [
+            self._story(articles[members[0].id], members, score)
+            for score, _, members in chosen
+            if members[0].id in articles
+        ]
+        sections = self._sections(stories, vectors)
+        return Briefing(since, until, tuple(sections), len(groups))
+
+    def _group(
+        self, heads: list[ArticleHead], vectors: dict[int, np.ndarray]
+    ) -> dict[int, list[ArticleHead]]:
+        """Articles grouped into stories: by the stories table, else by near-identical meaning."""
+        known = self.briefings.stories([head.id for head in heads])
+        index = StoryIndex([], [], room=len(heads))
+        groups: dict[int, list[ArticleHead]] = {}
+        for head in heads:
+            vector = vectors.get(head.id)
+            story = known[head.id]
+            if story == head.id and vector is not None:
+                story = index.find(vector) or head.id
+            if vector is not None:
+                index.add(story, vector)
+            groups.setdefault(story, []).append(head)
+        return groups
+
+    def _interest(
+        self,
+        chat_id: int | None,
+        groups: dict[int, list[ArticleHead]],
+        vectors: dict[int, np.ndarray],
+    ) -> dict[int, float]:
+        """A bonus up to 2 for stories close to the chat's topics, relative to the other stories."""
+        subscriptions = self.alerts.subscriptions(chat_id) if chat_id is not None else []
+        if not subscriptions:
+            return {}
+        topics = np.stack([s.vector for s in subscriptions])
+        closeness = {
+            story: float(np.max(topics @ vectors[members[0].id]))
+            for story, members in groups.items()
+            if members[0].id in vectors and len(vectors[members[0].id]) == topics.shape[1]
+        }
+        if not closeness:
+            return {}
+        low, high = min(closeness.values()), max(closeness.values())
+        return {
+            story: 2.0 * (value - low) / max(high - low, 1e-9) for story, value in closeness.items()
+        }
+
+    def _story(self, article: Article, members: list[ArticleHead], score: float) -> BriefStory:
+        """A story with its most central sentences quoted (closest to the article's meaning)."""
+        spans, sentence_vectors = self.alerts.sentence_vectors(article.id)
+        rows: list[int] = []
+        if spans:
+            texts = [article.text[start:end] for start, end in spans]
+            rows = key_sentences(
+                sentence_vectors.mean(axis=0),
+                sentence_vectors,
+                [quotable(text) for text in texts],
+                n=2 if len(spans) >= 4 else 1,
+            )
+        quotes = tuple(quote_of(article, *spans[row]) for row in rows)
+        links = tuple(self.alerts.links([member.id for member in members]))
+        outlets = tuple(dict.fromkeys(m.source for m in members if m.source))
+        return BriefStory(
+            article, quotes, links, outlets, tuple(m.id for m in members), round(score, 3)
+        )
+
+    @staticmethod
+    def _sections(stories: Sequence[BriefStory], vectors: dict[int, np.ndarray]) -> list[Section]:
+        """Stories clustered greedily by meaning, each cluster headed by its telling words."""
+        clusters: list[tuple[np.ndarray | None, list[BriefStory]]] = []
+        for story in stories:
+            vector = vectors.get(story.article.id)
+            scores = [
+                float(centre @ vector) if centre is not None and vector is not None else -1.0
+                for centre, _ in clusters
+            ]
+            if not scores or max(scores) < SECTION_THRESHOLD or vector is None:
+                clusters.append((vector, [story]))
+                continue
+            best = int(np.argmax(scores))
+            centre, members = clusters[best]
+            members.append(story)
+            mean = (centre if centre is not None else 0) * (len(members) - 1) + vector
+            clusters[best] = (mean / max(float(np.linalg.norm(mean)), 1e-12), members)
+        counts = Counter(word for story in stories for word in set(_words(story)))
+        return [
+            Section(_heading(members, counts, len(stories)), tuple(members))
+            for _, members in clusters
+        ]
+
+
+def _score(members: list[ArticleHead], since: datetime, until: datetime) -> float:
+    """Importance before the chat's interests: outlets telling the story, and how recent it is."""
+    outlets = len({m.source or f"#{m.id}" for m in members})
+    newest = max(datetime.fromisoformat(m.ingested_at) for m in members)
+    span = max((until - since).total_seconds(), 1.0)
+    recency = 1.0 - min(max((until - newest).total_seconds() / span, 0.0), 1.0)
+    return math.log2(1 + outlets) + recency
+
+
+def _words(story: BriefStory) -> list[str]:
+    """The searchable words of a story's title and quotes."""
+    return terms(" ".join([story.article.title, *(q.text for q in story.quotes)]))
+
+
+def _heading(members: Sequence[BriefStory], counts: Counter[str], total: int) -> str:
+    """A few words shared by a section's stories and rare among the others."""
+    inside = Counter(word for story in members for word in set(_words(story)))
+    ranked = sorted(
+        inside,
+        key=lambda w: (-(inside[w] * math.log(1 + total / counts[w])), -len(w), w),
+    )
+    words = [w for w in ranked if len(w) > 2 and not w.isdigit()][:HEADING_WORDS]
+    return " · ".join(word.capitalize() for word in words) or "Other news"

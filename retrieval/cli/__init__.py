@@ -1,0 +1,1 @@
+"""The cyberbrief command line and terminal chat. May import every retrieval package."""

@@ -1,0 +1,100 @@
+"""Commands for the feeds followed: add, list, remove, poll."""
+
+import argparse
+
+from retrieval.alerts.alerter import Alerter
+from retrieval.cli.common import CommandError
+from retrieval.core.collection import Collection
+from retrieval.core.config import Settings
+from retrieval.core.store import Store
+from retrieval.news.feeds import FeedError
+from retrieval.news.fetch import Fetcher, FetchError
+from retrieval.news.poller import Poller
+from retrieval.news.store import FeedNotFound, FeedStore
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add feeds add|list|remove|poll."""
+    feeds = commands.add_parser("feeds", help="follow RSS and Atom feeds")
+    actions = feeds.add_subparsers(required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="follow a feed (checked and read at once)")
+    add.add_argument("url")
+    add.set_defaults(handler=_feeds_add)
+    actions.add_parser("list", help="the feeds followed, with errors").set_defaults(
+        handler=_feeds_list
+    )
+    remove = actions.add_parser("remove", help="stop following a feed; its articles stay")
+    remove.add_argument("id", type=int)
+    remove.set_defaults(handler=_feeds_remove)
+    poll = actions.add_parser("poll", help="poll every feed now and queue alerts")
+    poll.set_defaults(handler=_feeds_poll)
+
+
+def _feeds(settings: Settings) -> tuple[Collection, Poller]:
+    """The collection and a poller fetching with the configured address rules."""
+    collection = Collection.open(settings)
+    return collection, Poller(collection, Fetcher(settings.allowed_hosts))
+
+
+def _feeds_add(args: argparse.Namespace, settings: Settings) -> int:
+    """Follow a feed after checking it, storing its current items."""
+    collection, poller = _feeds(settings)
+    try:
+        outcome, new = poller.add(args.url)
+    except (FetchError, FeedError) as error:
+        raise CommandError(f"cannot follow {args.url}: {error}") from error
+    queued = Alerter(collection).match_new()
+    feed = outcome.feed
+    if not new:
+        print(f"already following #{feed.id} {feed.url}")
+        return 0
+    print(f"following #{feed.id} {feed.title or feed.url}: {outcome.new} new articles")
+    if queued:
+        print(f"{queued} alerts queued")
+    return 0
+
+
+def _feeds_list(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the followed feeds."""
+    feeds = FeedStore(Store(settings.db_path)).all()
+    if not feeds:
+        print("No feeds followed. Add one with: cyberbrief feeds add URL")
+    for feed in feeds:
+        print(f"#{feed.id} {feed.title or '(untitled)'} — {feed.url}")
+        print(
+            f"    every {feed.interval_minutes} min; last poll {feed.last_polled_at or 'never'}; "
+            f"next {feed.next_poll_at or 'now'}"
+        )
+        if feed.last_error:
+            print(f"    last error: {feed.last_error}")
+    return 0
+
+
+def _feeds_remove(args: argparse.Namespace, settings: Settings) -> int:
+    """Stop following a feed."""
+    try:
+        feed = FeedStore(Store(settings.db_path)).remove(args.id)
+    except FeedNotFound as error:
+        raise CommandError(f"no feed #{args.id} (see: cyberbrief feeds list)") from error
+    print(f"stopped following #{feed.id} {feed.url}")
+    return 0
+
+
+def _feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
+    """Poll every feed now, queue alerts; exit 1 if a feed failed."""
+    collection, poller = _feeds(settings)
+    report = poller.poll_all()
+    queued = Alerter(collection).match_new()
+    for outcome in report.feeds:
+        feed = outcome.feed
+        if outcome.error:
+            state = f"failed: {outcome.error}"
+        elif outcome.unchanged:
+            state = "unchanged"
+        else:
+            state = f"{outcome.new} new, {outcome.updated} updated"
+        print(f"#{feed.id} {feed.title or feed.url}: {state}")
+        for warning in outcome.warnings:
+            print(f"    warning: {warning}")
+    print(f"{report.new} new articles; {queued} alerts queued")
+    return 1 if report.errors else 0

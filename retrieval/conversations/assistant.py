@@ -1,0 +1,156 @@
+"""Conversations over a collection: follow-ups, answers remembered per chat, more sources, votes."""
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from retrieval.conversations import followup
+from retrieval.conversations.batching import EmbeddingBatcher
+from retrieval.conversations.examples import example_questions
+from retrieval.conversations.store import ChatSettings, Conversations, StoredAnswer
+from retrieval.core.collection import Collection, Summary
+from retrieval.core.models import Answer, Quote
+from retrieval.core.store import Filters
+
+MORE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer to a message in a chat, as remembered: its id and the query actually searched."""
+
+    answer_id: int
+    answer: Answer
+    query: str
+    followup: bool
+    scoped: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    """The next sources of an earlier answer, numbered after those already shown."""
+
+    answer: StoredAnswer
+    quotes: tuple[Quote, ...]
+    first_number: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the collection holds and two questions it can answer."""
+
+    summary: Summary
+    examples: list[str]
+
+
+class Assistant:
+    """Answers people in chats, reading short follow-ups in the context of their last question."""
+
+    def __init__(
+        self,
+        collection: Collection,
+        followup_window: timedelta = timedelta(minutes=10),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.collection = collection
+        self.batcher = EmbeddingBatcher(collection.embedder)
+        self.conversations = Conversations(collection.store)
+        self.followup_window = followup_window
+        self.clock = clock
+        self._overview: tuple[int, Overview] | None = None
+        self._overview_lock = threading.Lock()
+
+    def ask(
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str,
+        replied_to: int | None = None,
+        within: frozenset[int] | None = None,
+    ) -> Reply:
+        """Answer a message; a reply to an answer, or a short follow-up soon after, uses context.
+
+        With `within` (a briefing's articles, say) the answer comes from those articles only,
+        and the message is read on its own.
+        """
+        previous = None if within is not None else self._context(chat_id, user_id, text, replied_to)
+        query = followup.resolve(previous.query, text) if previous else text.strip()
+        filters = Filters(article_ids=within) if within is not None else Filters()
+        answer = self.collection.ask(query, filters, vector=self.batcher.embed(query))
+        answer_id = self.conversations.record_answer(chat_id, user_id, text.strip(), query, answer)
+        return Reply(
+            answer_id, answer, query, followup=previous is not None, scoped=within is not None
+        )
+
+    def _context(
+        self, chat_id: int, user_id: int, text: str, replied_to: int | None
+    ) -> StoredAnswer | None:
+        """The earlier answer a message follows up, if it follows one up."""
+        if replied_to is not None:
+            earlier = self.conversations.answer_for_message(chat_id, replied_to)
+            if earlier and followup.looks_like_followup(text, replying=True):
+                return earlier
+            return None
+        last = self.conversations.last_answer(chat_id, user_id)
+        if last and self.clock() - last.asked_at <= self.followup_window:
+            return last if followup.looks_like_followup(text) else None
+        return None
+
+    def delivered(self, answer_id: int, chat_id: int, message_ids: list[int]) -> None:
+        """Remember the messages that carried an answer, so replies to them are follow-ups."""
+        self.conversations.attach_messages(answer_id, chat_id, message_ids)
+
+    def more(self, answer_id: int, chat_id: int) -> Page | None:
+        """The next sources of an answer in this chat (empty when there are no more), or None."""
+        stored = self.conversations.answer(answer_id)
+        if stored is None or stored.chat_id != chat_id:
+            return None
+        if stored.abstained:
+            return Page(stored, (), len(stored.sources) + 1)
+        shown = {(q.article_id, q.start) for q in stored.sources}
+        size = self.collection.answerer.config.max_quotes
+        fresh: list[Quote] = []
+        skip = len(stored.sources)
+        for _ in range(MORE_ATTEMPTS):
+            page = self.collection.ask(stored.query, skip=skip).quotes
+            fresh += [q for q in page if (q.article_id, q.start) not in shown]
+            shown.update((q.article_id, q.start) for q in page)
+            if not page or len(fresh) >= size:
+                break
+            skip += len(page)
+        quotes = tuple(fresh[:size])
+        self.conversations.add_sources(answer_id, quotes)
+        return Page(stored, quotes, len(stored.sources) + 1)
+
+    def vote(self, answer_id: int, chat_id: int, user_id: int, vote: int) -> bool:
+        """Store a 👍 (+1) or 👎 (-1) on an answer in this chat; False if there is none."""
+        stored = self.conversations.answer(answer_id)
+        if stored is None or stored.chat_id != chat_id:
+            return False
+        self.conversations.record_feedback(stored, user_id, 1 if vote > 0 else -1)
+        return True
+
+    def last_answer(self, chat_id: int) -> StoredAnswer | None:
+        """The latest answer given in a chat, with all the sources shown for it."""
+        return self.conversations.last_answer(chat_id)
+
+    def chat_settings(self, chat_id: int) -> ChatSettings:
+        """A chat's settings."""
+        return self.conversations.chat_settings(chat_id)
+
+    def set_link_previews(self, chat_id: int, enabled: bool) -> ChatSettings:
+        """Turn link previews on or off in a chat."""
+        settings = ChatSettings(link_previews=enabled)
+        self.conversations.save_chat_settings(chat_id, settings)
+        return settings
+
+    def overview(self) -> Overview:
+        """The collection's summary and two example questions, recomputed when articles change."""
+        generation = self.collection.store.generation()
+        with self._overview_lock:
+            if self._overview is None or self._overview[0] != generation:
+                articles = self.collection.store.newest_articles(20)
+                examples = example_questions(articles, self.collection.ask)
+                self._overview = (generation, Overview(self.collection.summary(), examples))
+            return self._overview[1]

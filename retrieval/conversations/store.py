@@ -1,0 +1,185 @@
+"""What chats remember: answers given and where, feedback on them, and per-chat settings."""
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from retrieval.core.models import Answer, Quote
+from retrieval.core.store import Store, utc_now
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """An answer given in a chat, with every source shown so far (the closest ones if abstained)."""
+
+    id: int
+    chat_id: int
+    user_id: int
+    question: str
+    query: str
+    abstained: bool
+    sources: tuple[Quote, ...]
+    asked_at: datetime
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One person's vote on an answer, with the question and the sources they were shown."""
+
+    answer_id: int
+    user_id: int
+    chat_id: int
+    vote: int
+    question: str
+    sources: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    """How the bot behaves in one chat."""
+
+    link_previews: bool = False
+
+
+_ANSWER_COLUMNS = "id, chat_id, user_id, question, query, abstained, sources, asked_at"
+
+
+class Conversations:
+    """Answers, feedback and chat settings, in the store's database."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def record_answer(
+        self, chat_id: int, user_id: int, question: str, query: str, answer: Answer
+    ) -> int:
+        """Remember an answer given in a chat; returns its id."""
+        sources = answer.related if answer.abstained else answer.quotes
+        with self.store.transaction() as db:
+            row = {
+                "chat_id": chat_id,
+                "user_id": user_id,
+                "question": question,
+                "query": query,
+                "abstained": int(answer.abstained),
+                "sources": _dump(sources),
+                "asked_at": utc_now(),
+            }
+            return int(db.table("answers").insert(row).last_rowid or 0)
+
+    def add_sources(self, answer_id: int, quotes: Sequence[Quote]) -> None:
+        """Append sources shown later ("More sources") to an answer."""
+        with self.store.transaction() as db:
+            ((current,),) = db.execute(
+                "SELECT sources FROM answers WHERE id = ?", [answer_id]
+            ).fetchall()
+            merged = (*_load(current), *quotes)
+            db.execute("UPDATE answers SET sources = ? WHERE id = ?", [_dump(merged), answer_id])
+
+    def attach_messages(self, answer_id: int, chat_id: int, message_ids: Sequence[int]) -> None:
+        """Remember which chat messages carry an answer, so replies to them can be followed up."""
+        with self.store.transaction() as db:
+            db.table("answer_messages").insert_all(
+                (
+                    {"chat_id": chat_id, "message_id": message_id, "answer_id": answer_id}
+                    for message_id in message_ids
+                ),
+                replace=True,
+            )
+
+    def answer(self, answer_id: int) -> StoredAnswer | None:
+        """One stored answer by id."""
+        rows = self.store.rows(f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE id = ?", [answer_id])
+        return _answer(rows[0]) if rows else None
+
+    def answer_for_message(self, chat_id: int, message_id: int) -> StoredAnswer | None:
+        """The answer a chat message carries, if it carries one."""
+        rows = self.store.rows(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE id = "
+            "(SELECT answer_id FROM answer_messages WHERE chat_id = ? AND message_id = ?)",
+            [chat_id, message_id],
+        )
+        return _answer(rows[0]) if rows else None
+
+    def last_answer(self, chat_id: int, user_id: int | None = None) -> StoredAnswer | None:
+        """The latest answer in a chat, to anyone or to one person."""
+        where, params = "chat_id = ?", [chat_id]
+        if user_id is not None:
+            where, params = "chat_id = ? AND user_id = ?", [chat_id, user_id]
+        rows = self.store.rows(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE {where} ORDER BY id DESC LIMIT 1", params
+        )
+        return _answer(rows[0]) if rows else None
+
+    def record_feedback(self, answer: StoredAnswer, user_id: int, vote: int) -> None:
+        """Store a vote (+1 or -1) on an answer; a second vote by the same person replaces it."""
+        with self.store.transaction() as db:
+            db.table("feedback").insert(
+                {
+                    "answer_id": answer.id,
+                    "user_id": user_id,
+                    "chat_id": answer.chat_id,
+                    "vote": vote,
+                    "question": answer.question,
+                    "sources": _dump(answer.sources),
+                    "given_at": utc_now(),
+                },
+                replace=True,
+            )
+
+    def feedback(self, answer_id: int) -> list[Feedback]:
+        """Every vote on an answer."""
+        rows = self.store.rows(
+            "SELECT answer_id, user_id, chat_id, vote, question, sources FROM feedback "
+            "WHERE answer_id = ? ORDER BY user_id",
+            [answer_id],
+        )
+        return [
+            Feedback(answer_id, user_id, chat_id, vote, question, _load(sources))
+            for answer_id, user_id, chat_id, vote, question, sources in rows
+        ]
+
+    def chat_settings(self, chat_id: int) -> ChatSettings:
+        """A chat's settings, the defaults if it has none."""
+        rows = self.store.rows(
+            "SELECT link_previews FROM chat_settings WHERE chat_id = ?", [chat_id]
+        )
+        return ChatSettings(link_previews=bool(rows[0][0])) if rows else ChatSettings()
+
+    def save_chat_settings(self, chat_id: int, settings: ChatSettings) -> None:
+        """Store a chat's settings."""
+        with self.store.transaction() as db:
+            db.table("chat_settings").insert(
+                {
+                    "chat_id": chat_id,
+                    "link_previews": int(settings.link_previews),
+                    "updated_at": utc_now(),
+                },
+                replace=True,
+            )
+
+
+def _dump(quotes: Sequence[Quote]) -> str:
+    """Quotes as JSON."""
+    return json.dumps([asdict(quote) for quote in quotes], ensure_ascii=False)
+
+
+def _load(text: str) -> tuple[Quote, ...]:
+    """Quotes from JSON."""
+    return tuple(Quote(**record) for record in json.loads(text))
+
+
+def _answer(row: tuple) -> StoredAnswer:
+    """A stored answer from its row."""
+    answer_id, chat_id, user_id, question, query, abstained, sources, asked_at = row
+    return StoredAnswer(
+        answer_id,
+        chat_id,
+        user_id,
+        question,
+        query,
+        bool(abstained),
+        _load(sources),
+        datetime.fromisoformat(asked_at),
+    )

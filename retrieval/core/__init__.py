@@ -1,0 +1,1 @@
+"""Store and schema, embeddings, search, ingest, quoted answers. Imports only retrieval.text."""

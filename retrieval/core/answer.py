@@ -1,0 +1,141 @@
+"""Answers made of the stored articles' own sentences, quoted verbatim, or an abstention."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.core.fusion import local_bm25, max_normalised, min_max_normalised, top
+from retrieval.core.models import Answer, Article, Quote, quote_of
+from retrieval.core.search import Searcher, SearchResult
+from retrieval.core.store import Filters, SentenceRow
+from retrieval.text.query import stems
+
+
+class EmptyQuestion(ValueError):
+    """The question has no words to search for."""
+
+
+@dataclass(frozen=True)
+class AnswerConfig:
+    """How quotes are chosen, and when to abstain; weights measured on SQuAD dev (see README)."""
+
+    quote_chunks: int = 4
+    max_quotes: int = 3
+    similarity_weight: float = 0.5
+    keyword_weight: float = 0.7
+    chunk_weight: float = 1.5
+    coverage_weight: float = 0.3
+    min_support: float = 0.55
+    min_related: float = 0.2
+    related_articles: int = 3
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence that may be quoted, with the scores it was ranked by."""
+
+    quote: Quote
+    similarity: float
+    chunk_score: float
+    coverage: float
+
+
+class Answerer:
+    """Turns a question into quoted sentences from the best-matching chunks."""
+
+    def __init__(self, searcher: Searcher, config: AnswerConfig = AnswerConfig()) -> None:
+        self.searcher = searcher
+        self.config = config
+
+    def ask(
+        self,
+        question: str,
+        filters: Filters = Filters(),
+        vector: np.ndarray | None = None,
+        skip: int = 0,
+    ) -> Answer:
+        """Answer with up to `max_quotes` verbatim sentences after the first `skip`, or abstain."""
+        question = question.strip()
+        if not any(ch.isalnum() for ch in question):
+            raise EmptyQuestion("The question is empty: type a few words to search for.")
+        chunks = self.config.quote_chunks + skip
+        ranked = self.rank_sentences(self.searcher.search(question, chunks, filters, vector=vector))
+        if support(ranked, self.config.coverage_weight) >= self.config.min_support:
+            page = ranked[skip : skip + self.config.max_quotes]
+            return Answer(question, tuple(c.quote for c in page), abstained=False)
+        return Answer(question, (), abstained=True, related=self._related(ranked))
+
+    def rank_sentences(self, result: SearchResult) -> list[Candidate]:
+        """The distinct sentences of the result's chunks, best first, as scored quotes."""
+        found: dict[int, tuple[SentenceRow, float]] = {}
+        for hit in result.hits:
+            for row in result.sentences.get(hit.chunk_id, []):
+                if row.id not in found or found[row.id][1] < hit.score:
+                    found[row.id] = (row, hit.score)
+        if not found:
+            return []
+        articles = self.searcher.store.articles(row.article_id for row, _ in found.values())
+        texts = {
+            i: articles[row.article_id].text[row.start : row.end] for i, (row, _) in found.items()
+        }
+        found = {i: pair for i, pair in found.items() if quotable(texts[i])}
+        words = {i: stems(texts[i]) for i in found}
+        vector = result.query_vector
+        similarity = {
+            i: float(row.vector @ vector) if vector is not None else 0.0
+            for i, (row, _) in found.items()
+        }
+        keyword = max_normalised(local_bm25(result.stems, words))
+        similarity_n = min_max_normalised(similarity)
+        config = self.config
+        scores = {
+            i: config.similarity_weight * similarity_n[i]
+            + config.keyword_weight * keyword.get(i, 0.0)
+            + config.chunk_weight * chunk_score
+            for i, (_, chunk_score) in found.items()
+        }
+        return [
+            Candidate(
+                _quote(articles[found[i][0].article_id], found[i][0], scores[i]),
+                similarity[i],
+                found[i][1],
+                _coverage(result.stems, words[i]),
+            )
+            for i in top(scores, len(scores))
+        ]
+
+    def _related(self, ranked: list[Candidate]) -> tuple[Quote, ...]:
+        """The closest articles' best sentences, one per article, when they are close at all."""
+        related: dict[int, Quote] = {}
+        for candidate in sorted(ranked, key=lambda c: -c.similarity):
+            if candidate.similarity < self.config.min_related:
+                break
+            related.setdefault(candidate.quote.article_id, candidate.quote)
+        return tuple(list(related.values())[: self.config.related_articles])
+
+
+def support(ranked: list[Candidate], coverage_weight: float) -> float:
+    """How strongly the candidates support an answer: similarity plus a share of words found.
+
+    The word share lets a bare name or acronym ("EC3") be answered: the model alone rates such a
+    query low against any full sentence.
+    """
+    return max((c.similarity + coverage_weight * c.coverage for c in ranked), default=0.0)
+
+
+def _coverage(query: list[str], sentence: list[str]) -> float:
+    """The share of the query's distinct stems that the sentence contains."""
+    if not query:
+        return 0.0
+    present = set(sentence)
+    return sum(term in present for term in query) / len(query)
+
+
+def quotable(text: str) -> bool:
+    """Whether a sentence reads as a statement, not a heading such as "InSight Crime Analysis"."""
+    return len(text.split()) >= 5 or text.rstrip("\"'\u201d\u2019)").endswith((".", "!", "?"))
+
+
+def _quote(article: Article, row: SentenceRow, score: float) -> Quote:
+    """A verbatim quote of one stored sentence."""
+    return quote_of(article, row.start, row.end, round(score, 4))

@@ -1,0 +1,71 @@
+"""A collection of articles: the store with its search, answering and ingestion wired together."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.core.answer import AnswerConfig, Answerer
+from retrieval.core.config import Settings
+from retrieval.core.embeddings import Embedder, SentenceTransformerEmbedder
+from retrieval.core.ingest import Ingestor, IngestReport
+from retrieval.core.models import Answer
+from retrieval.core.search import Mode, Searcher, SearchResult
+from retrieval.core.store import Filters, Store
+from retrieval.text.documents import Failure, RawArticle
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a collection holds, for people."""
+
+    articles: int
+    outlets: list[str]
+    newest: str | None
+
+
+class Collection:
+    """The entry point for callers: ingest, search and ask over one store."""
+
+    def __init__(
+        self, store: Store, embedder: Embedder, answer_config: AnswerConfig = AnswerConfig()
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.searcher = Searcher(store, embedder)
+        self.answerer = Answerer(self.searcher, answer_config)
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Collection":
+        """Open the collection in the configured database with the real model."""
+        return cls(Store(settings.db_path), embedder or SentenceTransformerEmbedder())
+
+    def close(self) -> None:
+        """Close the database."""
+        self.store.close()
+
+    def ingest(
+        self, items: Iterable[RawArticle | Failure], on_item: Callable[[], None] | None = None
+    ) -> IngestReport:
+        """Store articles, skipping those already stored and updating changed ones."""
+        return Ingestor(self.store, self.embedder).ingest(items, on_item)
+
+    def search(
+        self, query: str, k: int = 10, filters: Filters = Filters(), mode: Mode = "hybrid"
+    ) -> SearchResult:
+        """The k best chunks for a query."""
+        return self.searcher.search(query, k, filters, mode)
+
+    def ask(
+        self,
+        question: str,
+        filters: Filters = Filters(),
+        vector: np.ndarray | None = None,
+        skip: int = 0,
+    ) -> Answer:
+        """Answer with verbatim quotes (after the first `skip`, for "more sources"), or abstain."""
+        return self.answerer.ask(question, filters, vector, skip)
+
+    def summary(self) -> Summary:
+        """How many articles, from which outlets, and the newest date."""
+        return Summary(*self.store.collection_summary())

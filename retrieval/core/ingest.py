@@ -1,0 +1,143 @@
+"""Store articles: dedupe, cut into sentences and chunks, embed in batches, write one by one."""
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from retrieval.core.embeddings import Embedder
+from retrieval.core.store import ArticleWrite, DuplicateArticle, Store
+from retrieval.text.chunking import ChunkPlan, plan_chunks
+from retrieval.text.documents import Failure, RawArticle
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did."""
+
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    article_ids: list[int] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        """One line for people: added, updated, skipped, failed."""
+        return (
+            f"{self.added} added, {self.updated} updated, {self.skipped} skipped, "
+            f"{len(self.failures)} failed"
+        )
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """An article planned and waiting for its sentence vectors."""
+
+    raw: RawArticle
+    content_hash: str
+    replace: int | None
+    plan: ChunkPlan
+
+
+def content_hash(raw: RawArticle) -> str:
+    """A hash of the title and text, insensitive to runs of white space."""
+    normal = " ".join(raw.title.split()) + "\n" + " ".join(raw.text.split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def chunk_vectors(plan: ChunkPlan, sentence_vectors: np.ndarray) -> np.ndarray:
+    """Each chunk's vector: the normalised mean of its sentences' vectors."""
+    if not plan.chunks:
+        return np.zeros((0, sentence_vectors.shape[1]), dtype=np.float32)
+    means = np.stack([sentence_vectors[first:last].mean(axis=0) for first, last in plan.chunks])
+    norms = np.linalg.norm(means, axis=1, keepdims=True)
+    return (means / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+class Ingestor:
+    """Writes articles to a store, embedding the sentences of many articles per model call."""
+
+    def __init__(self, store: Store, embedder: Embedder, batch_sentences: int = 512) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.batch_sentences = batch_sentences
+
+    def ingest(
+        self,
+        items: Iterable[RawArticle | Failure],
+        on_item: Callable[[], None] | None = None,
+    ) -> IngestReport:
+        """Store every article, report every failure, and say what happened."""
+        report = IngestReport()
+        batch: list[_Pending] = []
+        seen: set[str] = set()
+        for item in items:
+            if isinstance(item, Failure):
+                log.warning("cannot ingest %s: %s", item.name, item.reason)
+                report.failures.append(item)
+            else:
+                pending = self._plan(item, seen)
+                if pending is None:
+                    report.skipped += 1
+                else:
+                    batch.append(pending)
+                    if sum(len(p.plan.sentences) for p in batch) >= self.batch_sentences:
+                        self._flush(batch, report)
+                        batch = []
+            if on_item:
+                on_item()
+        self._flush(batch, report)
+        return report
+
+    def _plan(self, raw: RawArticle, seen: set[str]) -> _Pending | None:
+        """Decide whether an article is new, changed or already stored; plan its chunks."""
+        digest = content_hash(raw)
+        identity = raw.url or raw.origin or digest
+        if identity in seen or digest in seen:
+            return None
+        stored = self.store.find_key(url=raw.url, origin=None if raw.url else raw.origin)
+        if stored and stored.content_hash == digest:
+            return None
+        if stored is None and self.store.find_key(content_hash=digest):
+            return None
+        seen.update({identity, digest})
+        plan = plan_chunks(raw.text, self.embedder.count_tokens, self.embedder.max_tokens)
+        return _Pending(raw, digest, stored.id if stored else None, plan)
+
+    def _flush(self, batch: list[_Pending], report: IngestReport) -> None:
+        """Embed the batch in one model call, then write each article in its own transaction."""
+        if not batch:
+            return
+        texts = [p.raw.text[a:b] for p in batch for a, b in p.plan.sentences]
+        vectors = self.embedder.embed(texts)
+        offset = 0
+        for pending in batch:
+            count = len(pending.plan.sentences)
+            sentence_vectors = vectors[offset : offset + count]
+            offset += count
+            try:
+                article_id = self.store.write_article(
+                    ArticleWrite(
+                        raw=pending.raw,
+                        content_hash=pending.content_hash,
+                        chunks=pending.plan.chunk_spans(),
+                        sentences=pending.plan.sentences,
+                        chunk_vectors=chunk_vectors(pending.plan, sentence_vectors),
+                        sentence_vectors=sentence_vectors,
+                        model=self.embedder.name,
+                    ),
+                    replace=pending.replace,
+                )
+            except DuplicateArticle:  # another process stored it meanwhile
+                report.skipped += 1
+                continue
+            report.article_ids.append(article_id)
+            if pending.replace is None:
+                report.added += 1
+            else:
+                report.updated += 1

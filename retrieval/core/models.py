@@ -1,0 +1,78 @@
+"""Value objects passed between the retrieval layer's modules and its callers."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """A stored article."""
+
+    id: int
+    title: str
+    text: str
+    source: str | None
+    published: str | None
+    url: str | None
+    language: str | None
+    content_hash: str
+    ingested_at: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk found by search, with its fused score and the scores it was fused from."""
+
+    chunk_id: int
+    article_id: int
+    start: int
+    end: int
+    score: float
+    bm25: float = 0.0
+    dense: float = 0.0
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim span of a stored article: `text == article.text[start:end]`."""
+
+    article_id: int
+    title: str
+    source: str | None
+    published: str | None
+    url: str | None
+    text: str
+    start: int
+    end: int
+    score: float
+
+
+def quote_of(article: Article, start: int, end: int, score: float = 0.0) -> Quote:
+    """The verbatim quote of a span of a stored article."""
+    return Quote(
+        article.id,
+        article.title,
+        article.source,
+        article.published,
+        article.url,
+        article.text[start:end],
+        start,
+        end,
+        score,
+    )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Quoted sentences answering a question, or an abstention with the closest articles."""
+
+    question: str
+    quotes: tuple[Quote, ...]
+    abstained: bool
+    related: tuple[Quote, ...] = field(default=())
+
+    @property
+    def text(self) -> str:
+        """The short answer: the quotes joined, each followed by its citation number."""
+        if self.abstained:
+            return "The stored articles don't cover this question."
+        return " ".join(f"{quote.text} [{n}]" for n, quote in enumerate(self.quotes, 1))

@@ -1,0 +1,369 @@
+"""The SQLite store: the one module that owns all SQL."""
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+from sqlite_utils import Database
+
+from retrieval.core.embeddings import article_vector
+from retrieval.core.migrations import migrations
+from retrieval.core.models import Article
+from retrieval.text.documents import RawArticle
+from retrieval.text.sentences import Span
+
+
+class ArticleNotFound(LookupError):
+    """No stored article has the given id."""
+
+
+class DuplicateArticle(ValueError):
+    """Another writer stored an article with the same URL first."""
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    """What ingestion needs to know about an article already stored."""
+
+    id: int
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class ArticleWrite:
+    """Everything written for one article in one transaction."""
+
+    raw: RawArticle
+    content_hash: str
+    chunks: Sequence[Span]
+    sentences: Sequence[Span]
+    chunk_vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    model: str
+
+
+@dataclass(frozen=True)
+class SentenceRow:
+    """A stored sentence with its vector."""
+
+    id: int
+    article_id: int
+    start: int
+    end: int
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Optional restrictions on which articles a search may return."""
+
+    published_from: str | None = None
+    published_before: str | None = None
+    source: str | None = None
+    article_ids: frozenset[int] | None = None  # only these articles (a briefing's stories)
+
+    def __bool__(self) -> bool:
+        return any(
+            (self.published_from, self.published_before, self.source, self.article_ids is not None)
+        )
+
+
+def utc_now() -> str:
+    """The current time as an ISO 8601 UTC string."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def whole_second(moment: datetime) -> datetime:
+    """A moment rounded up to the whole second, the precision times are stored at."""
+    if moment.microsecond == 0:
+        return moment
+    return moment.replace(microsecond=0) + timedelta(seconds=1)
+
+
+class Store:
+    """Articles, chunks, sentences, vectors and full-text indexes in one SQLite file."""
+
+    def __init__(self, path: Path | str) -> None:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        self.db = Database(conn)
+        self._lock = threading.RLock()
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """Run the block in one transaction, serialised with other threads."""
+        with self._lock, self.db.atomic():
+            yield self.db
+
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        """Run a read query under the lock and return all its rows."""
+        with self._lock:
+            return self.db.execute(sql, list(params)).fetchall()
+
+    # -- articles ---------------------------------------------------------
+
+    def find_key(
+        self, *, url: str | None = None, origin: str | None = None, content_hash: str | None = None
+    ) -> StoredKey | None:
+        """Find a stored article by canonical URL, by origin (url-less only) or by content hash."""
+        if url:
+            rows = self.rows("SELECT id, content_hash FROM articles WHERE url = ?", [url])
+        elif origin:
+            rows = self.rows(
+                "SELECT id, content_hash FROM articles WHERE origin = ? AND url IS NULL", [origin]
+            )
+        elif content_hash:
+            rows = self.rows(
+                "SELECT id, content_hash FROM articles WHERE content_hash = ?", [content_hash]
+            )
+        else:
+            return None
+        return StoredKey(*rows[0]) if rows else None
+
+    def write_article(self, write: ArticleWrite, replace: int | None = None) -> int:
+        """Store an article with its chunks, sentences and vectors, replacing article `replace`."""
+        raw, now = write.raw, utc_now()
+        record = {
+            "url": raw.url,
+            "origin": raw.origin,
+            "title": raw.title,
+            "source": raw.source,
+            "published": raw.published,
+            "language": raw.language,
+            "text": raw.text,
+            "content_hash": write.content_hash,
+            "updated_at": now,
+        }
+        with self.transaction() as db:
+            if replace is None:
+                try:
+                    inserted = db.table("articles").insert({**record, "ingested_at": now})
+                except sqlite3.IntegrityError as error:
+                    raise DuplicateArticle(raw.url) from error
+                article_id = int(inserted.last_pk)  # type: ignore[arg-type]
+            else:
+                article_id = replace
+                self._delete_parts(article_id)
+                db.table("articles").update(article_id, record)
+            self._insert_parts(article_id, write)
+            db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        return article_id
+
+    def _delete_parts(self, article_id: int) -> None:
+        """Remove an article's chunks, sentences, vectors and index rows (inside a transaction)."""
+        self.db.execute(
+            "DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE article_id = ?)",
+            [article_id],
+        )
+        self.db.execute(
+            "DELETE FROM embeddings WHERE chunk_id IN (SELECT id FROM chunks WHERE article_id = ?)",
+            [article_id],
+        )
+        self.db.execute("DELETE FROM chunks WHERE article_id = ?", [article_id])
+        self.db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
+
+    def _insert_parts(self, article_id: int, write: ArticleWrite) -> None:
+        """Insert an article's chunks, sentences, vectors and index rows (inside a transaction)."""
+        text, title = write.raw.text, write.raw.title
+        conn = self.db.conn
+        for order, ((start, end), vector) in enumerate(
+            zip(write.chunks, write.chunk_vectors, strict=True)
+        ):
+            chunk_id = conn.execute(
+                'INSERT INTO chunks (article_id, ord, start, "end") VALUES (?, ?, ?, ?)',
+                (article_id, order, start, end),
+            ).lastrowid
+            conn.execute(
+                "INSERT INTO embeddings (chunk_id, model, vector) VALUES (?, ?, ?)",
+                (chunk_id, write.model, _blob(vector)),
+            )
+            conn.execute(
+                "INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)",
+                (chunk_id, title, text[start:end]),
+            )
+        conn.executemany(
+            'INSERT INTO sentences (article_id, ord, start, "end", vector) VALUES (?, ?, ?, ?, ?)',
+            [
+                (article_id, order, start, end, _blob(vector))
+                for order, ((start, end), vector) in enumerate(
+                    zip(write.sentences, write.sentence_vectors, strict=True)
+                )
+            ],
+        )
+
+    def article(self, article_id: int) -> Article:
+        """Return one stored article."""
+        found = self.articles([article_id])
+        if article_id not in found:
+            raise ArticleNotFound(article_id)
+        return found[article_id]
+
+    def articles(self, ids: Iterable[int]) -> dict[int, Article]:
+        """Return stored articles by id; unknown ids are left out."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        rows = self.rows(
+            "SELECT id, title, text, source, published, url, language, content_hash, ingested_at "
+            f"FROM articles WHERE id IN ({marks(wanted)})",
+            wanted,
+        )
+        return {row[0]: Article(*row) for row in rows}
+
+    def newest_articles(self, limit: int) -> list[Article]:
+        """The most recently published articles, undated ones last."""
+        rows = self.rows(
+            "SELECT id FROM articles ORDER BY published IS NULL, published DESC, id DESC LIMIT ?",
+            [limit],
+        )
+        found = self.articles(row[0] for row in rows)
+        return [found[row[0]] for row in rows]
+
+    def collection_summary(self) -> tuple[int, list[str], str | None]:
+        """How many articles are stored, from which outlets, and the newest publication date."""
+        ((count, newest),) = self.rows("SELECT count(*), max(published) FROM articles")
+        outlets = [
+            row[0]
+            for row in self.rows(
+                "SELECT source FROM articles WHERE source IS NOT NULL "
+                "GROUP BY source ORDER BY count(*) DESC, source"
+            )
+        ]
+        return count, outlets, newest
+
+    def generation(self) -> int:
+        """A counter bumped by every article write, for caches to notice changes."""
+        ((value,),) = self.rows("SELECT value FROM meta WHERE key = 'generation'")
+        return int(value)
+
+    # -- search primitives ------------------------------------------------
+
+    def bm25_chunks(self, match: str, limit: int, filters: Filters = Filters()) -> dict[int, float]:
+        """Best chunks for an FTS5 expression, as chunk id -> BM25 score (higher is better)."""
+        where, params = _filter_sql(filters)
+        rows = self.rows(
+            "SELECT chunks_fts.rowid, -bm25(chunks_fts) FROM chunks_fts "
+            + (
+                "JOIN chunks c ON c.id = chunks_fts.rowid JOIN articles a ON a.id = c.article_id "
+                if filters
+                else ""
+            )
+            + f"WHERE chunks_fts MATCH ? {where} ORDER BY rank LIMIT ?",
+            [match, *params, limit],
+        )
+        return dict(rows)
+
+    def chunk_vectors(self, model: str) -> tuple[np.ndarray, np.ndarray]:
+        """All chunk ids and their vectors for one model, as (ids, matrix)."""
+        rows = self.rows(
+            "SELECT chunk_id, vector FROM embeddings WHERE model = ? ORDER BY chunk_id", [model]
+        )
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        if not rows:
+            return ids, np.zeros((0, 0), dtype=np.float32)
+        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32)
+        return ids, matrix.reshape(len(rows), -1)
+
+    def article_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """Each article's meaning as one unit vector: the normalised mean of its chunk vectors."""
+        grouped: dict[int, list[bytes]] = {}
+        for start in range(0, len(ids), 500):
+            part = list(ids[start : start + 500])
+            rows = self.rows(
+                "SELECT c.article_id, e.vector FROM chunks c "
+                "JOIN embeddings e ON e.chunk_id = c.id "
+                f"WHERE c.article_id IN ({marks(part)}) ORDER BY c.article_id, c.ord",
+                part,
+            )
+            for article_id, vector in rows:
+                grouped.setdefault(article_id, []).append(vector)
+        return {
+            article_id: article_vector(
+                np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(blobs), -1)
+            )
+            for article_id, blobs in grouped.items()
+        }
+
+    def allowed_chunks(self, filters: Filters) -> set[int]:
+        """Ids of the chunks whose articles pass the filters."""
+        where, params = _filter_sql(filters)
+        return {
+            row[0]
+            for row in self.rows(
+                f"SELECT c.id FROM chunks c JOIN articles a ON a.id = c.article_id WHERE 1 {where}",
+                params,
+            )
+        }
+
+    def chunk_spans(self, chunk_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
+        """The article and character span of each chunk, as (article_id, start, end)."""
+        if not chunk_ids:
+            return {}
+        rows = self.rows(
+            f'SELECT id, article_id, start, "end" FROM chunks WHERE id IN ({marks(chunk_ids)})',
+            chunk_ids,
+        )
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+    def chunk_sentences(self, chunk_ids: Sequence[int]) -> dict[int, list[SentenceRow]]:
+        """The sentences inside each chunk, in article order, with their vectors."""
+        if not chunk_ids:
+            return {}
+        rows = self.rows(
+            'SELECT c.id, s.id, s.article_id, s.start, s."end", s.vector FROM chunks c '
+            "JOIN sentences s ON s.article_id = c.article_id "
+            'AND s.start < c."end" AND s."end" > c.start '
+            f"WHERE c.id IN ({marks(chunk_ids)}) ORDER BY c.id, s.ord",
+            chunk_ids,
+        )
+        found: dict[int, list[SentenceRow]] = {chunk_id: [] for chunk_id in chunk_ids}
+        for chunk_id, sentence_id, article_id, start, end, vector in rows:
+            found[chunk_id].append(
+                SentenceRow(
+                    sentence_id, article_id, start, end, np.frombuffer(vector, dtype=np.float32)
+                )
+            )
+        return found
+
+
+def _blob(vector: np.ndarray) -> bytes:
+    """Serialise a vector as little-endian float32 bytes."""
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def marks(values: Sequence[object]) -> str:
+    """Placeholders for an SQL IN list."""
+    return ",".join("?" * len(values))
+
+
+def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
+    """SQL conditions on articles `a` for the filters, with their parameters."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if filters.published_from:
+        clauses.append("a.published >= ?")
+        params.append(filters.published_from)
+    if filters.published_before:
+        clauses.append("a.published < ?")
+        params.append(filters.published_before)
+    if filters.source:
+        clauses.append("a.source = ? COLLATE NOCASE")
+        params.append(filters.source)
+    if filters.article_ids is not None:
+        ids = sorted(filters.article_ids)
+        clauses.append(f"a.id IN ({marks(ids)})" if ids else "0")
+        params.extend(ids)
+    return "".join(f" AND {clause}" for clause in clauses), params

@@ -1,0 +1,31 @@
+"""What every evaluation shares: a collection built from a data set, and rankings of articles."""
+
+from pathlib import Path
+
+from retrieval.core.collection import Collection
+from retrieval.core.embeddings import Embedder
+from retrieval.core.ingest import content_hash
+from retrieval.core.search import SearchResult
+from retrieval.core.store import Store
+from retrieval.text.documents import RawArticle
+
+
+def load_collection(
+    articles: list[RawArticle], embedder: Embedder, db: Path
+) -> tuple[Collection, dict[str, int]]:
+    """A collection holding the articles, and the article id of each origin."""
+    collection = Collection(Store(db), embedder)
+    collection.ingest(articles)
+    ids: dict[str, int] = {}
+    for raw in articles:
+        key = collection.store.find_key(origin=raw.origin) or collection.store.find_key(
+            content_hash=content_hash(raw)
+        )  # a paragraph that repeats another is stored once
+        if key and raw.origin:
+            ids[raw.origin] = key.id
+    return collection, ids
+
+
+def article_ranking(result: SearchResult) -> list[int]:
+    """Article ids in order of their best chunk, each once."""
+    return list(dict.fromkeys(hit.article_id for hit in result.hits))

@@ -1,0 +1,1 @@
+"""The news: safe fetching, RSS/Atom feeds, followed feeds, the poller. Imports core and text."""

@@ -1,0 +1,1 @@
+"""Text: documents, sentences, chunks, query words, URLs. Imports no other retrieval package."""

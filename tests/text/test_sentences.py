@@ -1,0 +1,49 @@
+"""Sentence boundaries in news prose."""
+
+from retrieval.text.sentences import split_sentences
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+def test_splits_on_terminal_punctuation_and_keeps_quotes() -> None:
+    text = 'He said: "It is done." Then he left! Did he? Yes.'
+    assert sentences(text) == ['He said: "It is done."', "Then he left!", "Did he?", "Yes."]
+
+
+def test_abbreviations_initials_and_initialisms_do_not_end_sentences() -> None:
+    text = (
+        "Mr. Smith met Dr. Jones in Washington D.C. Wednesday. John F. Kennedy spoke. "
+        "The U.S. Department of State agreed."
+    )
+    assert sentences(text) == [
+        "Mr. Smith met Dr. Jones in Washington D.C. Wednesday.",
+        "John F. Kennedy spoke.",
+        "The U.S. Department of State agreed.",
+    ]
+
+
+def test_newlines_are_boundaries_and_offsets_are_exact() -> None:
+    text = "  Headline without a period\n\nFirst sentence. 8 children were rescued.\n"
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == [
+        "Headline without a period",
+        "First sentence.",
+        "8 children were rescued.",
+    ]
+    assert all(text[a:b] == text[a:b].strip() for a, b in spans)
+
+
+def test_lower_case_after_period_does_not_split() -> None:
+    assert sentences("The EU-U.S. cooperation is a necessity. It works.") == [
+        "The EU-U.S. cooperation is a necessity.",
+        "It works.",
+    ]
+
+
+def test_range_and_empty_text() -> None:
+    assert split_sentences("") == []
+    assert split_sentences("   \n ") == []
+    text = "One. Two. Three."
+    assert [text[a:b] for a, b in split_sentences(text, 5, 9)] == ["Two."]
