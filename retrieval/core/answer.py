@@ -63,7 +63,7 @@ class Answerer:
         if support(ranked, self.config.coverage_weight) >= self.config.min_support:
             page = ranked[skip : skip + self.config.max_quotes]
             return Answer(question, tuple(c.quote for c in page), abstained=False)
-        return Answer(question, (), abstained=True, related=self._related(ranked))
+        return Answer(question, (), abstained=True, related=self._related(ranked), coverage="none")
 
     def rank_sentences(self, result: SearchResult) -> list[Candidate]:
         """The distinct sentences of the result's chunks, best first, as scored quotes."""

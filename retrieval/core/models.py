@@ -1,6 +1,9 @@
 """Value objects passed between the retrieval layer's modules and its callers."""
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+Coverage = Literal["full", "partial", "none"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,12 @@ class Answer:
     quotes: tuple[Quote, ...]
     abstained: bool
     related: tuple[Quote, ...] = field(default=())
+    # How far the quotes cover what the question asks: "partial" and "none" are not answers;
+    # then `related` holds the closest passages, as reading, and `missing` what nothing covers.
+    coverage: Coverage = "full"
+    covered: tuple[str, ...] = ()  # the question's key words the articles do mention
+    missing: tuple[str, ...] = ()  # the question's key words no quoted sentence covers
+    searched: str | None = None  # the query searched, when it differs (e.g. typos corrected)
 
     @property
     def text(self) -> str:

@@ -24,6 +24,9 @@ def answer_record(answer: Answer) -> dict[str, object]:
         "question": answer.question,
         "answer": answer.text,
         "abstained": answer.abstained,
+        "coverage": answer.coverage,
+        "missing": list(answer.missing),
+        "searched": answer.searched,
         "sources": [
             {
                 "n": n,

@@ -60,7 +60,16 @@ def test_ask_json_shape_and_exact_quotes(fake_cli: Path, capsys) -> None:
     code, out, _ = run(capsys, "ask", "How many children were rescued in Europe?", "--json")
     record = json.loads(out)
     assert code == 0 and record["abstained"] is False
-    assert set(record) == {"question", "answer", "abstained", "sources"}
+    assert set(record) == {
+        "question",
+        "answer",
+        "abstained",
+        "coverage",
+        "missing",
+        "searched",
+        "sources",
+    }
+    assert record["coverage"] == "full" and record["missing"] == []
     texts = {p.stem: p.read_text() for p in ARTICLES.glob("*.md")}
     for n, source in enumerate(record["sources"], 1):
         assert source["n"] == n
