@@ -23,9 +23,9 @@ from retrieval.text.documents import RawArticle
 # A cached store is rebuilt when what decides its contents changes: the schema, the store's
 # write path, sentence splitting and chunking, or the generator.
 SOURCES = (
-    "retrieval/migrations.py",
-    "retrieval/chunking.py",
-    "retrieval/sentences.py",
+    "retrieval/core/migrations.py",
+    "retrieval/text/chunking.py",
+    "retrieval/text/sentences.py",
     "bench/corpus.py",
     "bench/synthetic.py",
 )
