@@ -48,7 +48,9 @@ class Collection:
         self, items: Iterable[RawArticle | Failure], on_item: Callable[[], None] | None = None
     ) -> IngestReport:
         """Store articles, skipping those already stored and updating changed ones."""
-        return Ingestor(self.store, self.embedder).ingest(items, on_item)
+        report = Ingestor(self.store, self.embedder).ingest(items, on_item)
+        self.searcher.indexes.checkpoint()  # merge and save the search indexes beside the store
+        return report
 
     def search(
         self, query: str, k: int = 10, filters: Filters = Filters(), mode: Mode = "hybrid"
@@ -65,6 +67,10 @@ class Collection:
     ) -> Answer:
         """Answer with verbatim quotes (after the first `skip`, for "more sources"), or abstain."""
         return self.answerer.ask(question, filters, vector, skip)
+
+    def vocabulary(self) -> dict[str, int]:
+        """The collection's indexed terms (stems) with how many chunks hold each (for spelling)."""
+        return self.searcher.vocabulary()
 
     def summary(self) -> Summary:
         """How many articles, from which outlets, and the newest date."""

@@ -22,6 +22,17 @@ class Article:
 
 
 @dataclass(frozen=True)
+class ChunkText:
+    """A stored chunk's text, with its article's title and language, for keyword indexing."""
+
+    chunk_id: int
+    article_id: int
+    language: str | None
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Hit:
     """A chunk found by search, with its fused score and the scores it was fused from."""
 

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from retrieval.core.embeddings import article_vector
 from retrieval.core.migrations import migrations
-from retrieval.core.models import Article
+from retrieval.core.models import Article, ChunkText
 from retrieval.text.documents import RawArticle
 from retrieval.text.sentences import Span
 
@@ -89,8 +89,9 @@ class Store:
     """Articles, chunks, sentences, vectors and full-text indexes in one SQLite file."""
 
     def __init__(self, path: Path | str) -> None:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = None if str(path) == ":memory:" else Path(path)
+        if self.path:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
         self.db = Database(conn)
         self._lock = threading.RLock()
@@ -163,11 +164,7 @@ class Store:
         return article_id
 
     def _delete_parts(self, article_id: int) -> None:
-        """Remove an article's chunks, sentences, vectors and index rows (inside a transaction)."""
-        self.db.execute(
-            "DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE article_id = ?)",
-            [article_id],
-        )
+        """Remove an article's chunks, sentences and vectors (inside a transaction)."""
         self.db.execute(
             "DELETE FROM embeddings WHERE chunk_id IN (SELECT id FROM chunks WHERE article_id = ?)",
             [article_id],
@@ -176,8 +173,7 @@ class Store:
         self.db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
 
     def _insert_parts(self, article_id: int, write: ArticleWrite) -> None:
-        """Insert an article's chunks, sentences, vectors and index rows (inside a transaction)."""
-        text, title = write.raw.text, write.raw.title
+        """Insert an article's chunks, sentences and vectors (inside a transaction)."""
         conn = self.db.conn
         for order, ((start, end), vector) in enumerate(
             zip(write.chunks, write.chunk_vectors, strict=True)
@@ -189,10 +185,6 @@ class Store:
             conn.execute(
                 "INSERT INTO embeddings (chunk_id, model, vector) VALUES (?, ?, ?)",
                 (chunk_id, write.model, _blob(vector)),
-            )
-            conn.execute(
-                "INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)",
-                (chunk_id, title, text[start:end]),
             )
         conn.executemany(
             'INSERT INTO sentences (article_id, ord, start, "end", vector) VALUES (?, ?, ?, ?, ?)',
@@ -251,31 +243,55 @@ class Store:
 
     # -- search primitives ------------------------------------------------
 
-    def bm25_chunks(self, match: str, limit: int, filters: Filters = Filters()) -> dict[int, float]:
-        """Best chunks for an FTS5 expression, as chunk id -> BM25 score (higher is better)."""
-        where, params = _filter_sql(filters)
-        rows = self.rows(
-            "SELECT chunks_fts.rowid, -bm25(chunks_fts) FROM chunks_fts "
-            + (
-                "JOIN chunks c ON c.id = chunks_fts.rowid JOIN articles a ON a.id = c.article_id "
-                if filters
-                else ""
-            )
-            + f"WHERE chunks_fts MATCH ? {where} ORDER BY rank LIMIT ?",
-            [match, *params, limit],
-        )
-        return dict(rows)
+    def last_change(self) -> int:
+        """The newest entry of the chunk change log (0 when empty): indexes follow it."""
+        ((seq,),) = self.rows("SELECT coalesce(max(seq), 0) FROM chunk_changes")
+        return int(seq)
 
-    def chunk_vectors(self, model: str) -> tuple[np.ndarray, np.ndarray]:
-        """All chunk ids and their vectors for one model, as (ids, matrix)."""
-        rows = self.rows(
-            "SELECT chunk_id, vector FROM embeddings WHERE model = ? ORDER BY chunk_id", [model]
-        )
+    def changed_chunks(self, after: int) -> tuple[int, np.ndarray]:
+        """The chunks written, replaced or removed after log entry `after`, and the newest entry."""
+        rows = self.rows("SELECT seq, chunk_id FROM chunk_changes WHERE seq > ?", [after])
+        if not rows:
+            return after, np.zeros(0, np.int64)
+        return rows[-1][0], np.unique(np.fromiter((r[1] for r in rows), np.int64, len(rows)))
+
+    def chunk_ids(self, after: int, limit: int) -> list[int]:
+        """Up to `limit` stored chunk ids greater than `after`, ascending."""
+        rows = self.rows("SELECT id FROM chunks WHERE id > ? ORDER BY id LIMIT ?", [after, limit])
+        return [row[0] for row in rows]
+
+    def chunk_texts(self, chunk_ids: Sequence[int]) -> list[ChunkText]:
+        """The stored chunks among the given ids, with their article's title and language."""
+        found: list[ChunkText] = []
+        for part in _batches(chunk_ids):
+            rows = self.rows(
+                "SELECT c.id, c.article_id, a.language, a.title, "
+                'substr(a.text, c.start + 1, c."end" - c.start) FROM chunks c '
+                f"JOIN articles a ON a.id = c.article_id WHERE c.id IN ({marks(part)})",
+                part,
+            )
+            found += [ChunkText(*row) for row in rows]
+        return found
+
+    def chunk_vectors(self, model: str, chunk_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The vectors of one model for the given chunks that have one, as (ids, matrix)."""
+        rows: list[tuple] = []
+        for part in _batches(chunk_ids):
+            rows += self.rows(
+                "SELECT chunk_id, vector FROM embeddings "
+                f"WHERE model = ? AND chunk_id IN ({marks(part)})",
+                [model, *part],
+            )
         ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
         if not rows:
             return ids, np.zeros((0, 0), dtype=np.float32)
-        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32)
+        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype="<f4")
         return ids, matrix.reshape(len(rows), -1)
+
+    def index_key(self) -> str:
+        """A key made once per database, so indexes saved beside it are never taken for another."""
+        ((value,),) = self.rows("SELECT value FROM meta WHERE key = 'index_key'")
+        return str(value)
 
     def article_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
         """Each article's meaning as one unit vector: the normalised mean of its chunk vectors."""
@@ -297,16 +313,11 @@ class Store:
             for article_id, blobs in grouped.items()
         }
 
-    def allowed_chunks(self, filters: Filters) -> set[int]:
-        """Ids of the chunks whose articles pass the filters."""
+    def filtered_articles(self, filters: Filters) -> np.ndarray:
+        """Ids of the articles that pass the filters, ascending."""
         where, params = _filter_sql(filters)
-        return {
-            row[0]
-            for row in self.rows(
-                f"SELECT c.id FROM chunks c JOIN articles a ON a.id = c.article_id WHERE 1 {where}",
-                params,
-            )
-        }
+        rows = self.rows(f"SELECT a.id FROM articles a WHERE 1 {where} ORDER BY a.id", params)
+        return np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
 
     def chunk_spans(self, chunk_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
         """The article and character span of each chunk, as (article_id, start, end)."""
@@ -342,6 +353,12 @@ class Store:
 def _blob(vector: np.ndarray) -> bytes:
     """Serialise a vector as little-endian float32 bytes."""
     return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def _batches(values: Sequence[int], size: int = 500) -> Iterator[list[int]]:
+    """The values in lists of at most `size`, for SQL IN lists."""
+    for start in range(0, len(values), size):
+        yield [int(value) for value in values[start : start + size]]
 
 
 def marks(values: Sequence[object]) -> str:

@@ -1,4 +1,4 @@
-"""User text to FTS5 syntax: every word quoted, so no user text is ever read as query syntax."""
+"""A query's words: searchable terms without stop words, and stems for scoring sentences."""
 
 import re
 import threading
@@ -36,16 +36,8 @@ def terms(text: str) -> list[str]:
     return list(seen)
 
 
-def fts_expression(text: str) -> str | None:
-    """An FTS5 expression matching any of the text's words, or None when it has none."""
-    words = terms(text)
-    if not words:
-        return None
-    return " OR ".join('"' + word.replace('"', '""') + '"' for word in words)
-
-
 def stems(text: str) -> list[str]:
-    """The words of a text as FTS5's porter tokenizer indexes them: folded, lower-cased, stemmed."""
+    """The words of a text folded, lower-cased and Porter-stemmed, for comparing sentences."""
     folded = unicodedata.normalize("NFKD", text.lower())
     bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return [_stem(word) for word in _WORD.findall(bare)]
