@@ -119,7 +119,9 @@ class Searcher:
         dense: dict[int, float],
     ) -> list[Hit]:
         """Hits for ranked chunk ids, with their articles and component scores."""
-        spans = self.store.chunk_spans(ranked)
+        spans = self.store.chunk_spans(ranked)  # a chunk removed since the search is left out
         return [
-            Hit(c, *spans[c], scores[c], keyword.get(c, 0.0), dense.get(c, 0.0)) for c in ranked
+            Hit(c, *spans[c], scores[c], keyword.get(c, 0.0), dense.get(c, 0.0))
+            for c in ranked
+            if c in spans
         ]
