@@ -10,22 +10,25 @@ from pathlib import Path
 
 import torch
 
-from bench import latency, machine, memory, sections, synthetic, throughput
+from bench import latency, machine, memory, recall, sections, synthetic, throughput
 from bench.corpus import ArticleGenerator, shipped_articles, vocabulary
 from bench.queries import QUESTIONS
 from bench.report import table
+from retrieval.core import vectors
 from retrieval.core.embeddings import SentenceTransformerEmbedder
 from retrieval.evaluation.squad import squad_collection
 from retrieval.text.documents import RawArticle
 
-PARTS = ("ingest", "latency", "memory")
+PARTS = ("ingest", "latency", "memory", "recall")
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """Command-line options; --quick shrinks everything for a smoke run."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "--sizes", default="1000,10000,100000", help="collection sizes in chunks (1000,10000,…)"
+        "--sizes",
+        default="1000,10000,100000,1000000",
+        help="collection sizes in chunks (1000,10000,…)",
     )
     parser.add_argument("--quick", action="store_true", help="a fast smoke run (about 2 minutes)")
     parser.add_argument("--skip", action="append", choices=PARTS, default=[], help="skip a part")
@@ -43,6 +46,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.ingest_articles, args.rounds = "1000", 24, 1
+        args.skip.append("recall")
         args.repeats, args.questions, args.cold_runs = 1, 10, 1
     args.sizes = sorted(int(size) for size in args.sizes.split(","))
     args.questions = max(1, min(args.questions, len(QUESTIONS)))
@@ -87,15 +91,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         articles, corpus = ingest_corpus(args)
         progress(f"ingest: {len(articles)} articles in {args.rounds} rounds")
         emit(sections.ingest(throughput.measure(articles, embedder, args.rounds), corpus))
-    stores = []
+    stores, lines = [], []
     if "latency" not in args.skip or "memory" not in args.skip:
         for size in args.sizes:
             progress(f"synthetic store of {size:,} chunks")
-            stores.append(synthetic.synthetic_store(size, rebuild=args.rebuild))
-        emit(
-            f"Synthetic stores in `{synthetic.cache_dir()}`:\n\n"
-            + "\n".join(f"- {synthetic.describe(store)}" for store in stores)
-        )
+            store = synthetic.synthetic_store(size, rebuild=args.rebuild)
+            progress(f"search indexes of {size:,} chunks")
+            seconds, built = synthetic.prepare_indexes(store)
+            stores.append(store)
+            lines.append(
+                f"- {synthetic.describe(store)}; search indexes "
+                + (f"built and saved in {seconds:.1f} s" if built else f"loaded in {seconds:.2f} s")
+            )
+        emit(f"Synthetic stores in `{synthetic.cache_dir()}`:\n\n" + "\n".join(lines))
+    if "recall" not in args.skip:
+        progress("dense recall on real vectors")
+        emit(recall.run(embedder, [64, 128, vectors.EXPANSION_SEARCH, 512]))
     if "latency" not in args.skip:
         results = []
         for store in stores:

@@ -4,6 +4,7 @@ import hashlib
 import inspect
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -14,7 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from bench.corpus import ArticleGenerator, vocabulary
-from retrieval.core.embeddings import MODEL_NAME, SentenceTransformerEmbedder
+from retrieval.core.embeddings import MODEL_NAME
+from retrieval.core.embeddings import SentenceTransformerEmbedder as Embedder
+from retrieval.core.indexes import ChunkIndexes, index_folder
 from retrieval.core.ingest import chunk_vectors, content_hash
 from retrieval.core.store import ArticleWrite, Store
 from retrieval.text.chunking import ChunkPlan, plan_chunks
@@ -76,8 +79,8 @@ def unit_vectors(rng: np.random.Generator, n: int, dimension: int) -> np.ndarray
 
 def write_synthetic(store: Store, raw: RawArticle, rng: np.random.Generator) -> ChunkPlan:
     """Store a generated article with random unit vectors standing in for the model's."""
-    plan = plan_chunks(raw.text, approximate_tokens, SentenceTransformerEmbedder.max_tokens)
-    vectors = unit_vectors(rng, len(plan.sentences), SentenceTransformerEmbedder.dimension)
+    plan = plan_chunks(raw.text, approximate_tokens, Embedder.max_tokens)
+    vectors = unit_vectors(rng, len(plan.sentences), Embedder.dimension)
     store.write_article(
         ArticleWrite(
             raw=raw,
@@ -100,7 +103,10 @@ def synthetic_store(chunks: int, rebuild: bool = False) -> SyntheticStore:
         return SyntheticStore(path=path, **json.loads(info.read_text()))
     building = path.with_suffix(".building")
     for stale in cache_dir().glob(f"synthetic-{chunks}-*"):  # older versions of this size
-        stale.unlink()
+        if stale.is_dir():
+            shutil.rmtree(stale)
+        else:
+            stale.unlink()
     built = _build(building, chunks)
     for suffix in ("-wal", "-shm"):
         Path(f"{building}{suffix}").unlink(missing_ok=True)
@@ -130,6 +136,18 @@ def _build(path: Path, chunks: int) -> SyntheticStore:
     print(file=sys.stderr)
     seconds = time.perf_counter() - started
     return SyntheticStore(path, articles, made, sentences, seconds)
+
+
+def prepare_indexes(store: SyntheticStore) -> tuple[float, bool]:
+    """Load the store's search indexes (built and saved the first time): seconds, and if built."""
+    built = not (index_folder(store.path) / "manifest.json").exists()
+    started = time.perf_counter()
+    opened = Store(store.path)
+    indexes = ChunkIndexes(opened, MODEL_NAME, Embedder.dimension, index_folder(store.path))
+    indexes.refresh()
+    seconds = time.perf_counter() - started
+    opened.close()
+    return seconds, built
 
 
 def describe(store: SyntheticStore) -> str:

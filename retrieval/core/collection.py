@@ -9,6 +9,7 @@ from retrieval.core.answer import AnswerConfig, Answerer
 from retrieval.core.config import Settings
 from retrieval.core.embeddings import Embedder, SentenceTransformerEmbedder
 from retrieval.core.ingest import Ingestor, IngestReport
+from retrieval.core.keyword import Vocabulary
 from retrieval.core.models import Answer
 from retrieval.core.search import Mode, Searcher, SearchResult
 from retrieval.core.store import Filters, Store
@@ -68,7 +69,7 @@ class Collection:
         """Answer with verbatim quotes (after the first `skip`, for "more sources"), or abstain."""
         return self.answerer.ask(question, filters, vector, skip)
 
-    def vocabulary(self) -> dict[str, int]:
+    def vocabulary(self) -> Vocabulary:
         """The collection's indexed terms (stems) with how many chunks hold each (for spelling)."""
         return self.searcher.vocabulary()
 

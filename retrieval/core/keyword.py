@@ -7,8 +7,9 @@ in its life. Merges up to IN_MEMORY_MERGE chunks happen as chunks arrive; bigger
 writing segments to disk, happen in `compact` (after an ingest).
 """
 
+import heapq
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,13 +80,9 @@ class KeywordIndex:
         found = [p.segment.chunk_ids[p.allowed] for p in parts if p.allowed is not None]
         return np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
 
-    def vocabulary(self) -> dict[str, int]:
+    def vocabulary(self) -> "Vocabulary":
         """Every indexed term with the number of chunks holding it (removed ones until merged)."""
-        found: dict[str, int] = {}
-        for segment in self._generation.segments:
-            for term, count in segment.frequencies().items():
-                found[term] = found.get(term, 0) + count
-        return found
+        return Vocabulary(self._generation.segments)
 
     def update(self, touched: np.ndarray, added: Sequence[ChunkTerms]) -> None:
         """Drop the touched chunks' old versions, add the ones stored now, merge small segments."""
@@ -109,6 +106,37 @@ class KeywordIndex:
                     alive[i] = None
             self._generation = Generation(tuple(segments), tuple(alive))
             return self._generation
+
+
+class Vocabulary(Mapping[str, int]):
+    """The terms of some segments, in order, each with the number of chunks holding it.
+
+    Nothing is copied: a term's count is summed over the segments when asked for, and the terms
+    are merged from the segments' sorted lists while iterating.
+    """
+
+    def __init__(self, segments: Sequence[Segment]) -> None:
+        self._segments = segments
+
+    def __getitem__(self, term: str) -> int:
+        total = 0
+        for segment in self._segments:
+            row = segment.row(term)
+            if row is not None:
+                total += int(segment.offsets[row + 1] - segment.offsets[row])
+        if not total:
+            raise KeyError(term)
+        return total
+
+    def __iter__(self) -> Iterator[str]:
+        previous = None
+        for term in heapq.merge(*(segment.terms for segment in self._segments)):
+            if term != previous:
+                yield term
+                previous = term
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _pair(generation: Generation) -> tuple[list[Segment], list[np.ndarray | None]]:

@@ -9,6 +9,7 @@ import numpy as np
 from retrieval.core.embeddings import Embedder
 from retrieval.core.fusion import blend, max_normalised, min_max_normalised, top
 from retrieval.core.indexes import ChunkIndexes, index_folder
+from retrieval.core.keyword import Vocabulary
 from retrieval.core.models import Hit
 from retrieval.core.store import Filters, SentenceRow, Store
 from retrieval.text.query import query_stems
@@ -52,7 +53,7 @@ class Searcher:
         folder = index_folder(store.path) if store.path else None
         self.indexes = ChunkIndexes(store, embedder.name, embedder.dimension, folder)
 
-    def vocabulary(self) -> dict[str, int]:
+    def vocabulary(self) -> Vocabulary:
         """Every term of the keyword index (as its analyzer stems it) with its chunk count."""
         self.indexes.refresh()
         return self.indexes.keyword.vocabulary()

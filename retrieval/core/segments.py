@@ -9,6 +9,7 @@ import json
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -72,13 +73,19 @@ class Segment:
         start, end = int(self.offsets[row]), int(self.offsets[row + 1])
         return self.docs[start:end], self.counts[start:end]
 
-    def frequencies(self) -> dict[str, int]:
-        """Each term with the number of this segment's chunks holding it."""
-        return dict(zip(self.terms, np.diff(self.offsets).tolist(), strict=True))
-
     def positions(self, chunk_ids: np.ndarray) -> np.ndarray:
         """Where the given chunks are in this segment (those it holds)."""
-        return np.flatnonzero(np.isin(self.chunk_ids, chunk_ids))
+        order, ascending = self._sorted
+        where = np.searchsorted(ascending, chunk_ids)
+        inside = where < len(order)
+        where, wanted = where[inside], chunk_ids[inside]
+        return order[where[ascending[where] == wanted]]
+
+    @cached_property
+    def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        """The order that sorts the chunk ids, and the sorted ids."""
+        order = np.argsort(self.chunk_ids, kind="stable")
+        return order, self.chunk_ids[order]
 
 
 def build(chunks: Sequence[ChunkTerms]) -> Segment:

@@ -83,12 +83,7 @@ class VectorIndex:
         with self._lock:
             size = len(self)
             if self._graph is None and size >= GRAPH_MIN:
-                self._graph = _graph(self.dimension)
-                for start in range(0, size, BATCH):
-                    self._graph.add(
-                        self._ids[start : start + BATCH], self._matrix[start : start + BATCH]
-                    )
-                self._ids, self._matrix = np.zeros(0, np.int64), _empty(self.dimension)
+                self._to_graph()
                 return True
             if self._graph is not None and size < GRAPH_MIN // 2:
                 keys = np.asarray(self._graph.keys, np.int64)
@@ -96,6 +91,26 @@ class VectorIndex:
                 self._graph = None
                 return True
             return False
+
+    def to_graph(self) -> None:
+        """Move to the graph now, whatever the size (to measure it)."""
+        with self._lock:
+            if self._graph is None:
+                self._to_graph()
+
+    def expansion(self, value: int) -> None:
+        """How widely the graph searches: wider finds more of the true nearest, slower."""
+        with self._lock:
+            if self._graph is not None:
+                self._graph.expansion_search = value  # type: ignore[misc]
+
+    def _to_graph(self) -> None:
+        """Put the exact index's vectors in a new graph (under the lock)."""
+        graph = _graph(self.dimension)
+        for start in range(0, len(self._ids), BATCH):
+            graph.add(self._ids[start : start + BATCH], self._matrix[start : start + BATCH])
+        self._graph = graph
+        self._ids, self._matrix = np.zeros(0, np.int64), _empty(self.dimension)
 
     def save(self, path: Path) -> bool:
         """Write the graph to a file (the exact mode is quick to rebuild and is not saved)."""
@@ -111,7 +126,7 @@ class VectorIndex:
         graph = Index.restore(str(path))
         if graph is None or graph.ndim != self.dimension:
             raise ValueError(f"{path} holds no graph of {self.dimension} dimensions")
-        graph.expansion_search = EXPANSION_SEARCH  # type: ignore[misc]  # not saved with it
+        graph.expansion_search = EXPANSION_SEARCH  # type: ignore[misc]  # not saved in the file
         with self._lock:
             self._graph, self.unsaved = graph, 0
             self._ids, self._matrix = np.zeros(0, np.int64), _empty(self.dimension)

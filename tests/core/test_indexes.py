@@ -67,6 +67,16 @@ def test_a_new_article_is_searchable_at_once(seeded: Collection) -> None:
     assert seeded.store.article(dense[0].article_id).title == "Quantum ransomware"
 
 
+def test_the_vocabulary_counts_the_chunks_holding_each_term(seeded: Collection) -> None:
+    seeded.ingest([NEW])
+    vocabulary = seeded.vocabulary()
+    assert vocabulary["zorblax"] == 1 and vocabulary["ransomwar"] == 1
+    assert "zorblax" in vocabulary and "zorblaxes" not in vocabulary
+    terms = list(vocabulary)
+    assert terms == sorted(set(terms)) and len(vocabulary) == len(terms) > 300
+    assert vocabulary["cartel"] == len(seeded.search("cartels", 50, mode="bm25").hits)
+
+
 def test_another_process_writes_are_seen_without_reloading_every_vector(
     tmp_path: Path,
 ) -> None:

@@ -45,7 +45,7 @@ def test_a_saved_segment_maps_back_from_disk(tmp_path: Path) -> None:
     save(segment, tmp_path / "s")
     loaded = load(tmp_path / "s")
     assert same(loaded, segment) and loaded.total_length == segment.total_length
-    assert loaded.frequencies() == segment.frequencies()
+    assert loaded.positions(np.array([129, 100, 7])).tolist() == [29, 0]
 
 
 def test_small_segments_merge_as_chunks_arrive_and_results_stay_the_same() -> None:
