@@ -257,4 +257,5 @@ def m007_chunk_changes(db: Database) -> None:
         "SELECT id FROM chunks WHERE article_id = new.id; END"
     )
     db.execute("DROP TABLE chunks_fts")
+    db.table("sentences").create_index(["article_id", "start"])  # a chunk's sentences: one range
     db.table("meta").insert({"key": "index_key", "value": uuid.uuid4().hex})

@@ -91,12 +91,7 @@ class Searcher:
             dense.update(vector_index.similarity(vector, missing_dense))
             pool = top(blend(keyword, dense, config.first_keyword_weight), max(config.rerank, k))
         sentences = self.store.chunk_sentences(pool)
-        best_sentence = {
-            chunk_id: max(
-                (float(row.vector @ vector) for row in rows), default=dense.get(chunk_id, 0)
-            )
-            for chunk_id, rows in sentences.items()
-        }
+        best_sentence = _best_sentences(sentences, vector, dense)
         scores = self._rerank(keyword, best_sentence, pool)
         ranked = top(scores, k)
         return SearchResult(
@@ -126,3 +121,18 @@ class Searcher:
             for c in ranked
             if c in spans
         ]
+
+
+def _best_sentences(
+    sentences: dict[int, list[SentenceRow]], vector: np.ndarray, dense: dict[int, float]
+) -> dict[int, float]:
+    """Each chunk's best sentence similarity (its own similarity if it has no sentences)."""
+    rows = [(chunk_id, row) for chunk_id, found in sentences.items() for row in found]
+    sims = np.stack([row.vector for _, row in rows]) @ vector if rows else np.zeros(0)
+    best = {
+        chunk_id: dense.get(chunk_id, 0.0) for chunk_id, found in sentences.items() if not found
+    }
+    for (chunk_id, _), sim in zip(rows, sims.tolist(), strict=True):
+        if sim > best.get(chunk_id, -np.inf):
+            best[chunk_id] = sim
+    return best

@@ -333,20 +333,19 @@ class Store:
         """The sentences inside each chunk, in article order, with their vectors."""
         if not chunk_ids:
             return {}
-        rows = self.rows(
+        rows = self.rows(  # a chunk is whole sentences: those starting inside it (one index range)
             'SELECT c.id, s.id, s.article_id, s.start, s."end", s.vector FROM chunks c '
             "JOIN sentences s ON s.article_id = c.article_id "
-            'AND s.start < c."end" AND s."end" > c.start '
-            f"WHERE c.id IN ({marks(chunk_ids)}) ORDER BY c.id, s.ord",
+            'AND s.start >= c.start AND s.start < c."end" '
+            f"WHERE c.id IN ({marks(chunk_ids)}) ORDER BY c.id, s.start",
             chunk_ids,
         )
         found: dict[int, list[SentenceRow]] = {chunk_id: [] for chunk_id in chunk_ids}
-        for chunk_id, sentence_id, article_id, start, end, vector in rows:
-            found[chunk_id].append(
-                SentenceRow(
-                    sentence_id, article_id, start, end, np.frombuffer(vector, dtype=np.float32)
-                )
-            )
+        if not rows:
+            return found
+        vectors = np.frombuffer(b"".join(row[5] for row in rows), dtype="<f4")
+        for row, vector in zip(rows, vectors.reshape(len(rows), -1), strict=True):
+            found[row[0]].append(SentenceRow(row[1], row[2], row[3], row[4], vector))
         return found
 
 

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 from usearch.index import Index
 
-GRAPH_MIN = 20_000
+GRAPH_MIN = 10_000
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 256
@@ -28,6 +29,9 @@ class VectorIndex:
     """Cosine similarity between a query and chunk vectors; thread-safe."""
 
     def __init__(self, dimension: int) -> None:
+        # One BLAS thread: a query's small products gain nothing from more, and idle BLAS threads
+        # spinning after each one slowed the next query embedding 2.5x (README, Speed).
+        threadpool_limits(1, user_api="blas")
         self.dimension = dimension
         self._lock = threading.Lock()
         self._ids = np.zeros(0, np.int64)  # exact mode: ids and their unit vectors

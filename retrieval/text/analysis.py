@@ -8,19 +8,16 @@ in the collection, so a name such as "Europol" finds articles in any of them.
 
 import re
 import threading
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
 import snowballstemmer
 
-from retrieval.text.query import STOP_WORDS
+from retrieval.text.query import STOP_WORDS, fold
 
 DEFAULT_LANGUAGE = "en"
 WORD = re.compile(r"[^\W_]+")
-# Combining marks left by NFKD decomposition: "ö" becomes "o" + U+0308, then "o".
-COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _ASCII_SEPARATORS = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + b" " * 128
 
 
@@ -62,10 +59,10 @@ class StemmingAnalyzer:
 
     def words(self, text: str) -> list[str]:
         """The text's words, lower-cased and without diacritics, in order."""
-        text = text.lower()
+        text = fold(text)
         if text.isascii():  # the common case, twice as fast as the regular expression
             return text.encode("ascii").translate(_ASCII_SEPARATORS).decode("ascii").split()
-        return WORD.findall(COMBINING.sub("", unicodedata.normalize("NFKD", text)))
+        return WORD.findall(text)
 
     def stem(self, word: str) -> str:
         """One word's stem, remembered; words under 3 or over 64 letters stay whole (as in FTS5)."""

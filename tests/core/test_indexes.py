@@ -181,3 +181,12 @@ def test_a_growing_collection_moves_to_the_graph_and_saves_it(
     assert reopened.searcher.indexes.vectors.approximate
     assert [h.chunk_id for h in hits[:3]] == [h.chunk_id for h in exact[:3]]
     assert quoted(reopened, "zorblax")
+
+
+def test_a_chunk_gone_since_the_index_was_read_has_no_sentences(seeded: Collection) -> None:
+    assert seeded.store.chunk_sentences([10**6]) == {10**6: []}
+    sentences = seeded.store.chunk_sentences([1])[1]
+    text = seeded.store.article(1).text
+    assert sentences and all(
+        text[s.start : s.end].strip() == text[s.start : s.end] for s in sentences
+    )
