@@ -11,6 +11,7 @@ import numpy as np
 from retrieval.alerts.matching import StoryIndex, key_sentences
 from retrieval.alerts.store import AlertStore, StoryLink
 from retrieval.briefings.store import ArticleHead, BriefingStore
+from retrieval.briefings.window import news_moment
 from retrieval.core.answer import quotable
 from retrieval.core.collection import Collection
 from retrieval.core.models import Article, Quote, quote_of
@@ -47,7 +48,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Briefing:
-    """The stories stored in [since, until), most important first, grouped into sections."""
+    """The stories that are news in [since, until), most important first, grouped into sections."""
 
     since: datetime
     until: datetime
@@ -97,9 +98,15 @@ class Briefer:
     def build(
         self, since: datetime, until: datetime | None = None, chat_id: int | None = None
     ) -> Briefing:
-        """The briefing of what was stored in [since, until), ranked for a chat if given."""
+        """The briefing of what is news in [since, until) (see news_moment), ranked for a chat."""
         until = whole_second(until or self.clock())
-        heads = self.briefings.heads(since.astimezone(UTC), until.astimezone(UTC))
+        candidates = self.briefings.heads(since.astimezone(UTC), until.astimezone(UTC))
+        moments = {
+            head.id: when
+            for head in candidates
+            if (when := news_moment(head, since, until)) is not None
+        }
+        heads = [head for head in candidates if head.id in moments]
         if not heads:
             return Briefing(since, until, (), 0)
         ids = [head.id for head in heads]
@@ -108,7 +115,11 @@ class Briefer:
         interest = self._interest(chat_id, groups, vectors)
         scored = sorted(
             (
-                (_score(members, since, until) + interest.get(story_id, 0.0), story_id, members)
+                (
+                    _score(members, moments, since, until) + interest.get(story_id, 0.0),
+                    story_id,
+                    members,
+                )
                 for story_id, members in groups.items()
             ),
             key=lambda entry: (-entry[0], -entry[1]),
@@ -207,10 +218,12 @@ class Briefer:
         ]
 
 
-def _score(members: list[ArticleHead], since: datetime, until: datetime) -> float:
+def _score(
+    members: list[ArticleHead], moments: dict[int, datetime], since: datetime, until: datetime
+) -> float:
     """Importance before the chat's interests: outlets telling the story, and how recent it is."""
     outlets = len({m.source or f"#{m.id}" for m in members})
-    newest = max(datetime.fromisoformat(m.ingested_at) for m in members)
+    newest = max(moments[m.id] for m in members)
     span = max((until - since).total_seconds(), 1.0)
     recency = 1.0 - min(max((until - newest).total_seconds() / span, 0.0), 1.0)
     return math.log2(1 + outlets) + recency

@@ -28,6 +28,8 @@ def _meta(story: BriefStory) -> str:
         parts.append(names + (f" ({count} outlets)" if count > 1 else ""))
     if story.article.published:
         parts.append(story.article.published[:10])
+    else:
+        parts.append(f"undated, stored {story.article.ingested_at[:10]}")
     return " · ".join(parts)
 
 
@@ -114,6 +116,7 @@ def briefing_json(briefing: Briefing) -> str:
                             "title": story.article.title,
                             "outlets": list(story.outlets),
                             "published": story.article.published,
+                            "stored": story.article.ingested_at,
                             "articles": list(story.article_ids),
                             "links": [link.url for link in story.links if link.url],
                             "quotes": [
