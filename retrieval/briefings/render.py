@@ -74,7 +74,8 @@ def briefing_blocks(briefing: Briefing) -> list[str]:
     for section in briefing.sections:
         for n, story in enumerate(section.stories):
             block = story_html(story)
-            blocks.append(f"<u>{escape(section.heading)}</u>\n\n{block}" if n == 0 else block)
+            title = f"<u>{escape(section.heading)}</u>\n\n" if section.heading and n == 0 else ""
+            blocks.append(title + block)
     return blocks
 
 
@@ -89,7 +90,8 @@ def briefing_text(briefing: Briefing) -> str:
         return f"Nothing new since {_when(briefing.since)}."
     lines = [f"Briefing: {len(briefing.stories)} stories since {_when(briefing.since)}", ""]
     for section in briefing.sections:
-        lines += [f"== {section.heading} ==", ""]
+        if section.heading:
+            lines += [f"== {section.heading} ==", ""]
         for story in section.stories:
             lines.append(story.article.title)
             if _meta(story):
