@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -70,7 +71,7 @@ def build_application(
     builder = (builder or ApplicationBuilder()).token(settings.token)
     collection = assistant.collection
     poller = poller or Poller(collection, Fetcher())
-    alerter = Alerter(collection)
+    alerter = Alerter(collection, news_age=timedelta(days=settings.policy.news_days))
     if settings.api_url:
         base = api_base_url(settings.api_url)
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
@@ -129,6 +130,9 @@ def add_handlers(
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, handlers.edited)
     )
     application.add_handler(CallbackQueryHandler(subscriptions.subscribe_button, pattern=r"^sub:"))
+    application.add_handler(
+        CallbackQueryHandler(subscriptions.alert_button, pattern=r"^(unsub|mute|unmute):")
+    )
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_error_handler(handlers.error)
 

@@ -5,6 +5,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
+from retrieval.core.config import ConfigError, Policy
+
 Number = TypeVar("Number", int, float)
 
 
@@ -30,6 +32,7 @@ class BotSettings:
     poll_seconds: float = 60.0
     deliver_seconds: float = 10.0
     schedule_seconds: float = 30.0
+    policy: Policy = Policy()
 
     def __repr__(self) -> str:
         """Like the dataclass repr, with the secrets hidden."""
@@ -63,6 +66,10 @@ class BotSettings:
                 env, "CYBERBRIEF_DELIVER_SECONDS", float, cls.deliver_seconds
             ),
         }
+        try:
+            values["policy"] = Policy.from_env(env)
+        except ConfigError as error:
+            raise SettingsError(str(error)) from error
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
 

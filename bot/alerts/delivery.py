@@ -9,7 +9,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ContextTypes
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.alerts.render import alert_messages
+from bot.alerts.render import alert_keyboard, alert_messages
 from bot.messaging import send_to_chat
 from retrieval.alerts.alerter import Alerter, Delivery
 from retrieval.news.poller import Poller
@@ -48,7 +48,7 @@ class AlertJobs:
             part = Delivery(delivery.chat_id, tuple(stories))
             await asyncio.to_thread(self.alerter.sending, part)
             try:
-                sent = await send_to_chat(bot, delivery.chat_id, text)
+                sent = await send_to_chat(bot, delivery.chat_id, text, alert_keyboard(stories))
             except RetryAfter as error:
                 with warnings.catch_warnings():  # PTB 22 warns it will become a timedelta
                     warnings.simplefilter("ignore", PTBDeprecationWarning)

@@ -9,11 +9,11 @@ from telegram.constants import ChatType
 
 from bot import addressing, buttons
 from bot.alerts import render
-from bot.messaging import Context, admins_only_message, may_configure, send
+from bot.messaging import Context, admins_only_message, may_configure, send, set_keyboard
 from bot.settings import BotSettings
-from retrieval.alerts.alerter import Alerter, TooManySubscriptions
+from retrieval.alerts.alerter import MUTE, Alerter, TooManySubscriptions
 from retrieval.alerts.matching import BadTopic
-from retrieval.alerts.store import SubscriptionNotFound
+from retrieval.alerts.store import AlreadySubscribed, SubscriptionNotFound
 from retrieval.conversations.assistant import Assistant
 from retrieval.core.render import clip
 from retrieval.news.feeds import FeedError
@@ -55,8 +55,12 @@ class SubscriptionHandlers:
             subscription = await asyncio.to_thread(self.alerter.subscribe, chat_id, user_id, topic)
         except (BadTopic, TooManySubscriptions) as error:
             return f"{error}."
+        except AlreadySubscribed as error:
+            return render.already_subscribed_message(error.subscription)
         await asyncio.to_thread(self.alerter.resume, chat_id)
-        return render.subscribed_message(subscription)
+        feeds = await asyncio.to_thread(self.poller.feeds.all)
+        days = self.alerter.news_age.days
+        return render.subscribed_message(subscription, len(feeds), days)
 
     async def subscriptions(self, update: Update, context: Context) -> None:
         """/subscriptions: the topics this chat follows, with ids."""
@@ -108,6 +112,38 @@ class SubscriptionHandlers:
         await query.answer()
         text = await self._subscribe(message.chat_id, query.from_user.id, stored.query)
         await send(message, [text], quote=True)
+        offer_taken = render.without_buttons(message.reply_markup, lambda d: d.startswith("sub:"))
+        await set_keyboard(query, offer_taken)
+
+    async def alert_button(self, update: Update, context: Context) -> None:
+        """Unsubscribe, Mute this topic for a week, or Unmute, pressed under an alert."""
+        query = update.callback_query
+        if query is None or not isinstance(query.message, Message):
+            return
+        action, _, number = str(query.data).partition(":")
+        message = query.message
+        if not number.isdigit():
+            await query.answer("This button no longer works.")
+            return
+        if not await may_configure(message, query.from_user, context.bot, self.settings.owners):
+            await query.answer(admins_only_message(), show_alert=True)
+            return
+        chat_id, sub_id = message.chat_id, int(number)
+        try:
+            if action == "unsub":
+                removed = await asyncio.to_thread(self.alerter.unsubscribe, chat_id, sub_id)
+                await query.answer(clip(render.unsubscribed_message(removed), 190))
+                await set_keyboard(query, render.without_topic(message.reply_markup, sub_id))
+                return
+            period = MUTE if action == "mute" else None
+            muted = await asyncio.to_thread(self.alerter.mute, chat_id, sub_id, period)
+        except SubscriptionNotFound:
+            await query.answer("You no longer follow this topic.")
+            await set_keyboard(query, render.without_topic(message.reply_markup, sub_id))
+            return
+        await query.answer(render.muted_message(muted))
+        keyboard = render.muted_keyboard(message.reply_markup, sub_id, action == "mute")
+        await set_keyboard(query, keyboard)
 
     # -- feeds ----------------------------------------------------------------
 

@@ -222,7 +222,7 @@ class Briefer:
             if len(members) > 1:
                 name = heading(
                     [story.article.title for story in members],
-                    [" ".join(quote.text for quote in story.quotes) for story in members],
+                    [story.article.text for story in members],
                     common,
                     len(titles),
                 )

@@ -83,8 +83,9 @@ def heading(
 ) -> str | None:
     """The phrase a section's stories share that other news uses least, as a title wrote it.
 
-    A phrase comes from a title and is shared when another story's title (counting 2) or
-    quoted text (counting 1) holds it too; the best has the most support times its rarity in
+    A phrase comes from a title and is shared when another story's title or text holds it too.
+    Its support counts 2 for each title and 1 for each text holding it (topics recur in the
+    text, a headline's verb seldom does); the best has the most support times its rarity in
     the window (`common` counts phrases over `total` titles): longer shared phrases are rarer,
     so they win over their words; ties go to the longer, then the first written. None when
     the stories share no phrase.
@@ -93,13 +94,13 @@ def heading(
     bodies = [f" {' '.join(stems(text))} " for text in texts]
     order = list(dict.fromkeys(key for found in keys for key in found))  # as first written
     support: Counter[tuple[str, ...]] = Counter()
+    holders: Counter[tuple[str, ...]] = Counter()
     for n, own in enumerate(keys):
         for key in order:
-            if key in own:
-                support[key] += 2
-            elif n < len(bodies) and f" {' '.join(key)} " in bodies[n]:
-                support[key] += 1
-    shared = [key for key in order if support[key] >= 3]
+            in_body = n < len(bodies) and f" {' '.join(key)} " in bodies[n]
+            support[key] += 2 * (key in own) + in_body
+            holders[key] += key in own or in_body
+    shared = [key for key in order if holders[key] >= 2]
     if not shared:
         return None
 

@@ -1,8 +1,9 @@
 """Commands for the feeds followed: add, list, remove, poll."""
 
 import argparse
+from datetime import timedelta
 
-from retrieval.alerts.alerter import Alerter
+from retrieval.alerts.alerter import Alerter, Matching
 from retrieval.cli.common import CommandError
 from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
@@ -43,15 +44,27 @@ def _feeds_add(args: argparse.Namespace, settings: Settings) -> int:
         outcome, new = poller.add(args.url)
     except (FetchError, FeedError) as error:
         raise CommandError(f"cannot follow {args.url}: {error}") from error
-    queued = Alerter(collection).match_new()
+    matching = _alerter(collection, settings).match()
     feed = outcome.feed
     if not new:
         print(f"already following #{feed.id} {feed.url}")
         return 0
-    print(f"following #{feed.id} {feed.title or feed.url}: {outcome.new} new articles")
-    if queued:
-        print(f"{queued} alerts queued")
+    print(f"following #{feed.id} {feed.title or feed.url}")
+    print(_summary(outcome.new, matching, settings))
     return 0
+
+
+def _alerter(collection: Collection, settings: Settings) -> Alerter:
+    """The alerter with the configured age of news."""
+    return Alerter(collection, news_age=timedelta(days=settings.policy.news_days))
+
+
+def _summary(stored: int, matching: Matching, settings: Settings) -> str:
+    """ "12 stored, 3 too old to alert (over 7 days); 2 alerts queued"."""
+    days = settings.policy.news_days
+    old = f", {matching.too_old} too old to alert (over {days} days)" if matching.too_old else ""
+    alerts = f"{matching.queued} alert{'s' if matching.queued != 1 else ''} queued"
+    return f"{stored} stored{old}; {alerts}"
 
 
 def _feeds_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -84,7 +97,7 @@ def _feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
     """Poll every feed now, queue alerts; exit 1 if a feed failed."""
     collection, poller = _feeds(settings)
     report = poller.poll_all()
-    queued = Alerter(collection).match_new()
+    matching = _alerter(collection, settings).match()
     for outcome in report.feeds:
         feed = outcome.feed
         if outcome.error:
@@ -96,5 +109,5 @@ def _feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
         print(f"#{feed.id} {feed.title or feed.url}: {state}")
         for warning in outcome.warnings:
             print(f"    warning: {warning}")
-    print(f"{report.new} new articles; {queued} alerts queued")
+    print(_summary(report.new, matching, settings))
     return 1 if report.errors else 0

@@ -7,7 +7,7 @@ import sys
 from retrieval.cli import articles, briefings, evaluate, feeds
 from retrieval.cli.common import CommandError
 from retrieval.core.answer import EmptyQuestion
-from retrieval.core.config import Settings
+from retrieval.core.config import ConfigError, Settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,10 +24,10 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    settings = Settings.from_env(db=args.db)
     try:
+        settings = Settings.from_env(db=args.db)
         return int(args.handler(args, settings) or 0)
-    except (CommandError, EmptyQuestion) as error:
+    except (CommandError, EmptyQuestion, ConfigError) as error:
         print(f"cyberbrief: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

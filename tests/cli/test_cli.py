@@ -167,9 +167,13 @@ def test_ingest_url_refuses_private_addresses_without_configuration(
 
 def test_feeds_add_list_poll_remove(local_web: FeedServer, capsys) -> None:
     item = {"title": "Phishing ring dismantled", "link": "https://n.example/1", "guid": "1"}
-    local_web.set("/wire.rss", rss([{**item, "content": " ".join(STORY * 5)}], title="Wire"))
+    old = {"title": "Hackers jailed", "link": "https://n.example/2", "guid": "2"}
+    old |= {"pubDate": "Mon, 06 Jan 2020 10:00:00 GMT", "content": " ".join(STORY * 4)}
+    feed = rss([{**item, "content": " ".join(STORY * 5)}, old], title="Wire")
+    local_web.set("/wire.rss", feed)
     code, out, err = run(capsys, "feeds", "add", local_web.url("/wire.rss"))
-    assert code == 0 and "following #1 Wire: 1 new articles" in out, err
+    assert code == 0 and "following #1 Wire\n" in out, err
+    assert "2 stored, 1 too old to alert (over 7 days); 0 alerts queued" in out
     code, out, _ = run(capsys, "feeds", "list")
     assert "#1 Wire" in out and "last poll 20" in out
     local_web.set("/wire.rss", "<html>not a feed</html>", content_type="text/html")
