@@ -82,17 +82,10 @@ def flaws(heading: str, members: Sequence[BriefStory]) -> set[str]:
         found.add("time")
     if any(w in GENERIC_WORDS for w in words):
         found.add("filler")
-    if len(members) > 1:
-        key = f" {' '.join(stems(heading.replace('·', ' ')))} "
-        texts = [
-            f" {' '.join(stems(s.article.title + ' ' + ' '.join(q.text for q in s.quotes)))} "
-            for s in members
-        ]
-        parts = [p.strip() for p in heading.split("·")]
-        shared = all(
-            sum(f" {' '.join(stems(part))} " in text for text in texts) >= 2 for part in parts
-        )
-        if not (shared or sum(key in text for text in texts) >= 2):
+    if len(members) > 1:  # shared: in two stories' headline or text at least
+        texts = [f" {' '.join(stems(s.article.title + ' ' + s.article.text))} " for s in members]
+        parts = [f" {' '.join(stems(part))} " for part in heading.split("·")]
+        if not all(sum(part in text for text in texts) >= 2 for part in parts):
             found.add("not shared")
     return found
 

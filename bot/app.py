@@ -22,12 +22,15 @@ from bot.alerts.delivery import AlertJobs
 from bot.alerts.handlers import SubscriptionHandlers
 from bot.answers.handlers import Handlers
 from bot.briefings.handlers import BriefingHandlers
+from bot.operations.handlers import OperationsHandlers
 from bot.settings import BotSettings
 from retrieval.alerts.alerter import Alerter
 from retrieval.briefings.builder import Briefer
 from retrieval.conversations.assistant import Assistant
+from retrieval.conversations.store import Forgetting
 from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
+from retrieval.operations.store import Owners
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +47,11 @@ COMMANDS = [
     BotCommand("feeds", "The news feeds I follow"),
     BotCommand("previews", "Link previews on or off in this chat"),
     BotCommand("about", "What this bot is and what it stores"),
+    BotCommand("whoami", "Your Telegram id, and whether you own this bot"),
+    BotCommand("forget", "Delete your questions and votes in this chat"),
 ]
 
+DAY = 24 * 60 * 60  # seconds
 RETRIES = 3  # times a request is retried after Telegram answers RetryAfter
 
 # Channel posts, inline queries and the rest are not requested: the bot ignores them on purpose.
@@ -82,16 +88,21 @@ def build_application(
         .post_init(_post_init(assistant, alerter))
         .build()
     )
-    subscriptions = SubscriptionHandlers(alerter, poller, assistant, settings)
+    owners = Owners(collection.store, settings.owners)
+    subscriptions = SubscriptionHandlers(alerter, poller, assistant, settings, owners)
+    keep_days = settings.policy.keep_questions_days
+    operations = OperationsHandlers(owners, Forgetting(collection.store), keep_days)
     briefer = Briefer(collection)
     briefings = BriefingHandlers(briefer, settings)
     handlers = Handlers(assistant, briefer.briefings, settings)
-    add_handlers(application, handlers, subscriptions, briefings)
+    add_handlers(application, handlers, subscriptions, briefings, operations)
     jobs = AlertJobs(alerter, poller)
     if application.job_queue is not None:
         application.job_queue.run_repeating(jobs.poll, settings.poll_seconds)
         application.job_queue.run_repeating(jobs.deliver, settings.deliver_seconds, first=1)
         application.job_queue.run_repeating(briefings.run_due, settings.schedule_seconds, first=1)
+        if keep_days:
+            application.job_queue.run_repeating(operations.forget_old, DAY, first=60)
     return application
 
 
@@ -100,6 +111,7 @@ def add_handlers(
     handlers: Handlers,
     subscriptions: SubscriptionHandlers,
     briefings: BriefingHandlers,
+    operations: OperationsHandlers,
 ) -> None:
     """Route updates to handlers; what no handler takes is ignored on purpose."""
     new = filters.UpdateType.MESSAGE
@@ -120,6 +132,8 @@ def add_handlers(
         ("feeds", subscriptions.feeds),
         ("addfeed", subscriptions.add_feed),
         ("removefeed", subscriptions.remove_feed),
+        ("whoami", operations.whoami),
+        ("forget", operations.forget),
     ]:
         application.add_handler(CommandHandler(name, callback, filters=new))
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))

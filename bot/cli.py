@@ -19,6 +19,7 @@ from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
 from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
+from retrieval.operations.store import Owners
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,15 @@ No Telegram bot token is set, so here is the terminal chat instead.
 To run the Telegram bot: open a chat with @BotFather in Telegram, send /newbot, follow the
 steps, then start cyberbrief with the token it gives you:
     TELEGRAM_BOT_TOKEN=123456:ABC... cyberbrief run
+
+"""
+
+
+NO_OWNERS = """\
+The bot has no owners yet, so nobody can add news feeds from Telegram.
+To become one: send /whoami to the bot to see your Telegram id, then run
+    cyberbrief owners add ID
+(it takes effect at once; CYBERBRIEF_OWNERS=ID works too, read at start-up).
 
 """
 
@@ -84,6 +94,8 @@ def serve(bot_settings: BotSettings, settings: Settings) -> int:
     logging.getLogger("bot").setLevel(logging.INFO)
     hide_token(bot_settings.token)
     collection = Collection.open(settings)
+    if not Owners(collection.store, bot_settings.owners).ids():
+        sys.stderr.write(NO_OWNERS)
     assistant = Assistant(collection, timedelta(minutes=bot_settings.followup_minutes))
     poller = Poller(collection, Fetcher(settings.allowed_hosts))
     application = build_application(bot_settings, assistant, poller=poller)

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from retrieval.core.config import ConfigError, Policy
+from retrieval.core.config import ConfigError, Policy, owner_ids
 
 Number = TypeVar("Number", int, float)
 
@@ -60,7 +60,6 @@ class BotSettings:
                 env, "CYBERBRIEF_FOLLOWUP_MINUTES", float, cls.followup_minutes
             ),
             "typing_delay": _number(env, "CYBERBRIEF_TYPING_DELAY", float, cls.typing_delay),
-            "owners": _owners(env.get("CYBERBRIEF_OWNERS", "")),
             "poll_seconds": _number(env, "CYBERBRIEF_POLL_SECONDS", float, cls.poll_seconds),
             "deliver_seconds": _number(
                 env, "CYBERBRIEF_DELIVER_SECONDS", float, cls.deliver_seconds
@@ -68,6 +67,7 @@ class BotSettings:
         }
         try:
             values["policy"] = Policy.from_env(env)
+            values["owners"] = owner_ids(env)
         except ConfigError as error:
             raise SettingsError(str(error)) from error
         values.update({key: value for key, value in overrides.items() if value is not None})
@@ -86,11 +86,3 @@ def _number(env: Mapping[str, str], name: str, kind: type[Number], default: Numb
     if value < 0:
         raise SettingsError(f"{name} must not be negative")
     return value
-
-
-def _owners(raw: str) -> frozenset[int]:
-    """Telegram user ids from a comma- or space-separated list."""
-    try:
-        return frozenset(int(part) for part in raw.replace(",", " ").split())
-    except ValueError as error:
-        raise SettingsError("CYBERBRIEF_OWNERS must list numeric Telegram user ids") from error

@@ -20,6 +20,7 @@ from retrieval.news.feeds import FeedError
 from retrieval.news.fetch import FetchError
 from retrieval.news.poller import Poller
 from retrieval.news.store import FeedNotFound
+from retrieval.operations.store import Owners
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +29,18 @@ class SubscriptionHandlers:
     """Subscriptions per chat (admins decide in groups) and the bot's feeds (owners decide)."""
 
     def __init__(
-        self, alerter: Alerter, poller: Poller, assistant: Assistant, settings: BotSettings
+        self,
+        alerter: Alerter,
+        poller: Poller,
+        assistant: Assistant,
+        settings: BotSettings,
+        owners: Owners,
     ) -> None:
         self.alerter = alerter
         self.poller = poller
         self.assistant = assistant
         self.settings = settings
+        self.owners = owners
 
     async def subscribe(self, update: Update, context: Context) -> None:
         """/subscribe <topic>: alerts about new stories on the topic, in this chat."""
@@ -163,7 +170,7 @@ class SubscriptionHandlers:
             await send(message, ["Send the feed's address: <code>/addfeed https://…/rss</code>"])
             return
         if not await self._may_change_feeds(message, user, context):
-            await send(message, [render.owners_only_message()])
+            await send(message, [render.owners_only_message(user.id)])
             return
         await send(message, ["Reading the feed and storing its articles; this can take a minute…"])
         try:
@@ -184,7 +191,7 @@ class SubscriptionHandlers:
             await send(message, ["Which one? <code>/removefeed ID</code>; /feeds lists the ids."])
             return
         if not await self._may_change_feeds(message, user, context):
-            await send(message, [render.owners_only_message()])
+            await send(message, [render.owners_only_message(user.id)])
             return
         try:
             removed = await asyncio.to_thread(self.poller.feeds.remove, feed_id)
@@ -195,7 +202,7 @@ class SubscriptionHandlers:
 
     async def _may_change_feeds(self, message: Message, user: User, context: Context) -> bool:
         """Feeds are shared by every chat: only owners change them, and in groups only as admins."""
-        if user.id not in self.settings.owners:
+        if user.id not in await asyncio.to_thread(self.owners.ids):
             return False
         if message.chat.type == ChatType.PRIVATE:
             return True

@@ -215,6 +215,10 @@ def feed_removed_message(feed: FeedRecord) -> str:
     return f"Stopped following #{feed.id} {escape(clip(feed.title or feed.url, 200))}."
 
 
-def owners_only_message() -> str:
-    """A feed command from someone who is not one of the bot's owners."""
-    return "Only the bot's owners can change its feeds (and, in groups, only if they are admins)."
+def owners_only_message(user_id: int) -> str:
+    """A feed command from someone who is not one of the bot's owners: how to become one."""
+    return (
+        "Only the bot's owners can change its feeds (and, in groups, only if they are admins). "
+        f"Your Telegram id is <code>{user_id}</code>: whoever runs the bot can make you an owner "
+        f"with <code>cyberbrief owners add {user_id}</code>."
+    )

@@ -13,6 +13,7 @@ OTHERS = "Other stories"
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 _NUMBER = re.compile(r"^[\d.,'\u2019-]+$")
+_POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
 
 # Words that never make a heading: when, reporting verbs and news-desk filler.
 TIME_WORDS = frozenset(
@@ -36,7 +37,7 @@ GENERIC_WORDS = frozenset(
     called help helps face faces faced plan plans hit hits win wins won lose loses lost warn
     warns warned urge urges urged seek seeks sought vow vows back backs backed reveal reveals
     revealed unveil unveils unveiled launch launches launched push pushes move moves look looks
-    show shows shown need needs want wants like likely set-up""".split()  # noqa: SIM905
+    show shows shown need needs want wants like likely hope hopes hoped""".split()  # noqa: SIM905
 )
 NEVER = TIME_WORDS | GENERIC_WORDS | STOP_WORDS
 
@@ -52,7 +53,8 @@ class Phrase:
 def phrases(title: str) -> list[Phrase]:
     """Every phrase of up to MAX_WORDS heading-worthy words standing together in a title."""
     runs: list[list[str]] = [[]]
-    for token in _TOKEN.findall(title):
+    for found in _TOKEN.findall(title):
+        token = _POSSESSIVE.sub("", found)
         bare = token.lower().strip("'\u2019.-")
         if bare in NEVER or _NUMBER.match(bare) or len(bare) < 2 or _verb_form(bare):
             runs.append([])
@@ -83,12 +85,12 @@ def heading(
 ) -> str | None:
     """The phrase a section's stories share that other news uses least, as a title wrote it.
 
-    A phrase comes from a title and is shared when another story's title or text holds it too.
-    Its support counts 2 for each title and 1 for each text holding it (topics recur in the
-    text, a headline's verb seldom does); the best has the most support times its rarity in
-    the window (`common` counts phrases over `total` titles): longer shared phrases are rarer,
-    so they win over their words; ties go to the longer, then the first written. None when
-    the stories share no phrase.
+    A phrase comes from a title and is shared when another story's title holds it too, or its
+    text repeats it. Its support counts 3 for each title and 1 for each text repeating it
+    (topics recur in a text, a headline's verb seldom does). The best has the most support
+    times its rarity among the window's other titles (`common` counts phrases over `total`
+    titles): longer shared phrases are rarer, so they win over their words; ties go to the
+    longer, then the first written. None when the stories share no phrase.
     """
     keys = [{phrase.key: phrase for phrase in phrases(title)} for title in titles]
     bodies = [f" {' '.join(stems(text))} " for text in texts]
@@ -96,16 +98,17 @@ def heading(
     support: Counter[tuple[str, ...]] = Counter()
     holders: Counter[tuple[str, ...]] = Counter()
     for n, own in enumerate(keys):
-        for key in order:
-            in_body = n < len(bodies) and f" {' '.join(key)} " in bodies[n]
-            support[key] += 2 * (key in own) + in_body
+        for key in order:  # a text shares a phrase it repeats, not one it mentions in passing
+            in_body = n < len(bodies) and bodies[n].count(f" {' '.join(key)} ") >= 2
+            support[key] += 3 * (key in own) + in_body
             holders[key] += key in own or in_body
     shared = [key for key in order if holders[key] >= 2]
     if not shared:
         return None
 
     def score(key: tuple[str, ...]) -> tuple[float, int]:
-        rarity = math.log((1 + total) / (1 + common.get(key, 0))) + 1.0
+        elsewhere = max(common.get(key, 0) - sum(key in own for own in keys), 0)
+        rarity = math.log((1 + total) / (1 + elsewhere)) + 1.0
         return round(support[key] * rarity, 9), len(key)
 
     best = max(shared, key=score)  # ties: the first written

@@ -4,7 +4,7 @@ import argparse
 import logging
 import sys
 
-from retrieval.cli import articles, briefings, evaluate, feeds
+from retrieval.cli import articles, briefings, evaluate, feeds, owners
 from retrieval.cli.common import CommandError
 from retrieval.core.answer import EmptyQuestion
 from retrieval.core.config import ConfigError, Settings
@@ -47,7 +47,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    for capability in (articles, feeds, briefings, evaluate):
+    for capability in (articles, feeds, briefings, owners, evaluate):
         capability.register(commands)
     return parser, commands
 

@@ -34,6 +34,15 @@ class Policy:
         )
 
 
+def owner_ids(env: Mapping[str, str] = os.environ) -> frozenset[int]:
+    """The Telegram user ids in CYBERBRIEF_OWNERS (comma- or space-separated)."""
+    raw = env.get("CYBERBRIEF_OWNERS", "")
+    try:
+        return frozenset(int(part) for part in raw.replace(",", " ").split())
+    except ValueError as error:
+        raise ConfigError("CYBERBRIEF_OWNERS must list numeric Telegram user ids") from error
+
+
 def _days(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
     """A whole number of days from the environment."""
     raw = env.get(name, "").strip()
@@ -52,6 +61,7 @@ class Settings:
     # Hosts or addresses that may be fetched although private (e.g. 127.0.0.1 in tests).
     allowed_hosts: frozenset[str] = frozenset()
     policy: Policy = Policy()
+    owners: frozenset[int] = frozenset()  # CYBERBRIEF_OWNERS; more may be stored in the database
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, db: str | None = None) -> "Settings":
@@ -62,4 +72,5 @@ class Settings:
             db_path=Path(path).expanduser(),
             allowed_hosts=frozenset(hosts),
             policy=Policy.from_env(env),
+            owners=owner_ids(env),
         )

@@ -49,10 +49,12 @@ def test_the_heading_is_the_rarest_phrase_the_titles_share(first, second, expect
     assert heading(titles, ["", ""], common, len(TITLES)) == expected
 
 
-def test_a_phrase_in_one_title_and_the_others_quote_is_shared() -> None:
+def test_a_phrase_in_one_title_that_the_others_text_repeats_is_shared() -> None:
     titles = ["Europol arrests suspects behind LockBit", "Police seize servers in the Netherlands"]
-    quotes = ["", "The servers ran the LockBit leak site, investigators said."]
-    assert heading(titles, quotes, background(TITLES), len(TITLES)) == "LockBit"
+    passing = ["", "The servers ran the LockBit leak site, investigators said."]
+    assert heading(titles, passing, background(TITLES), len(TITLES)) is None  # once: in passing
+    repeated = ["", "The servers ran the LockBit leak site. LockBit's affiliates rented them."]
+    assert heading(titles, repeated, background(TITLES), len(TITLES)) == "LockBit"
 
 
 def test_stories_sharing_no_phrase_have_no_heading() -> None:
