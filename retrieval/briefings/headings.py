@@ -53,8 +53,8 @@ class Phrase:
 def phrases(title: str) -> list[Phrase]:
     """Every phrase of up to MAX_WORDS heading-worthy words standing together in a title."""
     runs: list[list[str]] = [[]]
-    for found in _TOKEN.findall(title):
-        token = _POSSESSIVE.sub("", found)
+    for written in _TOKEN.findall(title):
+        token = _POSSESSIVE.sub("", written)
         bare = token.lower().strip("'\u2019.-")
         if bare in NEVER or _NUMBER.match(bare) or len(bare) < 2 or _verb_form(bare):
             runs.append([])
