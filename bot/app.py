@@ -15,6 +15,7 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -22,6 +23,7 @@ from bot.alerts.delivery import AlertJobs
 from bot.alerts.handlers import SubscriptionHandlers
 from bot.answers.handlers import Handlers
 from bot.briefings.handlers import BriefingHandlers
+from bot.monitoring import MonitoringServer, count_update
 from bot.operations.handlers import OperationsHandlers
 from bot.settings import BotSettings
 from retrieval.alerts.alerter import Alerter
@@ -52,6 +54,7 @@ COMMANDS = [
 ]
 
 DAY = 24 * 60 * 60  # seconds
+MONITORING = "monitoring"  # bot_data key of the running MonitoringServer
 RETRIES = 3  # times a request is retried after Telegram answers RetryAfter
 
 # Channel posts, inline queries and the rest are not requested: the bot ignores them on purpose.
@@ -85,7 +88,8 @@ def build_application(
         builder.concurrent_updates(True)
         .rate_limiter(AIORateLimiter(max_retries=RETRIES))
         .defaults(Defaults(allow_sending_without_reply=True))
-        .post_init(_post_init(assistant, alerter))
+        .post_init(_post_init(assistant, alerter, settings))
+        .post_shutdown(_post_shutdown)
         .build()
     )
     owners = Owners(collection.store, settings.owners)
@@ -114,6 +118,7 @@ def add_handlers(
     operations: OperationsHandlers,
 ) -> None:
     """Route updates to handlers; what no handler takes is ignored on purpose."""
+    application.add_handler(TypeHandler(Update, count_update), group=-1)  # counts, stops none
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
@@ -152,15 +157,26 @@ def add_handlers(
 
 
 def _post_init(
-    assistant: Assistant, alerter: Alerter
+    assistant: Assistant, alerter: Alerter, settings: BotSettings
 ) -> Callable[[Application], Coroutine[Any, Any, None]]:
-    """Start-up: settle interrupted alerts, register the commands, warm the model."""
+    """Start-up (polling and webhook alike): monitoring, the outbox, commands, the model."""
 
     async def post_init(application: Application) -> None:
-        """Settle the outbox, set the command menu, load the model, pick example questions."""
+        """Serve metrics, settle the outbox, set the command menu, load the model."""
+        if settings.metrics_port is not None:
+            probe = assistant.collection.store.generation
+            server = MonitoringServer(settings.metrics_listen, settings.metrics_port, probe)
+            application.bot_data[MONITORING] = server.start()
         await asyncio.to_thread(alerter.recover)
         await application.bot.set_my_commands(COMMANDS)
         await asyncio.to_thread(assistant.overview)
         log.info("bot @%s is ready", application.bot.username)
 
     return post_init
+
+
+async def _post_shutdown(application: Application) -> None:
+    """Stop serving metrics."""
+    server = application.bot_data.pop(MONITORING, None)
+    if isinstance(server, MonitoringServer):
+        server.stop()

@@ -53,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     bot.add_argument("--port", type=int, help="webhook server port (default 8443)")
     bot.add_argument("--api-url", metavar="URL", help="a self-hosted or local Bot API server")
     bot.add_argument("--flood-limit", type=int, help="questions per person per minute (default 10)")
+    bot.add_argument(
+        "--metrics-port",
+        type=int,
+        metavar="N",
+        help="serve Prometheus /metrics and /healthz on this port (CYBERBRIEF_METRICS_PORT)",
+    )
     bot.set_defaults(handler=_bot)
     commands.choices["run"].set_defaults(handler=_run)
     return run_cli(parser, argv)
@@ -68,6 +74,7 @@ def _bot(args: argparse.Namespace, settings: Settings) -> int:
             listen=args.listen,
             port=args.port,
             flood_limit=args.flood_limit,
+            metrics_port=args.metrics_port,
         )
     except SettingsError as error:
         raise CommandError(str(error)) from error

@@ -33,6 +33,8 @@ class BotSettings:
     deliver_seconds: float = 10.0
     schedule_seconds: float = 30.0
     policy: Policy = Policy()
+    metrics_port: int | None = None  # /metrics and /healthz; None: not served
+    metrics_listen: str = "127.0.0.1"
 
     def __repr__(self) -> str:
         """Like the dataclass repr, with the secrets hidden."""
@@ -64,6 +66,8 @@ class BotSettings:
             "deliver_seconds": _number(
                 env, "CYBERBRIEF_DELIVER_SECONDS", float, cls.deliver_seconds
             ),
+            "metrics_port": _number(env, "CYBERBRIEF_METRICS_PORT", int, None),
+            "metrics_listen": env.get("CYBERBRIEF_METRICS_LISTEN") or cls.metrics_listen,
         }
         try:
             values["policy"] = Policy.from_env(env)
@@ -74,7 +78,9 @@ class BotSettings:
         return cls(**values)  # type: ignore[arg-type]
 
 
-def _number(env: Mapping[str, str], name: str, kind: type[Number], default: Number) -> Number:
+def _number(
+    env: Mapping[str, str], name: str, kind: type[Number], default: Number | None
+) -> Number | None:
     """A positive number from the environment, or the default when unset."""
     raw = env.get(name, "").strip()
     if not raw:

@@ -3,8 +3,9 @@
 import argparse
 import logging
 import sys
+from importlib.metadata import version
 
-from retrieval.cli import articles, briefings, evaluate, feeds, owners
+from retrieval.cli import articles, briefings, evaluate, feeds, operations, owners
 from retrieval.cli.common import CommandError
 from retrieval.core.answer import EmptyQuestion
 from retrieval.core.config import ConfigError, Settings
@@ -46,8 +47,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
         "$XDG_DATA_HOME/cyberbrief/cyberbrief.db)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('cyberbrief')}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    for capability in (articles, feeds, briefings, owners, evaluate):
+    for capability in (articles, feeds, briefings, owners, operations, evaluate):
         capability.register(commands)
     return parser, commands
 
