@@ -9,7 +9,7 @@ from pathlib import Path
 
 from retrieval.core.embeddings import SentenceTransformerEmbedder
 from retrieval.core.fusion import reciprocal_rank_fusion, top
-from retrieval.core.search import MODES
+from retrieval.core.models import MODES
 from retrieval.evaluation.common import article_ranking, load_collection
 from retrieval.text.documents import RawArticle
 

@@ -10,7 +10,8 @@ import numpy as np
 from retrieval.core.answer import support
 from retrieval.core.collection import Collection
 from retrieval.core.embeddings import SentenceTransformerEmbedder
-from retrieval.core.search import MODES, SearchResult
+from retrieval.core.models import MODES
+from retrieval.core.search import SearchResult
 from retrieval.evaluation.common import article_ranking, load_collection
 from retrieval.text.documents import RawArticle
 
