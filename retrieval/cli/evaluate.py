@@ -4,6 +4,7 @@ import argparse
 from pathlib import Path
 
 from retrieval.cli.common import CommandError
+from retrieval.cli.progress import progress_over
 from retrieval.core.config import Settings
 from retrieval.evaluation import beir as beir_data_set
 from retrieval.evaluation import squad as squad_data_set
@@ -12,14 +13,22 @@ from retrieval.evaluation import squad as squad_data_set
 def squad(args: argparse.Namespace, settings: Settings) -> int:
     """Evaluate on SQuAD v1.1 dev and print the table."""
     _exists(args.path)
-    print(squad_data_set.squad_report(args.path, limit=args.limit, db=args.store))
+    print(
+        squad_data_set.squad_report(
+            args.path, limit=args.limit, db=args.store, progress=progress_over
+        )
+    )
     return 0
 
 
 def beir(args: argparse.Namespace, settings: Settings) -> int:
     """Evaluate on a BEIR data set and print the table."""
     _exists(args.path)
-    print(beir_data_set.beir_report(args.path, split=args.split, db=args.store))
+    print(
+        beir_data_set.beir_report(
+            args.path, split=args.split, db=args.store, progress=progress_over
+        )
+    )
     return 0
 
 
