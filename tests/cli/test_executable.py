@@ -196,6 +196,20 @@ def test_logs_show_with_verbose_only(library: Library) -> None:
     assert "INFO retrieval.core.ingest: cannot ingest" in run.err
 
 
+def test_a_reader_that_goes_away_stops_it_quietly(library: Library) -> None:
+    process = subprocess.Popen(
+        [str(CYBERBRIEF), "sources"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=library.env,
+        cwd=ROOT,
+    )
+    assert process.stdout and process.stderr
+    process.stdout.close()  # as `| head -0` would
+    err = process.stderr.read()
+    assert process.wait(timeout=TIMEOUT) == 141 and err == b""
+
+
 # -- arguments checked where parsed ----------------------------------------------------------
 
 
