@@ -29,10 +29,8 @@ def search(args: argparse.Namespace, settings: Settings) -> int:
     if not records:
         print("No matching passages.")
     for n, record in enumerate(records, 1):
-        print(
-            f"{n}. [{record['score']:.3f}] {record['title']} ({record['source'] or 'unknown'},"
-            f" {str(record['published'] or '')[:10]})"
-        )
+        where = [str(record["source"] or "unknown outlet"), str(record["published"] or "")[:10]]
+        print(f"{n}. [{record['score']:.3f}] {record['title']} ({', '.join(filter(None, where))})")
         print(f"   {str(record['text'])[:300]}")
     return 0
 
