@@ -39,6 +39,12 @@ examples:
 """
 
 
+DB_HELP = (
+    "the SQLite database (default: $CYBERBRIEF_DB, else $XDG_DATA_HOME/cyberbrief/cyberbrief.db)"
+)
+VERBOSE_HELP = "show log messages (-vv: debug messages too)"
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
     """The argument parser with all subcommands, and its subcommands for front ends to extend."""
     me = program()
@@ -57,12 +63,6 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
     _briefing_command(commands)
     _eval_commands(commands)
     return parser, commands
-
-
-DB_HELP = (
-    "the SQLite database (default: $CYBERBRIEF_DB, else $XDG_DATA_HOME/cyberbrief/cyberbrief.db)"
-)
-VERBOSE_HELP = "show log messages (-vv: debug messages too)"
 
 
 def global_options() -> argparse.ArgumentParser:
