@@ -32,7 +32,7 @@ from retrieval.conversations.assistant import Assistant
 from retrieval.conversations.store import Forgetting
 from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
-from retrieval.operations.store import Owners
+from retrieval.operations.store import Owners, Shelf, Statistics
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,10 @@ def build_application(
     owners = Owners(collection.store, settings.owners)
     subscriptions = SubscriptionHandlers(alerter, poller, assistant, settings, owners)
     keep_days = settings.policy.keep_questions_days
-    operations = OperationsHandlers(owners, Forgetting(collection.store), keep_days)
+    store = collection.store
+    operations = OperationsHandlers(
+        owners, Forgetting(store), keep_days, Statistics(store), Shelf(store)
+    )
     briefer = Briefer(collection)
     briefings = BriefingHandlers(briefer, settings)
     handlers = Handlers(assistant, briefer.briefings, settings)
@@ -139,6 +142,8 @@ def add_handlers(
         ("removefeed", subscriptions.remove_feed),
         ("whoami", operations.whoami),
         ("forget", operations.forget),
+        ("stats", operations.stats),
+        ("articles", operations.articles),
     ]:
         application.add_handler(CommandHandler(name, callback, filters=new))
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))

@@ -230,7 +230,7 @@ def _briefing_command(commands: Commands) -> None:
 
 
 def _operations_commands(commands: Commands) -> None:
-    """owners add|remove|list, backup."""
+    """owners add|remove|list, articles list|show|remove, stats, backup."""
     owners = commands.add_parser(
         "owners",
         help="the bot's owners: Telegram user ids who manage its feeds",
@@ -248,6 +248,37 @@ def _operations_commands(commands: Commands) -> None:
         actions, "remove", "retrieval.cli.owners:remove", "stop a stored owner being one"
     ).add_argument("id", type=positive_int, metavar="ID")
     add_command(actions, "list", "retrieval.cli.owners:list_owners", "the owners, and where set")
+    articles = commands.add_parser(
+        "articles", help="the articles stored: list, show, remove", parents=[global_options()]
+    )
+    shelf = articles.add_subparsers(required=True, metavar="ACTION", title="actions")
+    listing = add_command(
+        shelf,
+        "list",
+        "retrieval.cli.operations:articles_list",
+        "the articles stored last, newest first, with their ids",
+        'example:\n  %(prog)s --limit 50 --source "InSight Crime"',
+    )
+    listing.add_argument("--limit", type=positive_int, default=20, help="how many (default 20)")
+    listing.add_argument("--source", metavar="OUTLET", help="only this outlet's")
+    add_command(
+        shelf, "show", "retrieval.cli.operations:articles_show", "one article and where it is from"
+    ).add_argument("id", type=positive_int, metavar="ID")
+    add_command(
+        shelf,
+        "remove",
+        "retrieval.cli.operations:articles_remove",
+        "delete an article for good (its feed will not bring it back)",
+    ).add_argument("id", type=positive_int, metavar="ID")
+    add_command(
+        commands,
+        "stats",
+        "retrieval.cli.operations:stats",
+        "the bot at a glance: articles, feeds and their health, chats, subscriptions, "
+        "questions answered and abstained, votes with their questions",
+    ).add_argument(
+        "--days", type=positive_int, default=7, help="the period counted (default 7 days)"
+    )
     backup = add_command(
         commands,
         "backup",
