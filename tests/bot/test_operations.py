@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from bot.operations.handlers import OperationsHandlers
 from retrieval.conversations.store import Forgetting
 from retrieval.core.config import Policy
-from retrieval.operations.store import Owners
+from retrieval.operations.store import Owners, Shelf, Statistics
 from tests.bot.conftest import ANSWERED, GROUP, USER, BotHarness
 from tests.bot.test_handlers import texts
 
@@ -71,12 +71,22 @@ def test_questions_older_than_the_retention_period_are_deleted_daily(bot: BotHar
     with store.transaction() as db:
         db.execute("UPDATE answers SET asked_at = '2024-01-01T00:00:00+00:00' WHERE id = 1")
     job = OperationsHandlers(
-        Owners(store), Forgetting(store), keep_days=30, clock=lambda: datetime.now(UTC)
+        Owners(store),
+        Forgetting(store),
+        30,
+        Statistics(store),
+        Shelf(store),
+        lambda: datetime.now(UTC),
     )
     bot.loop.run_until_complete(job.forget_old(None))  # type: ignore[arg-type]
     assert [row[0] for row in store.rows("SELECT id FROM answers")] == [2]
     later = OperationsHandlers(
-        Owners(store), Forgetting(store), 30, clock=lambda: datetime.now(UTC) + timedelta(days=31)
+        Owners(store),
+        Forgetting(store),
+        30,
+        Statistics(store),
+        Shelf(store),
+        lambda: datetime.now(UTC) + timedelta(days=31),
     )
     bot.loop.run_until_complete(later.forget_old(None))  # type: ignore[arg-type]
     assert store.rows("SELECT count(*) FROM answers") == [(0,)]
