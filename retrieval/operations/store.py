@@ -26,9 +26,6 @@ class Owners:
         stored = {row[0] for row in self.store.rows("SELECT user_id FROM owners")}
         return self.configured | stored
 
-    def __contains__(self, user_id: object) -> bool:
-        return user_id in self.ids()
-
     def all(self) -> list[Owner]:
         """Every owner with where it comes from, by id."""
         stored = {
