@@ -5,6 +5,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.text.query import STOP_WORDS, stems
 
@@ -50,7 +51,8 @@ class Phrase:
     words: tuple[str, ...]
 
 
-def phrases(title: str) -> list[Phrase]:
+@lru_cache(maxsize=1 << 16)  # a window's titles come back in every briefing over it
+def phrases(title: str) -> tuple[Phrase, ...]:
     """Every phrase of up to MAX_WORDS heading-worthy words standing together in a title."""
     runs: list[list[str]] = [[]]
     for written in _TOKEN.findall(title):
@@ -67,7 +69,7 @@ def phrases(title: str) -> list[Phrase]:
             for size in range(1, min(MAX_WORDS, len(run) - start) + 1):
                 key = tuple(keys[start : start + size])
                 found.setdefault(key, Phrase(key, tuple(run[start : start + size])))
-    return list(found.values())
+    return tuple(found.values())
 
 
 def _verb_form(word: str) -> bool:
