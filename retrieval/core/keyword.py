@@ -3,14 +3,16 @@
 New chunks arrive as a small segment each; a chunk written again (or removed) is marked dead in
 the segment holding it. Segments are merged so that each is at least MERGE_RATIO times the size
 of the next: a million chunks take a handful of segments, and each chunk is merged a few times
-in its life. Merges up to IN_MEMORY_MERGE chunks happen as chunks arrive; bigger ones, and
-writing segments to disk, happen in `compact` (after an ingest).
+in its life. Merges up to IN_MEMORY_MERGE chunks happen as chunks arrive; bigger ones, writing
+segments to disk and dropping the dead chunks of mostly dead ones, happen in `compact` (after
+an ingest).
 """
 
 import heapq
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +23,7 @@ from retrieval.text.analysis import query_terms
 
 MERGE_RATIO = 4
 IN_MEMORY_MERGE = 50_000
+KEEP_LIVE = 0.8  # a saved segment with fewer live chunks than this share is written again
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,8 @@ class KeywordIndex:
         return np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
 
     def vocabulary(self) -> "Vocabulary":
-        """Every indexed term with the number of chunks holding it (removed ones until merged)."""
-        return Vocabulary(self._generation.segments)
+        """Every term of the live chunks with the number of them holding it."""
+        return Vocabulary(self._generation)
 
     def update(self, touched: np.ndarray, added: Sequence[ChunkTerms]) -> None:
         """Drop the touched chunks' old versions, add the ones stored now, merge small segments."""
@@ -100,37 +103,53 @@ class KeywordIndex:
             segments, alive = _pair(self._generation)
             generation = _merged(segments, alive, None, place)
             segments, alive = _pair(generation)
-            for i, segment in enumerate(segments):
-                if segment.folder is None:
-                    segments[i] = merge([(segment, alive[i])], place())
-                    alive[i] = None
+            for i, (segment, mask) in enumerate(zip(segments, alive, strict=True)):
+                mostly_dead = mask is not None and _live(segment, mask) < len(segment) * KEEP_LIVE
+                if segment.folder is None or mostly_dead:  # write it, without its dead chunks
+                    segments[i], alive[i] = merge([(segment, mask)], place()), None
             self._generation = Generation(tuple(segments), tuple(alive))
             return self._generation
 
 
 class Vocabulary(Mapping[str, int]):
-    """The terms of some segments, in order, each with the number of chunks holding it.
+    """The terms of the live chunks, in order, each with the number of live chunks holding it.
 
-    Nothing is copied: a term's count is summed over the segments when asked for, and the terms
-    are merged from the segments' sorted lists while iterating.
+    Counts are taken from each segment's postings when first needed; the terms are merged from
+    the segments' sorted lists while iterating.
     """
 
-    def __init__(self, segments: Sequence[Segment]) -> None:
-        self._segments = segments
+    def __init__(self, generation: Generation) -> None:
+        self._generation = generation
+        self._counts: dict[int, np.ndarray] = {}
+
+    def _live_counts(self, index: int) -> np.ndarray:
+        """How many live chunks hold each term of one segment."""
+        if index not in self._counts:
+            segment, alive = self._generation.segments[index], self._generation.alive[index]
+            if alive is None or not len(segment.docs):
+                counts = np.diff(segment.offsets)
+            else:
+                counts = np.add.reduceat(alive[segment.docs].astype(np.int64), segment.offsets[:-1])
+            self._counts[index] = counts
+        return self._counts[index]
 
     def __getitem__(self, term: str) -> int:
         total = 0
-        for segment in self._segments:
+        for index, segment in enumerate(self._generation.segments):
             row = segment.row(term)
             if row is not None:
-                total += int(segment.offsets[row + 1] - segment.offsets[row])
+                total += int(self._live_counts(index)[row])
         if not total:
             raise KeyError(term)
         return total
 
     def __iter__(self) -> Iterator[str]:
+        lists = [
+            compress(segment.terms, self._live_counts(index).tolist())
+            for index, segment in enumerate(self._generation.segments)
+        ]
         previous = None
-        for term in heapq.merge(*(segment.terms for segment in self._segments)):
+        for term in heapq.merge(*lists):
             if term != previous:
                 yield term
                 previous = term
