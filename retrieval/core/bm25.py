@@ -1,10 +1,11 @@
 """BM25 top chunks over keyword segments, as SQLite FTS5 scores them, without scoring them all.
 
-Scores follow FTS5's bm25(): idf = ln((N - n + 0.5) / (n + 0.5)), at least 1e-6; k1 = 1.2,
-b = 0.75; a term given by two words of the query counts twice. The top n are found by MaxScore:
-terms are taken from the most to the least they can add; once the terms left could not lift a
-chunk that holds none of the terms taken so far into the top n, those terms are only looked up
-for the chunks already found. Common words then cost a lookup, not a pass over their postings.
+Scores follow FTS5's bm25(): idf = ln((N - n + 0.5) / (n + 0.5)), at least 1e-6, times each
+term's impact (segments.saturation: k1 = 1.2, b = 0.75); a term given by two words of the query
+counts twice. The top n are found by MaxScore: terms are taken from the one that can add the
+most to the one that can add the least; once the terms left could not lift a chunk holding none
+of those taken into the top n, they are only added to the chunks already found. Common words
+then cost a lookup, not a pass over their postings.
 """
 
 import math
@@ -15,9 +16,8 @@ import numpy as np
 
 from retrieval.core.segments import Segment
 
-K1 = 1.2
-B = 0.75
 LOOKUP_COST = 16  # a binary search costs about as much as adding this many postings
+SAMPLE = 20_000  # chunks remembered to estimate the n-th best score (a lower bound)
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,9 @@ class Part:
 
 @dataclass(frozen=True)
 class _Term:
-    """A query term: its weight in the query, idf, highest possible score, and where it is."""
+    """A query term: its weight times idf, the most it can add, and where it is."""
 
-    weight: float
+    scale: float
     bound: float
     rows: list[tuple[int, int]]  # (part, row) for each part holding the term
 
@@ -42,84 +42,73 @@ def idf(chunks: int, holding: int) -> float:
     return max(math.log((chunks - holding + 0.5) / (holding + 0.5)), 1e-6)
 
 
-def saturation(counts: np.ndarray, lengths: np.ndarray, average: float) -> np.ndarray:
-    """BM25's term-frequency part for counts in chunks of the given lengths."""
-    counts = counts.astype(np.float64)
-    return counts * (K1 + 1) / (counts + K1 * (1 - B + B * lengths / average))
-
-
 def top_chunks(parts: Sequence[Part], query: dict[str, int], n: int) -> dict[int, float]:
     """The n best chunks for the query terms (term -> weight), as chunk id -> BM25 score."""
     chunks = sum(len(part.segment) for part in parts)
     if not chunks or n <= 0:
         return {}
-    average = sum(part.segment.total_length for part in parts) / chunks or 1.0
-    terms = _terms(parts, query, chunks, average)
-    scores = [np.zeros(len(part.segment)) for part in parts]
+    terms = _terms(parts, query, chunks)
+    scores = [np.zeros(len(part.segment), np.float32) for part in parts]
     seen = [np.zeros(len(part.segment), bool) for part in parts]
-    found: list[list[np.ndarray]] = [[] for _ in parts]
+    sample: list[list[np.ndarray]] = [[] for _ in parts]  # some chunks found, for the n-th best
+    sampled = 0
     left = [sum(t.bound for t in terms[i:]) for i in range(len(terms) + 1)]
     threshold, taken = 0.0, len(terms)
     for i, term in enumerate(terms):
         # The n-th best score so far can only stop the search once the terms left could add
-        # less than the terms taken: only then is it worth computing.
+        # less than the terms taken: only then is it worth estimating.
         if left[i] < left[0] - left[i]:
-            threshold = _nth_best(scores, found, n)
+            threshold = _nth_best(scores, sample, n)
             if left[i] < threshold:
                 taken = i
                 break
         for index, row in term.rows:
-            part = parts[index]
-            docs, counts = part.segment.postings(row)
-            if part.allowed is not None:
-                keep = part.allowed[docs]
-                docs, counts = docs[keep], counts[keep]
-            lengths = part.segment.lengths[docs]
-            scores[index][docs] += term.weight * saturation(counts, lengths, average)
-            fresh = docs[~seen[index][docs]]
-            seen[index][fresh] = True
-            found[index].append(fresh)
-    candidates = [np.concatenate(f) if f else np.zeros(0, np.uint32) for f in found]
+            docs, impacts = _postings(parts[index], row)
+            scores[index][docs] += impacts * np.float32(term.scale)
+            if sampled < SAMPLE:  # any subset gives a lower bound of the n-th best
+                fresh = docs[~seen[index][docs]]
+                seen[index][fresh] = True
+                sample[index].append(fresh)
+                sampled += len(fresh)
+    floor = threshold - left[taken]  # a chunk under it cannot reach the top n
+    candidates = [np.flatnonzero(s >= floor if floor > 0 else s > 0) for s in scores]
     for i in range(taken, len(terms)):
         for index, row in terms[i].rows:
             docs = candidates[index]
             docs = docs[scores[index][docs] + left[i] >= threshold]
-            _add_term(parts[index].segment, row, docs, scores[index], terms[i].weight, average)
+            _add_term(parts[index].segment, row, docs, scores[index], terms[i].scale)
     return _best(parts, scores, candidates, n)
 
 
-def _terms(
-    parts: Sequence[Part], query: dict[str, int], chunks: int, average: float
-) -> list[_Term]:
+def _terms(parts: Sequence[Part], query: dict[str, int], chunks: int) -> list[_Term]:
     """The query's terms found in the segments, the one that can add the most first."""
     terms = []
     for term, weight in query.items():
-        rows, holding, bound = [], 0, 0.0
+        rows, holding, best = [], 0, 0.0
         for index, part in enumerate(parts):
             row = part.segment.row(term)
             if row is None:
                 continue
             rows.append((index, row))
             holding += int(part.segment.offsets[row + 1] - part.segment.offsets[row])
-            best = saturation(
-                part.segment.max_counts[row : row + 1],
-                part.segment.min_lengths[row : row + 1],
-                average,
-            )
-            bound = max(bound, float(best[0]))
+            best = max(best, float(part.segment.max_impacts[row]))
         if rows:
             scale = weight * idf(chunks, holding)
-            terms.append(_Term(scale, scale * bound, rows))
+            terms.append(_Term(scale, scale * best, rows))
     return sorted(terms, key=lambda t: -t.bound)
 
 
+def _postings(part: Part, row: int) -> tuple[np.ndarray, np.ndarray]:
+    """A term's postings in a part, the chunks the search may not return left out."""
+    docs, impacts = part.segment.postings(row)
+    if part.allowed is not None:
+        keep = part.allowed[docs]
+        docs, impacts = docs[keep], impacts[keep]
+    return docs, impacts
+
+
 def _add_term(
-    segment: Segment,
-    row: int,
-    docs: np.ndarray,
-    scores: np.ndarray,
-    weight: float,
-    average: float,
+    segment: Segment, row: int, docs: np.ndarray, scores: np.ndarray, scale: float
 ) -> None:
     """Add a term's scores to the given chunks that hold it (others may get theirs too).
 
@@ -128,21 +117,20 @@ def _add_term(
     """
     if not len(docs):
         return
-    postings, counts = segment.postings(row)
+    postings, impacts = segment.postings(row)
     if len(docs) * LOOKUP_COST > len(postings):
-        scores[postings] += weight * saturation(counts, segment.lengths[postings], average)
+        scores[postings] += impacts * np.float32(scale)
         return
     where = np.searchsorted(postings, docs)
     inside = where < len(postings)
     hit = np.zeros(len(docs), bool)
     hit[inside] = postings[where[inside]] == docs[inside]
-    docs, where = docs[hit], where[hit]
-    scores[docs] += weight * saturation(counts[where], segment.lengths[docs], average)
+    scores[docs[hit]] += impacts[where[hit]] * np.float32(scale)
 
 
-def _nth_best(scores: list[np.ndarray], found: list[list[np.ndarray]], n: int) -> float:
-    """The n-th best score among the chunks found so far (0 while fewer are found)."""
-    values = [s[np.concatenate(f)] for s, f in zip(scores, found, strict=True) if f]
+def _nth_best(scores: list[np.ndarray], sample: list[list[np.ndarray]], n: int) -> float:
+    """The n-th best score among the sampled chunks (0 while fewer are sampled)."""
+    values = [s[np.concatenate(f)] for s, f in zip(scores, sample, strict=True) if f]
     pooled = np.concatenate(values) if values else np.zeros(0)
     if len(pooled) < n:
         return 0.0
@@ -155,6 +143,8 @@ def _best(
     """The n highest-scoring candidates as chunk id -> score."""
     ids = np.concatenate([p.segment.chunk_ids[c] for p, c in zip(parts, candidates, strict=True)])
     values = np.concatenate([s[c] for s, c in zip(scores, candidates, strict=True)])
+    keep = values > 0
+    ids, values = ids[keep], values[keep]
     if len(values) > n:
         best = np.argpartition(-values, n - 1)[:n]
         ids, values = ids[best], values[best]

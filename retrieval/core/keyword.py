@@ -93,7 +93,10 @@ class KeywordIndex:
             segments, alive = _pair(self._generation)
             alive = [_kill(s, a, touched) for s, a in zip(segments, alive, strict=True)]
             if added:
-                segments.append(build(added))
+                length = sum(s.total_length for s in segments)
+                length += sum(chunk.analysed.length for chunk in added)
+                average = length / (sum(len(s) for s in segments) + len(added))
+                segments.append(build(added, average))
                 alive.append(None)
             self._generation = _merged(segments, alive, IN_MEMORY_MERGE, None)
 
@@ -106,7 +109,8 @@ class KeywordIndex:
             for i, (segment, mask) in enumerate(zip(segments, alive, strict=True)):
                 mostly_dead = mask is not None and _live(segment, mask) < len(segment) * KEEP_LIVE
                 if segment.folder is None or mostly_dead:  # write it, without its dead chunks
-                    segments[i], alive[i] = merge([(segment, mask)], place()), None
+                    segments[i] = merge([(segment, mask)], _average(segments), place())
+                    alive[i] = None
             self._generation = Generation(tuple(segments), tuple(alive))
             return self._generation
 
@@ -202,10 +206,17 @@ def _merged(
             break
         merged = merge(
             list(zip(segments[first:], alive[first:], strict=True)),
+            _average(segments),
             place() if place else None,
         )
         segments[first:], alive[first:] = [merged], [None]
     return Generation(tuple(segments), tuple(alive))
+
+
+def _average(segments: Sequence[Segment]) -> float:
+    """The average chunk length over segments (removed chunks included until merged)."""
+    chunks = sum(len(s) for s in segments)
+    return sum(s.total_length for s in segments) / chunks if chunks else 1.0
 
 
 def _isin(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:

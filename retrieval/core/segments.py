@@ -1,8 +1,9 @@
 """Keyword index segments: immutable postings of some chunks, built, merged, saved and mapped.
 
-A segment lists, for each term (sorted), the chunks holding it and how often. Its chunks keep
-the order they were added in, and each term's postings are in that order too, so merging
-segments is a linear pass: postings are placed, never sorted.
+A segment lists, for each term (sorted), the chunks holding it, how often, and the part of the
+BM25 score that does not depend on the query (its impact): searching reads impacts, not counts
+and lengths. Its chunks keep the order they were added in, and each term's postings are in that
+order too, so merging segments is a linear pass: postings are placed, never sorted.
 """
 
 import json
@@ -16,6 +17,8 @@ import numpy as np
 
 from retrieval.text.analysis import Analysed
 
+K1 = 1.2  # BM25's parameters, as SQLite FTS5's bm25() has them
+B = 0.75
 MAX_COUNT = 255  # term counts are kept in one byte
 MERGE_WINDOW = 1 << 22  # postings handled per step of a merge, to bound its memory
 ARRAYS = (
@@ -25,8 +28,8 @@ ARRAYS = (
     "offsets",
     "docs",
     "counts",
-    "max_counts",
-    "min_lengths",
+    "impacts",
+    "max_impacts",
 )
 
 
@@ -51,8 +54,9 @@ class Segment:
     offsets: np.ndarray  # int64[terms + 1]: term i's postings are [offsets[i], offsets[i+1])
     docs: np.ndarray  # uint32[postings]: positions in chunk_ids, ascending within a term
     counts: np.ndarray  # uint8[postings]: how often the term occurs in that chunk
-    max_counts: np.ndarray  # uint8[terms]: each term's highest count ...
-    min_lengths: np.ndarray  # int32[terms]: ... and the shortest chunk holding it (for bounds)
+    impacts: np.ndarray  # float32[postings]: BM25's term-frequency part for that count
+    max_impacts: np.ndarray  # float32[terms]: each term's highest impact
+    average: float  # the average chunk length the impacts were computed with
     languages: frozenset[str]
     folder: Path | None = None  # where it is saved, if it is
     total_length: int = field(init=False)
@@ -69,9 +73,9 @@ class Segment:
         return i if i < len(self.terms) and self.terms[i] == term else None
 
     def postings(self, row: int) -> tuple[np.ndarray, np.ndarray]:
-        """The positions of the chunks holding a term, and its count in each."""
+        """The positions of the chunks holding a term, and its impact in each."""
         start, end = int(self.offsets[row]), int(self.offsets[row + 1])
-        return self.docs[start:end], self.counts[start:end]
+        return self.docs[start:end], self.impacts[start:end]
 
     def positions(self, chunk_ids: np.ndarray) -> np.ndarray:
         """Where the given chunks are in this segment (those it holds)."""
@@ -88,8 +92,17 @@ class Segment:
         return order, self.chunk_ids[order]
 
 
-def build(chunks: Sequence[ChunkTerms]) -> Segment:
-    """A segment of analysed chunks, in the given order."""
+def saturation(counts: np.ndarray, lengths: np.ndarray, average: float) -> np.ndarray:
+    """BM25's term-frequency part (its impact) for counts in chunks of the given lengths."""
+    counts = counts.astype(np.float64)
+    return counts * (K1 + 1) / (counts + K1 * (1 - B + B * lengths / average))
+
+
+def build(chunks: Sequence[ChunkTerms], average: float | None = None) -> Segment:
+    """A segment of analysed chunks, in the given order; impacts for the average length given.
+
+    Without an average, the chunks' own average length is used.
+    """
     terms = sorted({term for chunk in chunks for term in chunk.analysed.counts})
     row = {term: i for i, term in enumerate(terms)}
     sizes = np.fromiter((len(c.analysed.counts) for c in chunks), np.int64, len(chunks))
@@ -103,8 +116,10 @@ def build(chunks: Sequence[ChunkTerms]) -> Segment:
     offsets = np.zeros(len(terms) + 1, np.int64)
     np.cumsum(np.bincount(rows, minlength=len(terms)), out=offsets[1:])
     lengths = np.fromiter((c.analysed.length for c in chunks), np.int32, len(chunks))
+    if not average:
+        average = float(lengths.mean()) if len(chunks) else 1.0
     docs, counts = docs[order], counts[order]
-    max_counts, min_lengths = _term_bounds(offsets, docs, counts, lengths)
+    impacts = saturation(counts, lengths[docs], average).astype(np.float32)
     return Segment(
         chunk_ids=np.fromiter((c.chunk_id for c in chunks), np.int64, len(chunks)),
         article_ids=np.fromiter((c.article_id for c in chunks), np.int64, len(chunks)),
@@ -113,36 +128,35 @@ def build(chunks: Sequence[ChunkTerms]) -> Segment:
         offsets=offsets,
         docs=docs,
         counts=counts,
-        max_counts=max_counts,
-        min_lengths=min_lengths,
+        impacts=impacts,
+        max_impacts=_max_impacts(offsets, impacts),
+        average=average,
         languages=frozenset(c.language for c in chunks),
     )
 
 
-def _term_bounds(
-    offsets: np.ndarray, docs: np.ndarray, counts: np.ndarray, lengths: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each term's highest count and the length of the shortest chunk holding it."""
-    terms = len(offsets) - 1
-    max_counts = np.zeros(terms, np.uint8)
-    min_lengths = np.full(terms, np.iinfo(np.int32).max, np.int32)
-    for first in range(0, len(docs), MERGE_WINDOW):
-        size = len(docs[first : first + MERGE_WINDOW])
+def _max_impacts(offsets: np.ndarray, impacts: np.ndarray) -> np.ndarray:
+    """Each term's highest impact."""
+    found = np.zeros(len(offsets) - 1, np.float32)
+    for first in range(0, len(impacts), MERGE_WINDOW):
+        size = len(impacts[first : first + MERGE_WINDOW])
         low = int(np.searchsorted(offsets, first, side="right")) - 1
         high = int(np.searchsorted(offsets, first + size, side="left"))
         starts = np.clip(offsets[low:high], first, None) - first  # a term may span windows
-        window, rows = slice(first, first + size), np.arange(low, high)
-        np.maximum.at(max_counts, rows, np.maximum.reduceat(counts[window], starts))
-        np.minimum.at(min_lengths, rows, np.minimum.reduceat(lengths[docs[window]], starts))
-    return max_counts, min_lengths
+        window = impacts[first : first + size]
+        np.maximum.at(found, np.arange(low, high), np.maximum.reduceat(window, starts))
+    return found
 
 
 def merge(
-    parts: Sequence[tuple[Segment, np.ndarray | None]], folder: Path | None = None
+    parts: Sequence[tuple[Segment, np.ndarray | None]],
+    average: float,
+    folder: Path | None = None,
 ) -> Segment:
     """One segment of the live chunks of several, in order; written to `folder` if given.
 
-    Each part is a segment and the mask of its chunks still alive (None: all of them).
+    Each part is a segment and the mask of its chunks still alive (None: all of them). Impacts
+    are computed again for the average length given.
     """
     alive = [np.ones(len(s), bool) if mask is None else mask for s, mask in parts]
     kept = [np.flatnonzero(mask) for mask in alive]
@@ -174,7 +188,10 @@ def merge(
     compact = np.zeros(int(keep.sum()) + 1, np.int64)
     np.cumsum(totals[keep], out=compact[1:])
     lengths = np.concatenate([s.lengths[k] for (s, _), k in zip(parts, kept, strict=True)])
-    max_counts, min_lengths = _term_bounds(compact, docs, counts, lengths)
+    impacts = _output(folder, "impacts", len(docs), np.float32)
+    for first in range(0, len(docs), MERGE_WINDOW):
+        window = slice(first, first + MERGE_WINDOW)
+        impacts[window] = saturation(counts[window], lengths[docs[window]], average)
     merged = Segment(
         chunk_ids=np.concatenate([s.chunk_ids[k] for (s, _), k in zip(parts, kept, strict=True)]),
         article_ids=np.concatenate(
@@ -185,8 +202,9 @@ def merge(
         offsets=compact,
         docs=docs,
         counts=counts,
-        max_counts=max_counts,
-        min_lengths=min_lengths,
+        impacts=impacts,
+        max_impacts=_max_impacts(compact, impacts),
+        average=average,
         languages=frozenset().union(*(s.languages for s, _ in parts)),
     )
     if folder is not None:
@@ -264,7 +282,8 @@ def save(segment: Segment, folder: Path) -> None:
         else:
             np.save(path, array)
     (folder / "terms.txt").write_text("\n".join(segment.terms), encoding="utf-8")
-    (folder / "segment.json").write_text(json.dumps({"languages": sorted(segment.languages)}))
+    info = {"languages": sorted(segment.languages), "average": segment.average}
+    (folder / "segment.json").write_text(json.dumps(info))
 
 
 def load(folder: Path) -> Segment:
@@ -278,6 +297,7 @@ def load(folder: Path) -> Segment:
     return Segment(
         terms=text.split("\n") if text else [],
         languages=frozenset(info["languages"]),
+        average=float(info["average"]),
         folder=folder,
         **arrays,
     )

@@ -18,7 +18,7 @@ def same(left: Segment, right: Segment) -> bool:
     """Whether two segments hold the same postings and chunks."""
     return left.terms == right.terms and all(
         np.array_equal(getattr(left, f), getattr(right, f))
-        for f in (*FIELDS, "max_counts", "min_lengths")
+        for f in (*FIELDS, "impacts", "max_impacts")
     )
 
 
@@ -33,10 +33,11 @@ def test_merging_keeps_live_chunks_in_order(
     alive = np.array([rng.random() > 0.3 for _ in range(40)])
     merged = merge(
         [(first, alive), (second, None), (third, np.zeros(9, bool))],
-        tmp_path / "merged" if on_disk else None,
+        average=50.0,
+        folder=tmp_path / "merged" if on_disk else None,
     )
     live = [c for c, keep in zip(chunks[:40], alive, strict=True) if keep] + chunks[40:65]
-    assert same(merged, build(live))
+    assert same(merged, build(live, average=50.0))
     assert (merged.folder is not None) == on_disk
 
 
@@ -45,6 +46,7 @@ def test_a_saved_segment_maps_back_from_disk(tmp_path: Path) -> None:
     save(segment, tmp_path / "s")
     loaded = load(tmp_path / "s")
     assert same(loaded, segment) and loaded.total_length == segment.total_length
+    assert loaded.average == segment.average
     assert loaded.positions(np.array([129, 100, 7])).tolist() == [29, 0]
 
 
@@ -57,4 +59,6 @@ def test_small_segments_merge_as_chunks_arrive_and_results_stay_the_same() -> No
     assert len(index.generation.segments) <= 5  # each at least 4 times the next
     reference = KeywordIndex([build(whole)])
     for query in ("w0", "w3 w9", "w1 w2 w30"):  # every chunk holding them: no ties at a cut
-        assert index.search(query, 1000) == pytest.approx(reference.search(query, 1000))
+        # Each new segment's impacts use the average length of the chunks indexed by then, which
+        # drifts while a collection is small; merges take the current average.
+        assert index.search(query, 1000) == pytest.approx(reference.search(query, 1000), rel=0.02)
