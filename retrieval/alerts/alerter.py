@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -93,7 +93,22 @@ class Alerter:
             raise TooManySubscriptions(f"a chat can follow at most {MAX_SUBSCRIPTIONS} topics")
         vector = self.collection.embedder.embed([topic.text])[0]
         raw = " ".join(text.split())
-        return self.alerts.add_subscription(chat_id, user_id, raw, vector)
+        return self.alerts.add_subscription(
+            chat_id, user_id, raw, vector, self.collection.embedder.name
+        )
+
+    def _current(self, subscriptions: list[Subscription]) -> list[Subscription]:
+        """The subscriptions with topic vectors from the current model, re-embedding others."""
+        model = self.collection.embedder.name
+        stale = [s for s in subscriptions if s.model != model]
+        if not stale:
+            return subscriptions
+        vectors = self.collection.embedder.embed([parse_topic(s.topic).text for s in stale])
+        renewed = {}
+        for subscription, vector in zip(stale, vectors, strict=True):
+            self.alerts.replace_topic_vector(subscription.id, vector, model)
+            renewed[subscription.id] = replace(subscription, vector=vector, model=model)
+        return [renewed.get(s.id, s) for s in subscriptions]
 
     def subscriptions(self, chat_id: int) -> list[Subscription]:
         """A chat's subscriptions."""
@@ -101,7 +116,8 @@ class Alerter:
 
     def unsubscribe(self, chat_id: int, sub_id: int) -> Subscription:
         """Remove a chat's subscription; its queued alerts go to another topic they match."""
-        others = [s for s in self.alerts.subscriptions(chat_id, active=True) if s.id != sub_id]
+        active = self._current(self.alerts.subscriptions(chat_id, active=True))
+        others = [s for s in active if s.id != sub_id]
         for entry in self.alerts.pending_for(chat_id, sub_id):
             heir = self._first_match(entry.story_id, others)
             if heir is not None:
@@ -115,7 +131,9 @@ class Alerter:
         found = self.collection.store.articles([article_id])
         if not subscriptions or article_id not in found:
             return None
-        _, sentence_vectors = self.alerts.sentence_vectors(article_id)
+        _, sentence_vectors = self.alerts.sentence_vectors(
+            article_id, self.collection.embedder.name
+        )
         topics = [parse_topic(s.topic) for s in subscriptions]
         matrix = np.stack([s.vector for s in subscriptions])
         hits = self._matching(found[article_id], sentence_vectors, topics, matrix)
@@ -155,19 +173,21 @@ class Alerter:
 
     def _match(self, ids: list[int]) -> int:
         """Assign stories and queue alerts for a batch of new articles, each in one transaction."""
-        subscriptions = self.alerts.subscriptions(active=True)
+        subscriptions = self._current(self.alerts.subscriptions(active=True))
         topics = [parse_topic(sub.topic) for sub in subscriptions]
         matrix = np.stack([sub.vector for sub in subscriptions]) if subscriptions else None
         store = self.collection.store
         recent = self.alerts.recent_stories(ids[0], STORY_WINDOW)
-        known = store.article_vectors([article_id for article_id, _ in recent])
+        known = store.article_vectors(
+            [article_id for article_id, _ in recent], self.collection.embedder.name
+        )
         index = StoryIndex(
             [story for article_id, story in recent if article_id in known],
             [known[article_id] for article_id, _ in recent if article_id in known],
             room=len(ids),
         )
         articles = store.articles(ids)
-        vectors = store.article_vectors(ids)
+        vectors = store.article_vectors(ids, self.collection.embedder.name)
         oldest_news = (self.clock() - NEWS_AGE).date().isoformat()
         queued = 0
         for article_id in ids:
@@ -176,7 +196,9 @@ class Alerter:
             story_id = (index.find(vector) if vector is not None else None) or article_id
             matched = []
             if (article.published or oldest_news) >= oldest_news:  # older: no news to announce
-                _, sentence_vectors = self.alerts.sentence_vectors(article_id)
+                _, sentence_vectors = self.alerts.sentence_vectors(
+                    article_id, self.collection.embedder.name
+                )
                 matched = [
                     (subscriptions[n].chat_id, subscriptions[n].id)
                     for n in self._matching(article, sentence_vectors, topics, matrix)
@@ -203,7 +225,7 @@ class Alerter:
             by_chat.setdefault(entry.chat_id, []).append(entry)
         deliveries = []
         for chat_id, entries in by_chat.items():
-            subscriptions = {s.id: s for s in self.alerts.subscriptions(chat_id)}
+            subscriptions = {s.id: s for s in self._current(self.alerts.subscriptions(chat_id))}
             stories = [
                 self._story(entry, subscriptions.get(entry.subscription_id))
                 for entry in entries[:STORIES_PER_MESSAGE]
@@ -219,7 +241,7 @@ class Alerter:
             self.alerts.give_up([entry.id], DROPPED, "story or subscription removed")
             return None
         article = found[entry.story_id]
-        spans, vectors = self.alerts.sentence_vectors(article.id)
+        spans, vectors = self.alerts.sentence_vectors(article.id, self.collection.embedder.name)
         texts = [article.text[start:end] for start, end in spans]
         rows = key_sentences(subscription.vector, vectors, [quotable(t) for t in texts])
         quotes = tuple(quote_of(article, *spans[row]) for row in rows)

@@ -73,11 +73,22 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
                     yield from read_file(entry)
                 bar.update(1)
 
-        report = collection.ingest(items())
+        report = collection.ingest(items(), progress=_reembedding_bar)
     for failure in report.failures:
         print(f"failed: {failure.name}: {failure.reason}", file=sys.stderr)
     print(f"{report.summary} (database: {settings.db_path})")
     return 1 if report.failures else 0
+
+
+def _reembedding_bar(article_ids: list[int]) -> Iterator[int]:
+    """A progress bar on a terminal over the articles re-embedded for the current model."""
+    yield from tqdm(
+        article_ids,
+        desc="re-embedding for the current model",
+        unit="article",
+        disable=not sys.stderr.isatty(),
+        file=sys.stderr,
+    )
 
 
 def _page(fetcher: Fetcher, url: str) -> RawArticle | Failure:

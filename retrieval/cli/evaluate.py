@@ -4,6 +4,7 @@ import argparse
 from pathlib import Path
 
 from retrieval.core.config import Settings
+from retrieval.core.variants import configured_embedder
 from retrieval.evaluation import beir, squad
 
 
@@ -33,11 +34,17 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _eval_squad(args: argparse.Namespace, settings: Settings) -> int:
     """Evaluate on SQuAD v1.1 dev and print the table."""
-    print(squad.squad_report(args.path, limit=args.limit, db=args.store))
+    print(
+        squad.squad_report(
+            args.path, configured_embedder(settings), limit=args.limit, db=args.store
+        )
+    )
     return 0
 
 
 def _eval_beir(args: argparse.Namespace, settings: Settings) -> int:
     """Evaluate on a BEIR data set and print the table."""
-    print(beir.beir_report(args.path, split=args.split, db=args.store))
+    print(
+        beir.beir_report(args.path, configured_embedder(settings), split=args.split, db=args.store)
+    )
     return 0

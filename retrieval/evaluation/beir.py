@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.embeddings import Embedder
 from retrieval.core.fusion import reciprocal_rank_fusion, top
 from retrieval.core.search import MODES
 from retrieval.evaluation.common import article_ranking, load_collection
@@ -22,7 +22,7 @@ def _jsonl(path: Path) -> Iterator[dict]:
                 yield json.loads(line)
 
 
-def beir_report(path: Path, split: str = "test", db: Path | None = None) -> str:
+def beir_report(path: Path, embedder: Embedder, split: str = "test", db: Path | None = None) -> str:
     """nDCG@10 and recall@100 for each search mode, and reciprocal rank fusion for comparison."""
     qrels: dict[str, dict[str, int]] = {}
     for line in (path / "qrels" / f"{split}.tsv").read_text().splitlines()[1:]:
@@ -38,7 +38,6 @@ def beir_report(path: Path, split: str = "test", db: Path | None = None) -> str:
         for row in _jsonl(path / "corpus.jsonl")
         if row["text"].strip()
     ]
-    embedder = SentenceTransformerEmbedder()
     with tempfile.TemporaryDirectory() as tmp:
         collection, ids = load_collection(articles, embedder, db or Path(tmp) / "beir.db")
         doc_of = {article_id: origin.removeprefix("beir:") for origin, article_id in ids.items()}

@@ -9,7 +9,7 @@ import numpy as np
 
 from retrieval.core.answer import support
 from retrieval.core.collection import Collection
-from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.embeddings import Embedder
 from retrieval.core.search import MODES, SearchResult
 from retrieval.evaluation.common import article_ranking, load_collection
 from retrieval.text.documents import RawArticle
@@ -46,11 +46,12 @@ def squad_collection(path: Path) -> tuple[list[RawArticle], list[SquadQuestion]]
     return articles, questions
 
 
-def squad_report(path: Path, limit: int | None = None, db: Path | None = None) -> str:
+def squad_report(
+    path: Path, embedder: Embedder, limit: int | None = None, db: Path | None = None
+) -> str:
     """Paragraph top-1/5/20 accuracy and answer-in-quote rates for each search mode."""
     articles, questions = squad_collection(path)
     questions = questions[:limit] if limit else questions
-    embedder = SentenceTransformerEmbedder()
     with tempfile.TemporaryDirectory() as tmp:
         collection, ids = load_collection(articles, embedder, db or Path(tmp) / "squad.db")
         vectors = embedder.embed([q.text for q in questions])

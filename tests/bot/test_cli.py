@@ -15,7 +15,7 @@ def test_run_without_a_token_explains_and_falls_back_to_the_terminal_chat(
 ) -> None:
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
-    monkeypatch.setattr("retrieval.core.collection.SentenceTransformerEmbedder", FakeEmbedder)
+    monkeypatch.setattr("retrieval.core.collection.configured_embedder", lambda _: FakeEmbedder())
     assert main(["--db", str(tmp_path / "t.db"), "run"]) == 0
     out, err = capsys.readouterr()
     assert "@BotFather" in err and "TELEGRAM_BOT_TOKEN" in err
