@@ -8,6 +8,7 @@ from retrieval.cli import articles, briefings, evaluate, feeds
 from retrieval.cli.common import CommandError
 from retrieval.core.answer import EmptyQuestion
 from retrieval.core.config import Settings
+from retrieval.core.onnx_embedder import EmbedderUnavailable
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +28,7 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
     settings = Settings.from_env(db=args.db)
     try:
         return int(args.handler(args, settings) or 0)
-    except (CommandError, EmptyQuestion) as error:
+    except (CommandError, EmptyQuestion, EmbedderUnavailable) as error:
         print(f"cyberbrief: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

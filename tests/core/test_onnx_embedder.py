@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.cli import main
 from retrieval.core.config import Settings
 from retrieval.core.model_build import choose
 from retrieval.core.onnx_embedder import (
@@ -99,3 +100,13 @@ def test_the_default_variant_stays_close_to_fp32(real_embedder: OnnxEmbedder) ->
     assert real_embedder.name != OnnxEmbedder("fp32", real_embedder.directory).name or (
         real_embedder.variant == "fp32"
     )
+
+
+def test_the_command_line_says_in_one_line_when_the_model_is_not_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CYBERBRIEF_MODEL_DIR", str(tmp_path / "nowhere"))
+    assert main(["--db", str(tmp_path / "t.db"), "ask", "What is EC3?"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("cyberbrief: the ONNX model is not built") and "make install" in error
+    assert "Traceback" not in error
