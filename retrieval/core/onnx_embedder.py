@@ -14,7 +14,7 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
-from retrieval.core.embeddings import MODEL_NAME, WordPieceCounter, model_path
+from retrieval.core.embeddings import MODEL_NAME, model_path
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,11 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def window(ids: list[int]) -> list[int]:
+    """[CLS] pieces [SEP] cut to the model's window: the first pieces, then [SEP] again."""
+    return ids if len(ids) <= MAX_SEQUENCE else [*ids[: MAX_SEQUENCE - 1], ids[-1]]
+
+
 def mean_pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Each text's token vectors averaged over its real tokens, then L2-normalised."""
     weights = mask[..., None].astype(np.float32)
@@ -109,10 +114,10 @@ class OnnxEmbedder:
         self.name = variant_name(self.variant)
         self._batch_size = batch_size
         self._request_texts = request_texts
+        # One tokenizer, untruncated, both counts word pieces and feeds the model (cut below).
         self._tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
-        self._tokenizer.enable_truncation(MAX_SEQUENCE)
+        self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
-        self._counter = WordPieceCounter(model_path())
         self._lock = threading.Lock()
         self._sessions: dict[int, ort.InferenceSession] = {}
 
@@ -141,19 +146,18 @@ class OnnxEmbedder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         threads = 1 if len(texts) <= self._request_texts else usable_cores()
         model = self._session(threads)
-        encodings = self._tokenizer.encode_batch(list(texts))
+        pieces = [window(e.ids) for e in self._tokenizer.encode_batch(list(texts))]
         # Texts of similar length share a batch, so little of each batch is padding.
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        order = sorted(range(len(texts)), key=lambda i: len(pieces[i]))
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for start in range(0, len(order), self._batch_size):
             rows = order[start : start + self._batch_size]
-            width = max(len(encodings[i].ids) for i in rows)
+            width = max(len(pieces[i]) for i in rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
             for n, i in enumerate(rows):
-                length = len(encodings[i].ids)
-                ids[n, :length] = encodings[i].ids
-                mask[n, :length] = 1
+                ids[n, : len(pieces[i])] = pieces[i]
+                mask[n, : len(pieces[i])] = 1
             (hidden,) = model.run(
                 None,
                 {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
@@ -163,4 +167,5 @@ class OnnxEmbedder:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Return how many word pieces each text takes, without special tokens."""
-        return self._counter(texts)
+        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        return [len(encoding.ids) for encoding in encodings]

@@ -14,6 +14,7 @@ from retrieval.core.onnx_embedder import (
     mean_pooled,
     usable_cores,
     variant_name,
+    window,
 )
 from retrieval.core.variants import configured_embedder
 from retrieval.text.sentences import split_sentences
@@ -110,3 +111,22 @@ def test_the_command_line_says_in_one_line_when_the_model_is_not_built(
     error = capsys.readouterr().err
     assert error.startswith("cyberbrief: the ONNX model is not built") and "make install" in error
     assert "Traceback" not in error
+
+
+def test_a_long_text_is_cut_to_the_window_and_keeps_its_closing_token() -> None:
+    ids = [101, *range(1000, 1300), 102]
+    cut = window(ids)
+    assert len(cut) == 256 and cut[:2] == [101, 1000] and cut[-2:] == [1253, 102]
+    assert window([101, 7, 102]) == [101, 7, 102]
+
+
+@pytest.mark.model
+def test_long_texts_embed_like_sentence_transformers_truncation(
+    real_embedder: OnnxEmbedder,
+) -> None:
+    long_text = " ".join(SENTENCES * 20)  # far past 256 word pieces
+    fp32 = OnnxEmbedder("fp32", real_embedder.directory)
+    start = " ".join(SENTENCES * 3)
+    assert real_embedder.count_tokens([long_text])[0] > 600
+    # The window keeps the first 254 pieces: the text's start decides its vector.
+    assert float(fp32.embed([long_text])[0] @ fp32.embed([start])[0]) > 0.9
