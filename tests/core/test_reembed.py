@@ -8,7 +8,7 @@ import pytest
 from bot.cli import main
 from retrieval.core.collection import Collection
 from retrieval.core.store import Store
-from retrieval.core.variant_store import VariantStore
+from retrieval.core.variant_store import STALE_SQL, VariantStore
 from tests.conftest import FAKE_ANSWER_CONFIG, FakeEmbedder, OtherVariant, shipped_articles
 
 QUESTION = "How do drug cartels use social networks?"
@@ -78,3 +78,13 @@ def test_ingest_command_reports_the_re_embedded_articles(
     assert "0 added, 0 updated, 3 skipped, 0 failed, 3 re-embedded" in capsys.readouterr().out
     assert main(["--db", db, "search", "cartels", "--mode", "dense"]) == 0
     assert "No matching passages." not in capsys.readouterr().out
+
+
+def test_looking_for_stale_vectors_reads_the_model_indexes_not_every_row(
+    seeded: Collection,
+) -> None:
+    plan = seeded.store.rows(f"EXPLAIN QUERY PLAN {STALE_SQL}", [FakeEmbedder.name] * 4)
+    steps = [row[-1] for row in plan]
+    assert not [step for step in steps if step.startswith("SCAN")]
+    assert sum("idx_sentences_model" in step for step in steps) == 3
+    assert sum("idx_embeddings_model" in step for step in steps) == 2
