@@ -7,6 +7,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -116,12 +117,19 @@ class OnnxEmbedder:
         self.name = variant_name(self.variant)
         self._batch_size = batch_size
         self._request_texts = request_texts
-        # One tokenizer, untruncated, both counts word pieces and feeds the model (cut below).
-        self._tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
-        self._tokenizer.no_truncation()
-        self._tokenizer.no_padding()
         self._lock = threading.Lock()
         self._sessions: dict[int, ort.InferenceSession] = {}
+
+    @cached_property
+    def _tokenizer(self) -> Tokenizer:
+        """One tokenizer, untruncated, counts word pieces and feeds the model (cut by `window`).
+
+        Loaded on first use: commands that never embed (feeds, briefings) skip it.
+        """
+        tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        return tokenizer
 
     def _session(self, threads: int) -> ort.InferenceSession:
         """The session with this many threads, made on first use (sessions are thread-safe)."""
@@ -139,7 +147,8 @@ class OnnxEmbedder:
             raise EmbedderUnavailable(f"cannot load {path}: {error}") from error
 
     def load(self) -> None:
-        """Open the request session now rather than on the first question."""
+        """Load the tokenizer and open the request session now, not on the first question."""
+        _ = self._tokenizer
         self._session(1)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
