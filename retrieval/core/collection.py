@@ -1,6 +1,5 @@
 """A collection of articles: the store with its search, answering and ingestion wired together."""
 
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -10,14 +9,12 @@ from retrieval.core.answer import AnswerConfig, Answerer
 from retrieval.core.config import Settings
 from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import Ingestor, IngestReport
-from retrieval.core.models import Answer
+from retrieval.core.models import Answer, Mode, Outlet
 from retrieval.core.reembed import Reembedder
-from retrieval.core.search import Mode, Searcher, SearchResult
+from retrieval.core.search import Searcher, SearchResult
 from retrieval.core.store import Filters, Store
 from retrieval.core.variants import configured_embedder
-from retrieval.text.documents import Failure, RawArticle
-
-log = logging.getLogger(__name__)
+from retrieval.text.raw import Failure, RawArticle
 
 # Wraps the ids of the articles to re-embed, e.g. in a progress bar; must yield each of them.
 Progress = Callable[[list[int]], Iterable[int]]
@@ -47,16 +44,12 @@ class Collection:
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Collection":
         """Open the collection in the configured database with the configured (ONNX) model."""
         embedder = embedder or configured_embedder(settings)
-        collection = cls(Store(settings.db_path), embedder)
-        stale = Reembedder(collection.store, embedder).stale()
-        if stale:
-            log.warning(
-                "%d articles have vectors from another model than %s: they are searched by "
-                "keywords only until `cyberbrief ingest` re-embeds them",
-                len(stale),
-                embedder.name,
-            )
-        return collection
+        return cls(Store(settings.db_path), embedder)
+
+    def stale_articles(self) -> list[int]:
+        """Articles embedded by another model variant: searched by keywords only until the next
+        ingest re-embeds them."""
+        return Reembedder(self.store, self.embedder).stale()
 
     def close(self) -> None:
         """Close the database."""
@@ -99,3 +92,7 @@ class Collection:
     def summary(self) -> Summary:
         """How many articles, from which outlets, and the newest date."""
         return Summary(*self.store.collection_summary())
+
+    def outlets(self) -> list[Outlet]:
+        """Every outlet with its article count and date range, the biggest first."""
+        return self.store.outlets()

@@ -12,6 +12,10 @@ def default_db_path(env: Mapping[str, str]) -> Path:
     return Path(data_home) / "cyberbrief" / "cyberbrief.db"
 
 
+class EmbedderUnavailable(RuntimeError):
+    """The embedding model the settings name cannot be used here (not built, or unknown)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable about the retrieval layer."""

@@ -15,6 +15,7 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
+from retrieval.core.config import EmbedderUnavailable
 from retrieval.core.embeddings import MODEL_NAME, model_path
 
 log = logging.getLogger(__name__)
@@ -23,10 +24,6 @@ Variant = Literal["int8", "fp32"]
 VARIANTS: tuple[Variant, ...] = ("int8", "fp32")
 MANIFEST = "manifest.json"
 MAX_SEQUENCE = 256  # the model's window, special tokens included
-
-
-class EmbedderUnavailable(RuntimeError):
-    """The configured embedding model cannot be used here (not built, or unknown)."""
 
 
 def default_model_dir() -> Path:

@@ -1,8 +1,8 @@
 """Which embedder a collection uses: by default the ONNX variant chosen when it was built."""
 
-from retrieval.core.config import Settings
+from retrieval.core.config import EmbedderUnavailable, Settings
 from retrieval.core.embeddings import Embedder, SentenceTransformerEmbedder
-from retrieval.core.onnx_embedder import VARIANTS, EmbedderUnavailable, OnnxEmbedder
+from retrieval.core.onnx_embedder import VARIANTS, OnnxEmbedder
 
 CHOICES = ("onnx", *VARIANTS, "torch")
 

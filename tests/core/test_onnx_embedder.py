@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 
 from bot.cli import main
-from retrieval.core.config import Settings
+from retrieval.core.config import EmbedderUnavailable, Settings
 from retrieval.core.model_build import choose
 from retrieval.core.onnx_embedder import (
-    EmbedderUnavailable,
     OnnxEmbedder,
     mean_pooled,
     usable_cores,
@@ -107,7 +106,7 @@ def test_the_command_line_says_in_one_line_when_the_model_is_not_built(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("CYBERBRIEF_MODEL_DIR", str(tmp_path / "nowhere"))
-    assert main(["--db", str(tmp_path / "t.db"), "ask", "What is EC3?"]) == 2
+    assert main(["--db", str(tmp_path / "t.db"), "ingest", "data/articles"]) == 2
     error = capsys.readouterr().err
     assert error.startswith("cyberbrief: the ONNX model is not built") and "make install" in error
     assert "Traceback" not in error
