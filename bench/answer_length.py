@@ -26,20 +26,26 @@ from retrieval.text.sentences import split_sentences
 
 MIN_SENTENCE = 20  # shorter pieces ("[1]", a date) are not counted as sentences
 _TAG = re.compile(r"<[^>]*>")
+_MARKER = re.compile(r"\[\d+\]")
+_CONTINUED = re.compile(r"\n[│ ]+(?=\S)")  # a wrapped terminal line
 
 
 def repeated_sentences(text: str) -> list[str]:
     """The sentences (of at least MIN_SENTENCE characters) that a text shows more than once."""
+    unwrapped = _MARKER.sub(" ", _CONTINUED.sub(" ", text))  # terminal lines joined, no [1]
+    lines = [line.strip("│ ") for line in unwrapped.splitlines()]
     pieces = [
-        " ".join(text[start:end].split()).strip("\"'“”‘’│ ")
-        for line in text.splitlines()
+        line[start:end].strip("\"'\u201c\u201d")
+        for line in lines
         for start, end in split_sentences(line)
     ]
     counts = Counter(piece for piece in pieces if len(piece) >= MIN_SENTENCE)
     return [sentence for sentence, count in counts.items() if count > 1]
 
 
-def measure(collection: Collection, questions: tuple[str, ...]) -> list[tuple[Answer, int, int, int]]:
+def measure(
+    collection: Collection, questions: tuple[str, ...]
+) -> list[tuple[Answer, int, int, int]]:
     """Each question's answer with its Telegram length, terminal length and repeated sentences."""
     rows = []
     for question in questions:

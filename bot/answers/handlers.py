@@ -210,8 +210,8 @@ class Handlers:
         texts = render.answer_messages(
             reply.answer, reply.query if reply.followup else None, reply.scoped
         )
-        abstained = reply.answer.abstained
-        markup = buttons.keyboard(reply.answer_id, more=not abstained, subscribe=abstained)
+        answered = reply.answer.answered
+        markup = buttons.keyboard(reply.answer_id, more=answered, subscribe=not answered)
         sent = await send(message, texts, markup, previews=previews)
         ids = [m.message_id for m in sent]
         await asyncio.to_thread(self.assistant.delivered, reply.answer_id, message.chat_id, ids)

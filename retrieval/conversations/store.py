@@ -55,14 +55,14 @@ class Conversations:
         self, chat_id: int, user_id: int, question: str, query: str, answer: Answer
     ) -> int:
         """Remember an answer given in a chat; returns its id."""
-        sources = answer.related if answer.abstained else answer.quotes
+        sources = answer.quotes if answer.answered else answer.reading
         with self.store.transaction() as db:
             row = {
                 "chat_id": chat_id,
                 "user_id": user_id,
                 "question": question,
                 "query": query,
-                "abstained": int(answer.abstained),
+                "abstained": int(not answer.answered),
                 "sources": _dump(sources),
                 "asked_at": utc_now(),
             }

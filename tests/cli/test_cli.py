@@ -62,31 +62,26 @@ def test_ask_json_shape_and_exact_quotes(fake_cli: Path, capsys) -> None:
     assert code == 0 and record["abstained"] is False
     assert set(record) == {
         "question",
-        "answer",
         "abstained",
         "coverage",
+        "covered",
         "missing",
         "searched",
         "sources",
+        "related",
     }
-    assert record["coverage"] == "full" and record["missing"] == []
+    assert record["coverage"] == "full" and record["missing"] == [] and record["related"] == []
     texts = {p.stem: p.read_text() for p in ARTICLES.glob("*.md")}
-    for n, source in enumerate(record["sources"], 1):
-        assert source["n"] == n
-        assert set(source) == {
-            "n",
-            "article_id",
-            "title",
-            "source",
-            "published",
-            "url",
-            "quote",
-            "start",
-            "end",
-            "score",
-        }
-        assert source["quote"] in "".join(texts.values())
-        assert f"[{n}]" in record["answer"]
+    (group,) = record["sources"]  # every quote comes from the EU article, grouped under it
+    assert set(group) == {"article_id", "title", "source", "published", "url", "quotes"}
+    assert group["title"] == 'Cybercrime: "EU-US cooperation a necessity"'
+    assert len(group["quotes"]) == 3
+    body = texts["2012-05-03-eu-us-cooperation-a-necessity"]
+    for quote in group["quotes"]:
+        assert set(quote) == {"quote", "start", "end", "score"}
+        assert quote["quote"] in body
+    first = group["quotes"][0]["quote"]
+    assert first == "In Europe, 8 children between 3 and 10 years old were rescued."
 
 
 def test_ask_reads_questions_from_stdin_one_json_per_line(
@@ -102,7 +97,7 @@ def test_ask_reads_questions_from_stdin_one_json_per_line(
         "?!",
         "Zetas hackers kidnapping",
     ]
-    assert "error" in lines[1] and lines[2]["sources"]
+    assert "error" in lines[1] and lines[2]["sources"][0]["quotes"]
 
 
 def test_empty_question_gets_a_clear_message(fake_cli: Path, capsys) -> None:
@@ -130,7 +125,7 @@ def test_chat_answers_until_end_of_input(fake_cli: Path, capsys, monkeypatch) ->
     code, out, _ = run(capsys, "chat")
     assert code == 0
     assert out.startswith("cyberbrief: 3 articles from ")
-    assert "Sources:" in out and "InSight Crime" in out
+    assert "│ " in out and "— DEA report: Mexican cartels" in out and "InSight Crime" in out
 
 
 @pytest.fixture
