@@ -207,9 +207,7 @@ class Handlers:
             except EmptyQuestion:
                 await self._ask_for_question(message)
                 return
-        texts = render.answer_messages(
-            reply.answer, reply.query if reply.followup else None, reply.scoped
-        )
+        texts = render.answer_messages(reply.answer, reply.read_as, reply.scoped)
         answered = reply.answer.answered
         markup = buttons.keyboard(reply.answer_id, more=answered, subscribe=not answered)
         sent = await send(message, texts, markup, previews=previews)
