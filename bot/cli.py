@@ -72,7 +72,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         except SettingsError as error:
             raise CommandError(str(error)) from error
     sys.stderr.write(NO_TOKEN)
-    return chat.run(Collection.open(settings), sys.stdin, sys.stdout)
+    return chat.run(Collection.open(settings), sys.stdin, sys.stdout, chat.history_file(settings))
 
 
 def serve(bot_settings: BotSettings, settings: Settings) -> int:

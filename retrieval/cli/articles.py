@@ -132,4 +132,4 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     """Ask questions interactively in the terminal."""
-    return chat.run(Collection.open(settings), sys.stdin, sys.stdout)
+    return chat.run(Collection.open(settings), sys.stdin, sys.stdout, chat.history_file(settings))
