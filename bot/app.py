@@ -5,7 +5,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -21,6 +21,7 @@ from bot.alerts.delivery import AlertJobs
 from bot.alerts.handlers import SubscriptionHandlers
 from bot.answers.handlers import Handlers
 from bot.briefings.handlers import BriefingHandlers
+from bot.commands import COMMANDS, menus
 from bot.settings import BotSettings
 from retrieval.alerts.alerter import Alerter
 from retrieval.briefings.builder import Briefer
@@ -29,21 +30,6 @@ from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
 
 log = logging.getLogger(__name__)
-
-COMMANDS = [
-    BotCommand("ask", "Ask a question about the articles"),
-    BotCommand("sources", "All sources of the last answer here"),
-    BotCommand("start", "What I know, and questions to try"),
-    BotCommand("help", "How to ask, here and in groups"),
-    BotCommand("briefing", "What's new: a digest of recent stories"),
-    BotCommand("schedule", "Scheduled briefings here (admins)"),
-    BotCommand("subscribe", "Alerts about new stories on a topic"),
-    BotCommand("subscriptions", "Topics followed in this chat"),
-    BotCommand("unsubscribe", "Stop alerts on a topic"),
-    BotCommand("feeds", "The news feeds I follow"),
-    BotCommand("previews", "Link previews on or off in this chat"),
-    BotCommand("about", "What this bot is and what it stores"),
-]
 
 RETRIES = 3  # times a request is retried after Telegram answers RetryAfter
 
@@ -104,23 +90,24 @@ def add_handlers(
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
-    for name, callback in [
-        ("start", handlers.start),
-        ("help", handlers.help),
-        ("about", handlers.about),
-        ("ask", handlers.ask),
-        ("sources", handlers.sources),
-        ("previews", handlers.previews),
-        ("briefing", briefings.briefing),
-        ("schedule", briefings.schedule),
-        ("subscribe", subscriptions.subscribe),
-        ("subscriptions", subscriptions.subscriptions),
-        ("unsubscribe", subscriptions.unsubscribe),
-        ("feeds", subscriptions.feeds),
-        ("addfeed", subscriptions.add_feed),
-        ("removefeed", subscriptions.remove_feed),
-    ]:
-        application.add_handler(CommandHandler(name, callback, filters=new))
+    callbacks = {
+        "start": handlers.start,
+        "help": handlers.help,
+        "about": handlers.about,
+        "ask": handlers.ask,
+        "sources": handlers.sources,
+        "previews": handlers.previews,
+        "briefing": briefings.briefing,
+        "schedule": briefings.schedule,
+        "subscribe": subscriptions.subscribe,
+        "subscriptions": subscriptions.subscriptions,
+        "unsubscribe": subscriptions.unsubscribe,
+        "feeds": subscriptions.feeds,
+        "addfeed": subscriptions.add_feed,
+        "removefeed": subscriptions.remove_feed,
+    }
+    for command in COMMANDS:  # a command without a handler fails here, at start-up
+        application.add_handler(CommandHandler(command.name, callbacks[command.name], filters=new))
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
     application.add_handler(MessageHandler(new & filters.TEXT & (private | groups), handlers.text))
     content = ~filters.TEXT & ~filters.StatusUpdate.ALL
@@ -139,9 +126,10 @@ def _post_init(
     """Start-up: settle interrupted alerts, register the commands, warm the model."""
 
     async def post_init(application: Application) -> None:
-        """Settle the outbox, set the command menu, load the model, pick example questions."""
+        """Settle the outbox, set the command menus, load the model, pick example questions."""
         await asyncio.to_thread(alerter.recover)
-        await application.bot.set_my_commands(COMMANDS)
+        for scope, commands in menus():
+            await application.bot.set_my_commands(commands, scope=scope)
         await asyncio.to_thread(assistant.overview)
         log.info("bot @%s is ready", application.bot.username)
 

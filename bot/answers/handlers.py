@@ -10,10 +10,12 @@ from telegram import (
     Update,
     User,
 )
+from telegram.constants import ChatType
 from telegram.error import Forbidden, NetworkError, TelegramError
 
 from bot import addressing, buttons
 from bot.answers import render
+from bot.commands import available
 from bot.flood import FloodGate
 from bot.messaging import (
     Context,
@@ -55,9 +57,14 @@ class Handlers:
         await send(message, [render.start_message(overview, user.first_name if user else None)])
 
     async def help(self, update: Update, context: Context) -> None:
-        """/help: how to ask, in private and in groups."""
-        if update.effective_message:
-            await send(update.effective_message, [render.help_message(context.bot.username)])
+        """/help: how to ask here, and the commands that work in this chat."""
+        message, user = update.effective_message, update.effective_user
+        if message is None:
+            return
+        private = message.chat.type == ChatType.PRIVATE
+        owner = user is not None and user.id in self.settings.owners
+        text = render.help_message(context.bot.username, available(private, owner), private)
+        await send(message, [text])
 
     async def about(self, update: Update, context: Context) -> None:
         """/about: what the bot is and what it stores."""

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from html import escape
 
+from bot.commands import MARKS, Command, Who
 from bot.html import MAX_TITLE, pack
 from retrieval.conversations.assistant import Overview, Page
 from retrieval.conversations.store import StoredAnswer
@@ -122,29 +123,33 @@ def start_message(overview: Overview, first_name: str | None) -> str:
     return "\n".join(lines)
 
 
-def help_message(bot_username: str) -> str:
-    """How to use the bot in private chats and groups."""
+def help_message(bot_username: str, commands: Sequence[tuple[Command, Who]], private: bool) -> str:
+    """How to ask here, and every command that works in this chat (who may use it marked)."""
     name = escape(bot_username)
-    return "\n".join(
-        [
-            "<b>Ask me about the stored news articles.</b>",
-            "",
-            "In this private chat, any message is a question. In groups, use "
-            f"<code>/ask your question</code>, mention @{name}, or reply to one of my answers.",
-            "",
-            "Each answer quotes the articles word for word, with [1], [2]… pointing to its "
-            "sources. Reply to an answer, or send a short follow-up such as "
-            "<i>“and in Europe?”</i>, to ask more about the same thing.",
-            "",
-            "/ask <i>question</i> — ask a question",
-            "/sources — every source of the last answer in this chat",
-            "/previews on|off — link previews in this chat (off by default)",
-            "/about — what this bot is and how it works",
-            "",
-            "Buttons under an answer: <b>More sources</b>, and 👍 / 👎 to say if it helped. "
-            "Edited messages are not answered again: send a new message instead.",
-        ]
-    )
+    if private:
+        how = "Any message here is a question."
+    else:
+        how = (
+            f"In this group, ask with <code>/ask your question</code>, mention @{name}, "
+            "or reply to one of my answers."
+        )
+    lines = [
+        "<b>Ask me about the stored news articles.</b>",
+        "",
+        f"{how} Each answer quotes the articles word for word under their sources. Reply to "
+        "an answer, or send a follow-up such as <i>“and in Europe?”</i>, to ask more about it.",
+        "",
+    ]
+    for command, who in commands:
+        usage = f" <i>{escape(command.arguments)}</i>" if command.arguments else ""
+        mark = f" ({MARKS[who]})" if MARKS[who] else ""
+        lines.append(f"/{command.name}{usage} — {escape(command.summary)}{mark}")
+    lines += [
+        "",
+        "Under an answer: <b>More sources</b>, and 👍 / 👎 to say if it helped (press the "
+        "other to change your vote). Edited messages are not answered again.",
+    ]
+    return "\n".join(lines)
 
 
 def about_message(overview: Overview) -> str:

@@ -3,7 +3,9 @@
 import logging
 
 import pytest
+from telegram.ext import CommandHandler
 
+from bot.commands import COMMANDS
 from tests.bot.conftest import ANSWERED, GROUP, OFF_TOPIC, USER, BotHarness, Call
 from tests.e2e.telegram_emulator import assert_valid_telegram_html
 
@@ -178,7 +180,7 @@ def test_commands_start_help_about_sources(bot: BotHarness) -> None:
     assert "I know 3 articles from " in text and "newest is from 2012-05-03" in text
     assert "European Commission, Home Affairs" in text
     (help_,) = bot.say("/help")
-    assert "/ask" in texts([help_])[0] and "@TestNameBot" in texts([help_])[0]
+    assert "/ask question — Ask a question" in texts([help_])[0]
     (about,) = bot.say("/about")
     assert "quotes them exactly" in texts([about])[0]
     (none_yet,) = bot.say("/sources")
@@ -201,25 +203,54 @@ def test_link_previews_setting_survives_and_is_admin_only_in_groups(bot: BotHarn
     assert bot.assistant.chat_settings(GROUP["id"]).link_previews
 
 
-def test_commands_are_registered_at_start_up(bot: BotHarness) -> None:
+def test_command_menus_come_from_the_command_table(bot: BotHarness) -> None:
     assert bot.application.post_init is not None
     bot.loop.run_until_complete(bot.application.post_init(bot.application))
-    (call,) = bot.telegram.sent("setMyCommands")
-    names = [command["command"] for command in call.params["commands"]]
-    assert names == [
-        "ask",
-        "sources",
-        "start",
-        "help",
-        "briefing",
-        "schedule",
-        "subscribe",
-        "subscriptions",
-        "unsubscribe",
-        "feeds",
-        "previews",
-        "about",
-    ]
+    menus = {
+        call.params["scope"]["type"]: [c["command"] for c in call.params["commands"]]
+        for call in bot.telegram.sent("setMyCommands")
+    }
+    everyone = ["ask", "sources", "briefing", "subscriptions", "feeds", "start", "help", "about"]
+    admin = ["schedule", "subscribe", "unsubscribe", "previews"]
+    assert set(menus["all_private_chats"]) == set(everyone + admin)
+    assert menus["all_group_chats"] == everyone
+    assert set(menus["all_chat_administrators"]) == set(everyone + admin)
+    handled = {
+        name
+        for group in bot.application.handlers.values()
+        for h in group
+        if isinstance(h, CommandHandler)
+        for name in h.commands
+    }
+    assert handled == {command.name for command in COMMANDS}
+
+
+def help_lines(text: str) -> dict[str, str]:
+    """The command lines of a /help message, by command."""
+    return {line.split()[0]: line for line in text.splitlines() if line.startswith("/")}
+
+
+def test_help_in_private_lists_every_command_that_works_there(bot: BotHarness) -> None:
+    (reply,) = bot.say("/help")
+    (text,) = texts([reply])
+    assert "Any message here is a question." in text and "In this group" not in text
+    lines = help_lines(text)
+    assert set(lines) == {f"/{c.name}" for c in COMMANDS} - {"/addfeed", "/removefeed"}
+    assert lines["/subscribe"] == "/subscribe topic — Alerts about new stories on a topic"
+    assert "admins" not in text  # in private everyone may change everything
+
+
+def test_help_in_a_group_says_how_to_ask_there_and_marks_admin_commands(make_bot) -> None:
+    bot = make_bot(owners=frozenset({USER["id"]}))
+    (reply,) = bot.say("/help", chat=GROUP)
+    (text,) = texts([reply])
+    assert "Any message here is a question" not in text
+    assert "In this group, ask with /ask your question, mention @TestNameBot" in text
+    lines = help_lines(text)
+    assert set(lines) == {f"/{c.name}" for c in COMMANDS}  # an owner sees the feed commands
+    assert lines["/subscribe"].endswith("(group admins)")
+    assert lines["/addfeed"] == "/addfeed URL — Follow a news feed (bot owners)"
+    assert not lines["/briefing"].endswith(")")
 
 
 def test_unexpected_error_is_logged_and_the_user_told_without_internals(

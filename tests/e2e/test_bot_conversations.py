@@ -145,3 +145,18 @@ def test_handler_error_is_logged_and_reported_politely(
         time.sleep(0.01)
     assert [type(error) for _, error in runner.errors] == [RuntimeError]
     runner.errors.clear()  # expected: the harness fails tests on handler errors
+
+
+def test_help_in_private_and_in_a_group(tg: EmulatorClient, start_bot: Callable[..., Any]) -> None:
+    start_bot()
+    scopes = [call["params"]["scope"] for call in tg.wait_for_calls("setMyCommands", 3)]
+    assert len(scopes) == 3  # private chats, group members, group admins
+    tg.send_command("help")
+    (private,) = valid([tg.wait_for_message(USER_ID, timeout=20)])
+    assert "Any message here is a question." in private
+    assert "/subscribe topic — Alerts about new stories on a topic\n" in private
+    tg.send_command("help", chat_id=GROUP_ID)
+    (group,) = valid([tg.wait_for_message(GROUP_ID, timeout=20)])
+    assert "In this group, ask with /ask your question" in group
+    assert "/subscribe topic — Alerts about new stories on a topic (group admins)" in group
+    assert "/briefing [24h|7d|2w] — What's new" in group and "/addfeed" not in group
