@@ -6,6 +6,7 @@ import logging
 
 from telegram import (
     CallbackQuery,
+    MaybeInaccessibleMessage,
     Message,
     Update,
     User,
@@ -158,11 +159,22 @@ class Handlers:
         elif press.action == "more":
             await self._more(query, press.answer_id)
         else:
-            vote = 1 if press.action == "up" else -1
-            stored = await asyncio.to_thread(
-                self.assistant.vote, press.answer_id, message.chat.id, query.from_user.id, vote
-            )
-            await query.answer("Thanks for the feedback!" if stored else "This answer is gone.")
+            await self._vote(query, message, press.answer_id, 1 if press.action == "up" else -1)
+
+    async def _vote(
+        self, query: CallbackQuery, message: MaybeInaccessibleMessage, answer_id: int, vote: int
+    ) -> None:
+        """Store a vote (a second press on the other button changes it) and show the counts."""
+        votes = await asyncio.to_thread(
+            self.assistant.vote, answer_id, message.chat.id, query.from_user.id, vote
+        )
+        if votes is None:
+            await query.answer("This answer is gone.")
+            return
+        await query.answer(render.vote_message(votes.mine))
+        private = message.chat.type == ChatType.PRIVATE  # in groups the buttons are everyone's
+        markup = message.reply_markup if isinstance(message, Message) else None
+        await set_keyboard(query, buttons.with_votes(markup, answer_id, votes, mark=private))
 
     async def _more(self, query: CallbackQuery, answer_id: int) -> None:
         """Send the next sources below the answer, and move the More button to them."""
@@ -178,20 +190,22 @@ class Handlers:
         if page is None:
             await query.answer("This answer is gone; ask again, please.")
             return
+        votes = await asyncio.to_thread(self.assistant.votes, answer_id, query.from_user.id)
+        private = message.chat.type == ChatType.PRIVATE
         if not page.quotes:
             await query.answer("No more sources for this question.")
-            await set_keyboard(query, buttons.keyboard(answer_id, more=False))
+            await set_keyboard(query, buttons.keyboard(answer_id, False, votes=votes, mark=private))
             return
         await query.answer()
         settings = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
         sent = await send(
             message,
             render.more_messages(page),
-            buttons.keyboard(answer_id, more=True),
+            buttons.keyboard(answer_id, more=True, votes=votes, mark=private),
             previews=settings.link_previews,
             quote=True,
         )
-        await set_keyboard(query, buttons.keyboard(answer_id, more=False))
+        await set_keyboard(query, buttons.keyboard(answer_id, False, votes=votes, mark=private))
         ids = [m.message_id for m in sent]
         await asyncio.to_thread(self.assistant.delivered, answer_id, message.chat_id, ids)
 

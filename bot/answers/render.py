@@ -169,6 +169,14 @@ def about_message(overview: Overview) -> str:
     )
 
 
+def vote_message(mine: int) -> str:
+    """What a press on 👍 or 👎 did, for the person who pressed."""
+    if mine == 0:
+        return "Vote taken back."
+    given, other = ("👍", "👎") if mine > 0 else ("👎", "👍")
+    return f"Thanks! Your vote: {given} (press {other} to change it, {given} to take it back)."
+
+
 def flood_message(seconds: float) -> str:
     """Asking too fast."""
     wait = max(1, round(seconds))

@@ -42,6 +42,15 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Votes:
+    """The 👍 and 👎 on an answer, and the vote that counts for one person (+1, -1 or 0)."""
+
+    up: int = 0
+    down: int = 0
+    mine: int = 0
+
+
+@dataclass(frozen=True)
 class Overview:
     """What the collection holds and two questions it can answer."""
 
@@ -131,13 +140,26 @@ class Assistant:
         self.conversations.add_sources(answer_id, quotes)
         return Page(stored, quotes, len(stored.sources) + 1)
 
-    def vote(self, answer_id: int, chat_id: int, user_id: int, vote: int) -> bool:
-        """Store a 👍 (+1) or 👎 (-1) on an answer in this chat; False if there is none."""
+    def vote(self, answer_id: int, chat_id: int, user_id: int, vote: int) -> Votes | None:
+        """Give, change or (pressed again) take back a 👍 (+1) or 👎 (-1); the votes after it.
+
+        None if the answer is not one given in this chat.
+        """
         stored = self.conversations.answer(answer_id)
         if stored is None or stored.chat_id != chat_id:
-            return False
-        self.conversations.record_feedback(stored, user_id, 1 if vote > 0 else -1)
-        return True
+            return None
+        vote = 1 if vote > 0 else -1
+        if self.votes(answer_id, user_id).mine == vote:
+            self.conversations.withdraw_feedback(answer_id, user_id)
+        else:
+            self.conversations.record_feedback(stored, user_id, vote)
+        return self.votes(answer_id, user_id)
+
+    def votes(self, answer_id: int, user_id: int) -> Votes:
+        """The 👍 and 👎 on an answer, and which of them is this person's."""
+        given = self.conversations.feedback(answer_id)
+        mine = next((f.vote for f in given if f.user_id == user_id), 0)
+        return Votes(sum(f.vote > 0 for f in given), sum(f.vote < 0 for f in given), mine)
 
     def last_answer(self, chat_id: int) -> StoredAnswer | None:
         """The latest answer given in a chat, with all the sources shown for it."""

@@ -128,6 +128,13 @@ class Conversations:
                 replace=True,
             )
 
+    def withdraw_feedback(self, answer_id: int, user_id: int) -> None:
+        """Take back one person's vote on an answer."""
+        with self.store.transaction() as db:
+            db.execute(
+                "DELETE FROM feedback WHERE answer_id = ? AND user_id = ?", [answer_id, user_id]
+            )
+
     def feedback(self, answer_id: int) -> list[Feedback]:
         """Every vote on an answer."""
         rows = self.store.rows(

@@ -121,7 +121,47 @@ def test_more_sources_and_feedback(bot: BotHarness) -> None:
     assert vote.vote == 1 and vote.question == "How do drug cartels use social networks?"
     assert len(vote.sources) == 6
     answers = [c.params.get("text") for c in bot.telegram.sent("answerCallbackQuery")]
-    assert answers[-1] == "Thanks for the feedback!"
+    assert answers[-1].startswith("Thanks! Your vote: 👍 (press 👎 to change it")
+
+
+def vote_buttons(call: Call) -> list[tuple[str, str | None]]:
+    """The labels and styles of the vote buttons in an edited keyboard."""
+    markup = call.params["reply_markup"]
+    return [
+        (button["text"], button.get("style"))
+        for row in markup["inline_keyboard"]
+        for button in row
+        if button["callback_data"].startswith(("up:", "down:"))
+    ]
+
+
+def test_vote_buttons_show_the_vote_that_counts_and_a_second_press_changes_it(
+    bot: BotHarness,
+) -> None:
+    (answer,) = bot.say(ANSWERED)
+    answer_id = bot.assistant.last_answer(USER["id"]).id
+    markup = answer.params["reply_markup"]
+    bot.press(1000, f"up:{answer_id}", markup=markup)
+    bot.press(1000, f"down:{answer_id}", markup=markup)  # changes the vote
+    bot.press(1000, f"down:{answer_id}", markup=markup)  # the same again takes it back
+    up, down, back = bot.telegram.sent("editMessageReplyMarkup")
+    assert vote_buttons(up) == [("👍 1", "primary"), ("👎", None)]
+    assert vote_buttons(down) == [("👍", None), ("👎 1", "primary")]
+    assert vote_buttons(back) == [("👍", None), ("👎", None)]
+    assert buttons_of(up)[0] == f"more:{answer_id}"  # the other buttons stay
+    assert bot.assistant.conversations.feedback(answer_id) == []
+    toasts = [c.params["text"] for c in bot.telegram.sent("answerCallbackQuery")]
+    assert toasts[1].startswith("Thanks! Your vote: 👎") and toasts[2] == "Vote taken back."
+
+
+def test_group_vote_buttons_count_everyone_and_highlight_no_one(bot: BotHarness) -> None:
+    bot.say(f"/ask {ANSWERED}", chat=GROUP)
+    answer_id = bot.assistant.last_answer(GROUP["id"]).id
+    bob = {**USER, "id": 5550002, "first_name": "Bob"}
+    bot.press(1000, f"up:{answer_id}", chat_id=GROUP["id"])
+    bot.press(1000, f"up:{answer_id}", chat_id=GROUP["id"], user=bob)
+    *_, last = bot.telegram.sent("editMessageReplyMarkup")
+    assert vote_buttons(last) == [("👍 2", None), ("👎", None)]
 
 
 def test_stale_or_foreign_buttons_are_answered_not_crashed(bot: BotHarness) -> None:
