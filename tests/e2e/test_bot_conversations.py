@@ -99,6 +99,9 @@ def test_more_sources_and_feedback_buttons(
 
     tg.press_button(USER_ID, answer["message_id"], up)
     tg.wait_for_calls("answerCallbackQuery", 2)
+    voted = tg.wait_for_edit(USER_ID, answer["message_id"], edits=2)
+    labels = [(b["text"], b.get("style")) for b in voted["reply_markup"]["inline_keyboard"][0]]
+    assert labels == [("👍 1", "primary"), ("👎", None)]  # the vote that counts, marked
     answer_id = int(up.split(":")[1])
     (vote,) = assistant.conversations.feedback(answer_id)
     assert vote.vote == 1 and vote.question == QUESTION and len(vote.sources) > 3
