@@ -59,6 +59,7 @@ bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench.bot_load
 	$(BIN)/python -m bench.alerts
 	$(BIN)/python -m bench.briefing
+	$(BIN)/python -m bench.answer_length
 	$(BIN)/python -m bench.cli_start
 
 clean:
