@@ -29,6 +29,7 @@ from retrieval.text.query import terms
 
 MAX_FOLLOWUP_WORDS = 6
 MAX_QUERY_CHARS = 1000
+MAX_SWAP_CHARS = 400  # a longer "question" is pasted text: a follow-up is added to it
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
@@ -106,11 +107,11 @@ class FollowUps:
             return previous
         if _only_question_phrase(rest):
             return _bounded(_swap_question_word(previous, rest))
-        if words == [words[0]] and words[0] in PREPOSITIONS:
+        if len(words) == 1 and words[0] in PREPOSITIONS:
             return _bounded(self._swap_preposition(previous, rest) or previous)
         if not terms(rest):
             return previous
-        if REFERRING & set(words):
+        if REFERRING & set(words) or len(previous) > MAX_SWAP_CHARS:
             return _bounded(_append(previous, rest))
         kind = "preposition" if words[0] in PREPOSITIONS else "noun"
         options = [p for p in candidates(previous) if p.kind == kind]
@@ -205,10 +206,9 @@ def _only_question_phrase(rest: str) -> bool:
 def _swap_question_word(previous: str, rest: str) -> str:
     """The previous question asking for something else: "when" for "where"."""
     phrase = question_phrase(previous)
-    if phrase is None:
+    if phrase is None or phrase.start > 0:  # "In what year…" has no word to swap for "where"
         return _append(previous, rest)
-    swapped = rest[0].upper() + rest[1:] if phrase.start == 0 else rest.lower()
-    return previous[: phrase.start] + swapped + previous[phrase.end :]
+    return rest[0].upper() + rest[1:] + previous[phrase.end :]
 
 
 def _append(previous: str, rest: str) -> str:

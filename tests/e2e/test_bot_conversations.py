@@ -77,8 +77,20 @@ def test_group_ask_then_reply_followup_in_a_topic(
     )
     followup = tg.wait_for_message(GROUP_ID, timeout=20)
     (text,) = valid([followup])
-    assert text.startswith("Read as: What will the EU Cybercrime Centre")
+    assert text.startswith("Read as: What will the EU Cybercrime Centre fight in Europe?")
     assert followup["message_thread_id"] == 5
+
+    # Another member replies to that answer about Europe: the place is swapped, not added.
+    tg.send_group_message(
+        GROUP_ID,
+        "and in the US?",
+        user_id=USER_ID + 1,
+        reply_to_message_id=followup["message_id"],
+        message_thread_id=5,
+        is_forum=True,
+    )
+    (swapped,) = valid([tg.wait_for_message(GROUP_ID, timeout=20)])
+    assert swapped.startswith("Read as: What will the EU Cybercrime Centre fight in the US?")
 
 
 def test_more_sources_and_feedback_buttons(
