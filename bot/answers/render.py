@@ -143,7 +143,7 @@ def help_message(bot_username: str, commands: Sequence[tuple[Command, Who]], pri
     for command, who in commands:
         usage = f" <i>{escape(command.arguments)}</i>" if command.arguments else ""
         mark = f" ({MARKS[who]})" if MARKS[who] else ""
-        lines.append(f"/{command.name}{usage} — {escape(command.summary)}{mark}")
+        lines.append(f"/{command.name}{usage} — {escape(command.summary, quote=False)}{mark}")
     lines += [
         "",
         "Under an answer: <b>More sources</b>, and 👍 / 👎 to say if it helped (press the "
