@@ -90,24 +90,11 @@ def add_handlers(
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
-    callbacks = {
-        "start": handlers.start,
-        "help": handlers.help,
-        "about": handlers.about,
-        "ask": handlers.ask,
-        "sources": handlers.sources,
-        "previews": handlers.previews,
-        "briefing": briefings.briefing,
-        "schedule": briefings.schedule,
-        "subscribe": subscriptions.subscribe,
-        "subscriptions": subscriptions.subscriptions,
-        "unsubscribe": subscriptions.unsubscribe,
-        "feeds": subscriptions.feeds,
-        "addfeed": subscriptions.add_feed,
-        "removefeed": subscriptions.remove_feed,
-    }
-    for command in COMMANDS:  # a command without a handler fails here, at start-up
-        application.add_handler(CommandHandler(command.name, callbacks[command.name], filters=new))
+    front = {"answers": handlers, "alerts": subscriptions, "briefings": briefings}
+    for command in COMMANDS:  # each row names its handler: "answers.ask"
+        capability, method = command.handler.split(".")
+        callback = getattr(front[capability], method)
+        application.add_handler(CommandHandler(command.name, callback, filters=new))
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
     application.add_handler(MessageHandler(new & filters.TEXT & (private | groups), handlers.text))
     content = ~filters.TEXT & ~filters.StatusUpdate.ALL

@@ -1,6 +1,6 @@
 """The bot's commands in one table: /help, the command menus and the handlers all come from it.
 
-A command added here (with its handler in app.py) shows up in /help and in Telegram's menus.
+A row added here is routed to its handler and shows up in /help and in Telegram's menus.
 """
 
 from dataclasses import dataclass
@@ -23,28 +23,52 @@ class Command:
 
     name: str
     summary: str
+    handler: str  # "capability.method": answers (Handlers), alerts or briefings, in app.py
     arguments: str = ""
     private: Who | None = "anyone"  # None: not offered in private chats
     groups: Who | None = "anyone"  # None: not offered in groups
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("ask", "Ask a question about the articles", "question"),
-    Command("sources", "All sources of the last answer here"),
-    Command("briefing", "What's new: a digest of recent stories", "[24h|7d|2w]"),
+    Command("ask", "Ask a question about the articles", "answers.ask", "question"),
+    Command("sources", "All sources of the last answer here", "answers.sources"),
     Command(
-        "schedule", "Scheduled briefings here", "daily 08:00 Europe/Madrid|off", groups="admins"
+        "briefing", "What's new: a digest of recent stories", "briefings.briefing", "[24h|7d|2w]"
     ),
-    Command("subscribe", "Alerts about new stories on a topic", "topic", groups="admins"),
-    Command("subscriptions", "Topics followed in this chat"),
-    Command("unsubscribe", "Stop alerts on a topic", "ID", groups="admins"),
-    Command("feeds", "The news feeds I follow"),
-    Command("addfeed", "Follow a news feed", "URL", private="owners", groups="owners"),
-    Command("removefeed", "Stop following a news feed", "ID", private="owners", groups="owners"),
-    Command("previews", "Link previews on or off here", "on|off", groups="admins"),
-    Command("start", "What I know, and questions to try"),
-    Command("help", "The commands that work here"),
-    Command("about", "What this bot is and what it stores"),
+    Command(
+        "schedule",
+        "Scheduled briefings here",
+        "briefings.schedule",
+        "daily 08:00 Europe/Madrid|off",
+        groups="admins",
+    ),
+    Command(
+        "subscribe",
+        "Alerts about new stories on a topic",
+        "alerts.subscribe",
+        "topic",
+        groups="admins",
+    ),
+    Command("subscriptions", "Topics followed in this chat", "alerts.subscriptions"),
+    Command("unsubscribe", "Stop alerts on a topic", "alerts.unsubscribe", "ID", groups="admins"),
+    Command("feeds", "The news feeds I follow", "alerts.feeds"),
+    Command(
+        "addfeed", "Follow a news feed", "alerts.add_feed", "URL", private="owners", groups="owners"
+    ),
+    Command(
+        "removefeed",
+        "Stop following a news feed",
+        "alerts.remove_feed",
+        "ID",
+        private="owners",
+        groups="owners",
+    ),
+    Command(
+        "previews", "Link previews on or off here", "answers.previews", "on|off", groups="admins"
+    ),
+    Command("start", "What I know, and questions to try", "answers.start"),
+    Command("help", "The commands that work here", "answers.help"),
+    Command("about", "What this bot is and what it stores", "answers.about"),
 )
 
 MARKS: dict[Who, str] = {"anyone": "", "admins": "group admins", "owners": "bot owners"}
