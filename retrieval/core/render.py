@@ -21,14 +21,18 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def by_article(quotes: Sequence[Quote]) -> list[tuple[Quote, ...]]:
-    """Quotes grouped by article, best article first, best quote first; each sentence once."""
+def by_article(quotes: Sequence[Quote], once: bool = True) -> list[tuple[Quote, ...]]:
+    """Quotes grouped by article, best article first, best quote first.
+
+    With `once`, a sentence already shown from another article (a copy of the same story) is
+    left out, so people read each sentence once; the JSON keeps every quote.
+    """
     groups: dict[int, list[Quote]] = {}
     shown: set[str] = set()
     for quote in quotes:
         sentence = " ".join(quote.text.split())
-        if sentence in shown:
-            continue  # the same sentence twice, e.g. from two copies of a story
+        if once and sentence in shown:
+            continue
         shown.add(sentence)
         groups.setdefault(quote.article_id, []).append(quote)
     return [tuple(group) for group in groups.values()]
@@ -51,6 +55,7 @@ def _listed(words: Sequence[str]) -> str:
 
 def answer_record(answer: Answer) -> dict[str, object]:
     """The JSON shape of an answer: quotes grouped by article, and the related reading."""
+    quotes, related = (answer.quotes, ()) if answer.answered else ((), answer.reading)
     return {
         "question": answer.question,
         "abstained": answer.abstained,
@@ -58,10 +63,8 @@ def answer_record(answer: Answer) -> dict[str, object]:
         "covered": list(answer.covered),
         "missing": list(answer.missing),
         "searched": answer.searched,
-        "sources": [_group_record(g) for g in by_article(answer.quotes if answer.answered else ())],
-        "related": [
-            _group_record(g) for g in by_article(() if answer.answered else answer.reading)
-        ],
+        "sources": [_group_record(group) for group in by_article(quotes, once=False)],
+        "related": [_group_record(group) for group in by_article(related, once=False)],
     }
 
 

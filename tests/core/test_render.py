@@ -71,3 +71,11 @@ def test_json_of_an_abstention_puts_the_closest_passages_under_related() -> None
     record = json.loads(answer_json(Answer("q", (), True, related=(FIRST,), coverage="none")))
     assert record["sources"] == [] and record["related"][0]["quotes"][0]["quote"] == FIRST.text
     assert record["abstained"] is True and record["coverage"] == "none"
+
+
+def test_json_keeps_a_sentence_that_two_copies_of_a_story_share() -> None:
+    copy = quote(0, ARTICLE.index(" Several"), article_id=2)
+    answer = Answer("q", (FIRST, copy), abstained=False)
+    record = json.loads(answer_json(answer))
+    assert [g["article_id"] for g in record["sources"]] == [1, 2]
+    assert answer_text(answer).count("Malmström said.") == 1  # people read it once
