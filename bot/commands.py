@@ -23,7 +23,7 @@ class Command:
 
     name: str
     summary: str
-    handler: str  # "capability.method": answers (Handlers), alerts or briefings, in app.py
+    handler: str  # "capability.method": answers, alerts, briefings or operations, in app.py
     arguments: str = ""
     private: Who | None = "anyone"  # None: not offered in private chats
     groups: Who | None = "anyone"  # None: not offered in groups
@@ -65,6 +65,23 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "previews", "Link previews on or off here", "answers.previews", "on|off", groups="admins"
+    ),
+    Command("whoami", "Your Telegram id, and whether you own this bot", "operations.whoami"),
+    Command("forget", "Delete your questions and votes in this chat", "operations.forget"),
+    Command(
+        "stats",
+        "Articles, feeds, chats and questions",
+        "operations.stats",
+        private="owners",
+        groups=None,
+    ),
+    Command(
+        "articles",
+        "The articles stored last, or one of them",
+        "operations.articles",
+        "[ID]",
+        private="owners",
+        groups=None,
     ),
     Command("start", "What I know, and questions to try", "answers.start"),
     Command("help", "The commands that work here", "answers.help"),

@@ -27,10 +27,12 @@ from bot.messaging import (
     set_keyboard,
     typing,
 )
+from bot.monitoring import ABSTENTIONS, ANSWER_SECONDS
 from bot.settings import BotSettings
 from retrieval.briefings.store import BriefingStore
 from retrieval.conversations.assistant import Assistant, Reply
 from retrieval.core.answer import EmptyQuestion
+from retrieval.operations.store import Owners
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +41,12 @@ class Handlers:
     """The bot's handlers, sharing one assistant and one flood gate."""
 
     def __init__(
-        self, assistant: Assistant, briefings: BriefingStore, settings: BotSettings
+        self, assistant: Assistant, briefings: BriefingStore, settings: BotSettings, owners: Owners
     ) -> None:
         self.assistant = assistant
         self.briefings = briefings
         self.settings = settings
+        self.owners = owners
         self.flood = FloodGate(settings.flood_limit, settings.flood_window)
 
     # -- commands ---------------------------------------------------------
@@ -63,7 +66,7 @@ class Handlers:
         if message is None:
             return
         private = message.chat.type == ChatType.PRIVATE
-        owner = user is not None and user.id in self.settings.owners
+        owner = user is not None and user.id in await asyncio.to_thread(self.owners.ids)
         text = render.help_message(context.bot.username, available(private, owner), private)
         await send(message, [text])
 
@@ -222,14 +225,17 @@ class Handlers:
             return
         async with typing(message, self.settings.typing_delay):
             try:
-                reply, previews = await asyncio.to_thread(
-                    self._ask, message.chat_id, user.id, question, replied_to
-                )
+                with ANSWER_SECONDS.time():
+                    reply, previews = await asyncio.to_thread(
+                        self._ask, message.chat_id, user.id, question, replied_to
+                    )
             except EmptyQuestion:
                 await self._ask_for_question(message)
                 return
-        texts = render.answer_messages(reply.answer, reply.read_as, reply.scoped)
         answered = reply.answer.answered
+        if not answered:
+            ABSTENTIONS.inc()
+        texts = render.answer_messages(reply.answer, reply.read_as, reply.scoped)
         markup = buttons.keyboard(reply.answer_id, more=answered, subscribe=not answered)
         sent = await send(message, texts, markup, previews=previews)
         ids = [m.message_id for m in sent]
