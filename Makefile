@@ -9,6 +9,7 @@ ARTICLES := data/articles
 # The ONNX model, exported and quantised from the packaged weights; outside git, rebuilt if missing.
 MODEL_DIR := $(VENV)/share/cyberbrief/onnx
 MODEL := $(MODEL_DIR)/manifest.json $(MODEL_DIR)/model-int8.onnx $(MODEL_DIR)/model-fp32.onnx
+STARTER_FEEDS := data/feeds/cybercrime.opml
 USER_BIN ?= $(HOME)/.local/bin
 
 .PHONY: install install-user run test lint bench eval clean
@@ -40,8 +41,11 @@ $(MODEL) &: retrieval/core/model_build.py | $(INSTALLED)
 $(EMULATOR_INSTALLED): $(EMULATOR)/package-lock.json
 	npm ci --prefix $(EMULATOR) --no-audit --no-fund
 
+# The starter feeds are offered on a terminal while no feed is followed (never asked without one);
+# a feed that cannot be reached is reported and does not stop the bot from starting.
 run: install
 	$(BIN)/cyberbrief ingest $(ARTICLES)
+	-$(BIN)/cyberbrief feeds import $(STARTER_FEEDS) --offer
 	$(HOW_TO_CALL)
 	$(BIN)/cyberbrief run
 	$(HOW_TO_CALL)
@@ -66,6 +70,7 @@ bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench.bot_load
 	$(BIN)/python -m bench.alerts
 	$(BIN)/python -m bench.briefing
+	$(BIN)/python -m bench.answer_length
 	$(BIN)/python -m bench.cli_start
 
 clean:
