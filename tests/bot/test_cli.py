@@ -62,7 +62,7 @@ def test_bot_without_owners_says_how_to_become_one(
 ) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:x")
     monkeypatch.delenv("CYBERBRIEF_OWNERS", raising=False)
-    monkeypatch.setattr("retrieval.core.collection.SentenceTransformerEmbedder", FakeEmbedder)
+    monkeypatch.setattr("retrieval.core.collection.configured_embedder", lambda _: FakeEmbedder())
     monkeypatch.setattr("bot.serve.build_application", lambda *a, **k: IdleApplication())
     db = str(tmp_path / "t.db")
     assert main(["--db", db, "bot"]) == 0
