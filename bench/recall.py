@@ -16,7 +16,9 @@ import numpy as np
 from bench.realvectors import RealVectors, available, real_vectors
 from bench.report import median, table
 from retrieval.core import vectors
-from retrieval.core.embeddings import Embedder, SentenceTransformerEmbedder
+from retrieval.core.config import Settings
+from retrieval.core.embeddings import Embedder
+from retrieval.core.variants import configured_embedder
 from retrieval.core.vectors import VectorIndex
 
 K = 100
@@ -109,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--expansions", default="64,128,256,512", help="search expansions")
     args = parser.parse_args(argv)
     expansions = [int(x) for x in args.expansions.split(",")]
-    print(run(SentenceTransformerEmbedder(), expansions))
+    print(run(configured_embedder(Settings.from_env()), expansions))
     return 0
 
 

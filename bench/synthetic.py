@@ -15,8 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.corpus import ArticleGenerator, vocabulary
-from retrieval.core.embeddings import MODEL_NAME
-from retrieval.core.embeddings import SentenceTransformerEmbedder as Embedder
+from retrieval.core.embeddings import SentenceTransformerEmbedder
 from retrieval.core.indexes import ChunkIndexes, index_folder
 from retrieval.core.ingest import chunk_vectors, content_hash
 from retrieval.core.store import ArticleWrite, Store
@@ -77,10 +76,12 @@ def unit_vectors(rng: np.random.Generator, n: int, dimension: int) -> np.ndarray
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def write_synthetic(store: Store, raw: RawArticle, rng: np.random.Generator) -> ChunkPlan:
-    """Store a generated article with random unit vectors standing in for the model's."""
-    plan = plan_chunks(raw.text, approximate_tokens, Embedder.max_tokens)
-    vectors = unit_vectors(rng, len(plan.sentences), Embedder.dimension)
+def write_synthetic(
+    store: Store, raw: RawArticle, rng: np.random.Generator, model: str
+) -> ChunkPlan:
+    """Store a generated article with random unit vectors standing in for `model`'s."""
+    plan = plan_chunks(raw.text, approximate_tokens, SentenceTransformerEmbedder.max_tokens)
+    vectors = unit_vectors(rng, len(plan.sentences), SentenceTransformerEmbedder.dimension)
     store.write_article(
         ArticleWrite(
             raw=raw,
@@ -89,15 +90,16 @@ def write_synthetic(store: Store, raw: RawArticle, rng: np.random.Generator) -> 
             sentences=plan.sentences,
             chunk_vectors=chunk_vectors(plan, vectors),
             sentence_vectors=vectors,
-            model=MODEL_NAME,
+            model=model,
         )
     )
     return plan
 
 
-def synthetic_store(chunks: int, rebuild: bool = False) -> SyntheticStore:
-    """A database of at least `chunks` chunks, built once and then reused from the cache."""
-    path = cache_dir() / f"synthetic-{chunks}-{cache_key()}.db"
+def synthetic_store(chunks: int, model: str, rebuild: bool = False) -> SyntheticStore:
+    """A database of at least `chunks` chunks whose vectors pass for `model`'s, built once."""
+    variant = hashlib.sha256(model.encode()).hexdigest()[:6]
+    path = cache_dir() / f"synthetic-{chunks}-{cache_key()}-{variant}.db"
     info = path.with_suffix(".json")
     if path.exists() and info.exists() and not rebuild:
         return SyntheticStore(path=path, **json.loads(info.read_text()))
@@ -107,7 +109,7 @@ def synthetic_store(chunks: int, rebuild: bool = False) -> SyntheticStore:
             shutil.rmtree(stale)
         else:
             stale.unlink()
-    built = _build(building, chunks)
+    built = _build(building, chunks, model)
     for suffix in ("-wal", "-shm"):
         Path(f"{building}{suffix}").unlink(missing_ok=True)
     building.rename(path)
@@ -116,7 +118,7 @@ def synthetic_store(chunks: int, rebuild: bool = False) -> SyntheticStore:
     return SyntheticStore(path=path, seconds=built.seconds, **counts)
 
 
-def _build(path: Path, chunks: int) -> SyntheticStore:
+def _build(path: Path, chunks: int, model: str) -> SyntheticStore:
     """Write generated articles with random vectors until the store holds `chunks` chunks."""
     started = time.perf_counter()
     store = Store(path)
@@ -126,7 +128,7 @@ def _build(path: Path, chunks: int) -> SyntheticStore:
     while made < chunks:
         with store.transaction():  # write_article nests as a savepoint: one commit per batch
             for _ in range(ARTICLES_PER_TRANSACTION):
-                plan = write_synthetic(store, generator.article(articles), rng)
+                plan = write_synthetic(store, generator.article(articles), rng, model)
                 articles, made = articles + 1, made + len(plan.chunks)
                 sentences += len(plan.sentences)
                 if made >= chunks:
@@ -138,12 +140,13 @@ def _build(path: Path, chunks: int) -> SyntheticStore:
     return SyntheticStore(path, articles, made, sentences, seconds)
 
 
-def prepare_indexes(store: SyntheticStore) -> tuple[float, bool]:
+def prepare_indexes(store: SyntheticStore, model: str) -> tuple[float, bool]:
     """Load the store's search indexes (built and saved the first time): seconds, and if built."""
     built = not (index_folder(store.path) / "manifest.json").exists()
     started = time.perf_counter()
     opened = Store(store.path)
-    indexes = ChunkIndexes(opened, MODEL_NAME, Embedder.dimension, index_folder(store.path))
+    dimension = SentenceTransformerEmbedder.dimension
+    indexes = ChunkIndexes(opened, model, dimension, index_folder(store.path))
     indexes.refresh()
     seconds = time.perf_counter() - started
     opened.close()

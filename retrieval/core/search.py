@@ -74,7 +74,9 @@ class Searcher:
         if mode == "bm25":
             ranked = top(keyword, k)
             hits = self._hits(ranked, keyword, keyword, {})
-            return SearchResult(hits, None, stems, self.store.chunk_sentences(ranked))
+            return SearchResult(
+                hits, None, stems, self.store.chunk_sentences(ranked, self.embedder.name)
+            )
         if vector is None:
             vector = self.embedder.embed([query])[0]
         allowed = keyword_index.chunks(articles) if articles is not None else None
@@ -86,7 +88,7 @@ class Searcher:
             missing_dense = [c for c in keyword if c not in dense]
             dense.update(vector_index.similarity(vector, missing_dense))
             pool = top(blend(keyword, dense, config.first_keyword_weight), max(config.rerank, k))
-        sentences = self.store.chunk_sentences(pool)
+        sentences = self.store.chunk_sentences(pool, self.embedder.name)
         best_sentence = _best_sentences(sentences, vector, dense)
         scores = self._rerank(keyword, best_sentence, pool)
         ranked = top(scores, k)

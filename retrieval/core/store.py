@@ -187,9 +187,10 @@ class Store:
                 (chunk_id, write.model, _blob(vector)),
             )
         conn.executemany(
-            'INSERT INTO sentences (article_id, ord, start, "end", vector) VALUES (?, ?, ?, ?, ?)',
+            'INSERT INTO sentences (article_id, ord, start, "end", vector, model) '
+            "VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (article_id, order, start, end, _blob(vector))
+                (article_id, order, start, end, _blob(vector), write.model)
                 for order, ((start, end), vector) in enumerate(
                     zip(write.sentences, write.sentence_vectors, strict=True)
                 )
@@ -270,47 +271,55 @@ class Store:
 
     def chunk_texts(self, chunk_ids: Sequence[int]) -> list[ChunkText]:
         """The stored chunks among the given ids, with their article's title and language."""
-        found: list[ChunkText] = []
-        for part in _batches(chunk_ids):
-            rows = self.rows(
-                "SELECT c.id, c.article_id, a.language, a.title, "
-                'substr(a.text, c.start + 1, c."end" - c.start) FROM chunks c '
-                f"JOIN articles a ON a.id = c.article_id WHERE c.id IN ({marks(part)})",
-                part,
-            )
-            found += [ChunkText(*row) for row in rows]
-        return found
+        sql = (
+            "SELECT c.id, c.article_id, a.language, a.title, "
+            'substr(a.text, c.start + 1, c."end" - c.start) FROM chunks c '
+            "JOIN articles a ON a.id = c.article_id WHERE c.id IN ({})"
+        )
+        return [ChunkText(*row) for row in self._rows_for(sql, chunk_ids)]
 
-    def chunk_vectors(self, model: str, chunk_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-        """The vectors of one model for the given chunks that have one, as (ids, matrix)."""
-        rows: list[tuple] = []
-        for part in _batches(chunk_ids):
-            rows += self.rows(
-                "SELECT chunk_id, vector FROM embeddings "
-                f"WHERE model = ? AND chunk_id IN ({marks(part)})",
-                [model, *part],
-            )
+    def chunk_vectors(
+        self, model: str, chunk_ids: Sequence[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """One model's vectors of the given chunks (default: all), as (ids, matrix)."""
+        sql = "SELECT chunk_id, vector FROM embeddings WHERE model = ?"
+        if chunk_ids is None:
+            rows = self.rows(sql + " ORDER BY chunk_id", [model])
+        else:
+            rows = self._rows_for(sql + " AND chunk_id IN ({})", chunk_ids, model)
         ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
         if not rows:
             return ids, np.zeros((0, 0), dtype=np.float32)
         matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype="<f4")
         return ids, matrix.reshape(len(rows), -1)
 
+    def _rows_for(self, sql: str, ids: Sequence[int], *params: object) -> list[tuple]:
+        """The rows of a query whose `{}` is an IN list of ids, asked 500 ids at a time."""
+        rows: list[tuple] = []
+        for start in range(0, len(ids), 500):
+            part = [int(value) for value in ids[start : start + 500]]
+            rows += self.rows(sql.format(marks(part)), [*params, *part])
+        return rows
+
     def index_key(self) -> str:
         """A key made once per database, so indexes saved beside it are never taken for another."""
         ((value,),) = self.rows("SELECT value FROM meta WHERE key = 'index_key'")
         return str(value)
 
-    def article_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
-        """Each article's meaning as one unit vector: the normalised mean of its chunk vectors."""
+    def article_vectors(self, ids: Sequence[int], model: str) -> dict[int, np.ndarray]:
+        """Each article's meaning as one unit vector: the normalised mean of its chunk vectors.
+
+        Only vectors made by `model` count: an article embedded by another variant is left out.
+        """
         grouped: dict[int, list[bytes]] = {}
         for start in range(0, len(ids), 500):
             part = list(ids[start : start + 500])
             rows = self.rows(
                 "SELECT c.article_id, e.vector FROM chunks c "
                 "JOIN embeddings e ON e.chunk_id = c.id "
-                f"WHERE c.article_id IN ({marks(part)}) ORDER BY c.article_id, c.ord",
-                part,
+                f"WHERE c.article_id IN ({marks(part)}) AND e.model = ? "
+                "ORDER BY c.article_id, c.ord",
+                [*part, model],
             )
             for article_id, vector in rows:
                 grouped.setdefault(article_id, []).append(vector)
@@ -337,16 +346,19 @@ class Store:
         )
         return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
-    def chunk_sentences(self, chunk_ids: Sequence[int]) -> dict[int, list[SentenceRow]]:
-        """The sentences inside each chunk, in article order, with their vectors."""
+    def chunk_sentences(self, chunk_ids: Sequence[int], model: str) -> dict[int, list[SentenceRow]]:
+        """The sentences inside each chunk, in article order, with vectors made by `model`.
+
+        Sentences embedded by another variant are left out until they are re-embedded.
+        """
         if not chunk_ids:
             return {}
         rows = self.rows(  # a chunk is whole sentences: those starting inside it (one index range)
             'SELECT c.id, s.id, s.article_id, s.start, s."end", s.vector FROM chunks c '
             "JOIN sentences s ON s.article_id = c.article_id "
             'AND s.start >= c.start AND s.start < c."end" '
-            f"WHERE c.id IN ({marks(chunk_ids)}) ORDER BY c.id, s.start",
-            chunk_ids,
+            f"WHERE c.id IN ({marks(chunk_ids)}) AND s.model = ? ORDER BY c.id, s.start",
+            [*chunk_ids, model],
         )
         found: dict[int, list[SentenceRow]] = {chunk_id: [] for chunk_id in chunk_ids}
         if not rows:
@@ -360,12 +372,6 @@ class Store:
 def _blob(vector: np.ndarray) -> bytes:
     """Serialise a vector as little-endian float32 bytes."""
     return np.asarray(vector, dtype="<f4").tobytes()
-
-
-def _batches(values: Sequence[int], size: int = 500) -> Iterator[list[int]]:
-    """The values in lists of at most `size`, for SQL IN lists."""
-    for start in range(0, len(values), size):
-        yield [int(value) for value in values[start : start + size]]
 
 
 def marks(values: Sequence[object]) -> str:

@@ -87,8 +87,8 @@ def test_another_process_writes_are_seen_without_reloading_every_vector(
     requested: list[int] = []
     load = bot.store.chunk_vectors
 
-    def spy(model: str, chunk_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        requested.extend(chunk_ids)
+    def spy(model: str, chunk_ids: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        requested.extend(chunk_ids or [-1])
         return load(model, chunk_ids)
 
     bot.store.chunk_vectors = spy  # type: ignore[method-assign]
@@ -184,8 +184,9 @@ def test_a_growing_collection_moves_to_the_graph_and_saves_it(
 
 
 def test_a_chunk_gone_since_the_index_was_read_has_no_sentences(seeded: Collection) -> None:
-    assert seeded.store.chunk_sentences([10**6]) == {10**6: []}
-    sentences = seeded.store.chunk_sentences([1])[1]
+    model = seeded.embedder.name
+    assert seeded.store.chunk_sentences([10**6], model) == {10**6: []}
+    sentences = seeded.store.chunk_sentences([1], model)[1]
     text = seeded.store.article(1).text
     assert sentences and all(
         text[s.start : s.end].strip() == text[s.start : s.end] for s in sentences

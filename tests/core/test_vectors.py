@@ -1,5 +1,7 @@
 """The dense index: exact when small, an HNSW graph when big, following writes either way."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -93,3 +95,16 @@ def test_the_graph_gives_way_to_exact_search_when_the_collection_shrinks(
     index.update(np.arange(80), NONE, matrix[:0])
     assert index.settle() and not index.approximate and len(index) == 40
     assert list(index.nearest(matrix[100], 1)) == [100]
+
+
+def test_the_vector_index_and_onnx_runtime_load_in_either_order() -> None:
+    """usearch 2.26.2 to 2.26.6 crash the process when onnxruntime is imported after them."""
+    for first, second in (("retrieval.core.vectors", "onnxruntime"), ("onnxruntime", "usearch")):
+        done = subprocess.run(
+            [sys.executable, "-c", f"import {first}, {second}; print('loaded')"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert (done.returncode, done.stdout.strip()) == (0, "loaded"), done.stderr
