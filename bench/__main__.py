@@ -11,7 +11,17 @@ from pathlib import Path
 
 import torch
 
-from bench import embedding, latency, machine, memory, recall, sections, synthetic, throughput
+from bench import (
+    embedding,
+    latency,
+    machine,
+    memory,
+    realvectors,
+    recall,
+    sections,
+    synthetic,
+    throughput,
+)
 from bench.corpus import ArticleGenerator, shipped_articles, vocabulary
 from bench.queries import QUESTIONS
 from bench.report import table
@@ -141,9 +151,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         emit(sections.ingest(result, corpus, label(embedder), label(baseline)))
     stores, lines = [], []
     if "latency" not in args.skip or "memory" not in args.skip:
+        pool = None
+        if realvectors.available():
+            progress("real sentence vectors for the synthetic stores (embedded once)")
+            pool = realvectors.real_vectors(embedder).sentences
+        lines.append(
+            f"Stand-in vectors: {len(pool):,} real sentence vectors (SciFact, SQuAD dev), nudged\n"
+            if pool is not None
+            else "Stand-in vectors: random (../shared/eval is missing: HNSW works harder on them)\n"
+        )
         for size in args.sizes:
             progress(f"synthetic store of {size:,} chunks")
-            store = synthetic.synthetic_store(size, embedder.name, rebuild=args.rebuild)
+            store = synthetic.synthetic_store(size, embedder.name, pool, rebuild=args.rebuild)
             progress(f"search indexes of {size:,} chunks")
             seconds, built = synthetic.prepare_indexes(store, embedder.name)
             stores.append(store)
