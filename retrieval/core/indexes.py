@@ -82,9 +82,8 @@ class ChunkIndexes:
                 if folder is None:  # another process is saving right now
                     return
                 latest = folder.latest()
-                if latest is not None and latest != self._snapshot:
-                    self._load(latest)  # continue from the newest saved state, not beside it
-                    self.refresh()
+                if latest is not None and latest != self._snapshot and self._loads(latest):
+                    self.refresh()  # continue from the newest saved state, not beside it
                     self.vectors.settle()
                 assert self._through is not None
                 self._snapshot = folder.save(
@@ -95,12 +94,8 @@ class ChunkIndexes:
     def _open(self) -> None:
         """Load the newest saved snapshot, or build the indexes from the store."""
         latest = self._folder.latest() if self._folder else None
-        if latest is not None:
-            try:
-                self._load(latest)
-                return
-            except (OSError, ValueError) as error:
-                log.warning("rebuilding the search indexes: %s", error)
+        if latest is not None and self._loads(latest):
+            return
         self._build()
         if len(self.keyword) >= SAVE_BUILT:
             self.checkpoint()  # so that the next process maps it instead of building again
@@ -110,7 +105,15 @@ class ChunkIndexes:
         latest = self._folder.latest() if self._folder else None
         if latest is None or self._through is None or latest.through <= self._through:
             return False
-        self._load(latest)
+        return self._loads(latest)
+
+    def _loads(self, snapshot: Snapshot) -> bool:
+        """Load a saved snapshot; say whether it could be (a damaged one is left for a rebuild)."""
+        try:
+            self._load(snapshot)
+        except (OSError, ValueError) as error:
+            log.warning("the saved search indexes cannot be read (%s): building them again", error)
+            return False
         return True
 
     def _load(self, snapshot: Snapshot) -> None:

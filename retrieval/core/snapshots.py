@@ -23,7 +23,7 @@ from retrieval.core.keyword import KeywordIndex
 from retrieval.core.segments import load
 from retrieval.core.vectors import VectorIndex
 
-FORMAT = 1
+FORMAT = 2  # 2: segments keep BM25 impacts
 MANIFEST = "manifest.json"
 LOCK = "lock"
 GRAPH_RESAVE = 2_000  # vectors changed before the graph is saved again (or 5% of them)

@@ -146,7 +146,10 @@ def test_a_damaged_index_folder_is_rebuilt_from_the_database(tmp_path: Path) -> 
     open_collection(path).ingest(shipped_articles())
     for segment in index_folder(path).glob("k-*"):
         (segment / "docs.npy").write_bytes(b"not an array")
-    assert quoted(open_collection(path), "DEA report social networks")
+    reopened = open_collection(path)
+    assert quoted(reopened, "DEA report social networks")
+    reopened.ingest([NEW])  # saves over the damaged indexes
+    assert quoted(open_collection(path), "zorblax") == ["Quantum ransomware"]
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "bm25", "dense"])
