@@ -224,3 +224,12 @@ def m004_briefings(db: Database) -> None:
         foreign_keys=[("briefing_id", "briefings", "id")],
         not_null={"briefing_id"},
     )
+
+
+@migrations()
+def m005_reliability(db: Database) -> None:
+    """Feed warnings apart from errors, per-item page retries, and when an alert was claimed."""
+    db.table("feeds").add_column("last_warning", str)
+    db.table("feed_items").add_column("page_errors", int, not_null_default=0)
+    db.table("feed_items").add_column("page_retry_at", str)
+    db.table("alerts").add_column("claimed_at", str)

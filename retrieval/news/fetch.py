@@ -19,6 +19,7 @@ TIMEOUT = 15.0  # seconds for a whole fetch: DNS, connecting, headers, body, red
 USER_AGENT = "cyberbrief/0.1 (+news alerts; feed reader)"
 FEED_TYPES = ("xml", "rss", "atom", "rdf", "text/plain", "octet-stream")  # parser decides
 PAGE_TYPES = ("text/html", "application/xhtml")
+LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa")
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
@@ -69,10 +70,6 @@ def system_resolver(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
-class PrivateAddress(FetchError):
-    """A link that is not http(s), or whose host is (or resolves to) a non-public address."""
-
-
 class Fetcher:
     """Fetches http(s) URLs, refusing non-public addresses unless explicitly allowed.
 
@@ -114,16 +111,6 @@ class Fetcher:
             return asyncio.run(asyncio.wait_for(self._fetch(url, accept, headers), self.timeout))
         except TimeoutError as error:
             raise FetchError(f"{url} is too slow (not fetched in {self.timeout:g} s)") from error
-
-    def refuses(self, url: str) -> bool:
-        """Whether a link would be refused for where it points (scheme, private address)."""
-        try:
-            asyncio.run(asyncio.wait_for(self._check(url), self.timeout))
-        except PrivateAddress:
-            return True
-        except (FetchError, TimeoutError):  # unresolvable for now: not known to be private
-            return False
-        return False
 
     async def _fetch(self, url: str, accept: tuple[str, ...], headers: dict[str, str]) -> Response:
         """Follow redirects to the final response and read it (cancelled at the deadline)."""
@@ -188,7 +175,7 @@ class Fetcher:
         except ValueError as error:
             raise FetchError(f"malformed link {url[:80]!r}") from error
         if parts.scheme not in {"http", "https"}:
-            raise PrivateAddress(f"only http and https links can be fetched, not {url[:80]!r}")
+            raise FetchError(f"only http and https links can be fetched, not {url[:80]!r}")
         host = parts.hostname
         if not host:
             raise FetchError(f"no host in {url[:80]!r}")
@@ -205,10 +192,30 @@ class Fetcher:
             if address in self.allowed_hosts:
                 continue
             if not _public(ipaddress.ip_address(address.split("%")[0])):
-                raise PrivateAddress(f"{host} is a private or local address; refusing to fetch it")
+                raise FetchError(f"{host} is a private or local address; refusing to fetch it")
         if not addresses:
             raise FetchError(f"cannot resolve {host}")
         return addresses[0]
+
+
+def private_link(url: str, allowed_hosts: frozenset[str] = frozenset()) -> bool:
+    """Whether a link is no public web page: not http(s), a local name or a private address.
+
+    Decided from the link alone, without DNS: for links shown to people, not fetched.
+    """
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return True
+    if parts.scheme not in {"http", "https"} or not host:
+        return True
+    if host in allowed_hosts:
+        return False
+    try:
+        return not _public(ipaddress.ip_address(host))
+    except ValueError:  # a name, not an address
+        return "." not in host or host.endswith(LOCAL_SUFFIXES)
 
 
 def _pinned(url: str, address: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
