@@ -78,7 +78,7 @@ def build_application(
         builder.concurrent_updates(True)
         .rate_limiter(AIORateLimiter(max_retries=RETRIES))
         .defaults(Defaults(allow_sending_without_reply=True))
-        .post_init(_post_init(assistant, alerter))
+        .post_init(_post_init(assistant))
         .build()
     )
     subscriptions = SubscriptionHandlers(alerter, poller, assistant, settings)
@@ -133,14 +133,11 @@ def add_handlers(
     application.add_error_handler(handlers.error)
 
 
-def _post_init(
-    assistant: Assistant, alerter: Alerter
-) -> Callable[[Application], Coroutine[Any, Any, None]]:
-    """Start-up: settle interrupted alerts, register the commands, warm the model."""
+def _post_init(assistant: Assistant) -> Callable[[Application], Coroutine[Any, Any, None]]:
+    """Start-up: register the commands, warm the model."""
 
     async def post_init(application: Application) -> None:
-        """Settle the outbox, set the command menu, load the model, pick example questions."""
-        await asyncio.to_thread(alerter.recover)
+        """Set the command menu, load the model, pick example questions."""
         await application.bot.set_my_commands(COMMANDS)
         await asyncio.to_thread(assistant.overview)
         log.info("bot @%s is ready", application.bot.username)

@@ -43,29 +43,42 @@ class AlertJobs:
                 await self._send(context.bot, delivery)
 
     async def _send(self, bot: Bot, delivery: Delivery) -> None:
-        """Send one chat's alerts; marked sent only once Telegram has accepted each message."""
-        for text, stories in alert_messages(delivery.stories):
+        """Send one chat's alerts, each message claimed just before it goes out.
+
+        A message carries only the stories this process claimed (another may be sending the
+        rest), and its alerts are marked sent only once Telegram has accepted it.
+        """
+        for _, stories in alert_messages(delivery.stories):
             part = Delivery(delivery.chat_id, tuple(stories))
-            await asyncio.to_thread(self.alerter.sending, part)
-            try:
-                sent = await send_to_chat(bot, delivery.chat_id, text)
-            except RetryAfter as error:
-                with warnings.catch_warnings():  # PTB 22 warns it will become a timedelta
-                    warnings.simplefilter("ignore", PTBDeprecationWarning)
-                    wait = error.retry_after
-                seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
-                await asyncio.to_thread(self.alerter.failed, part, str(error), float(seconds))
+            part = await asyncio.to_thread(self.alerter.claim, part)
+            if not part.stories:
+                continue
+            ((text, _),) = alert_messages(part.stories)  # fewer stories fit one message too
+            if not await self._send_part(bot, part, text):
                 return
-            except Forbidden as error:
+
+    async def _send_part(self, bot: Bot, part: Delivery, text: str) -> bool:
+        """Send one message of claimed alerts; whether Telegram accepted it."""
+        try:
+            sent = await send_to_chat(bot, part.chat_id, text)
+        except RetryAfter as error:
+            with warnings.catch_warnings():  # PTB 22 warns it will become a timedelta
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                wait = error.retry_after
+            seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+            await asyncio.to_thread(self.alerter.failed, part, str(error), float(seconds))
+            return False
+        except Forbidden as error:
+            await asyncio.to_thread(self.alerter.chat_gone, part, str(error))
+            return False
+        except BadRequest as error:
+            if any(reason in str(error).lower() for reason in GONE):
                 await asyncio.to_thread(self.alerter.chat_gone, part, str(error))
-                return
-            except BadRequest as error:
-                if any(reason in str(error).lower() for reason in GONE):
-                    await asyncio.to_thread(self.alerter.chat_gone, part, str(error))
-                else:
-                    await asyncio.to_thread(self.alerter.failed, part, str(error))
-                return
-            except (NetworkError, TelegramError) as error:
+            else:
                 await asyncio.to_thread(self.alerter.failed, part, str(error))
-                return
-            await asyncio.to_thread(self.alerter.delivered, part, sent.message_id)
+            return False
+        except (NetworkError, TelegramError) as error:
+            await asyncio.to_thread(self.alerter.failed, part, str(error))
+            return False
+        await asyncio.to_thread(self.alerter.delivered, part, sent.message_id)
+        return True

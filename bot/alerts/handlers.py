@@ -11,9 +11,9 @@ from bot import addressing, buttons
 from bot.alerts import render
 from bot.messaging import Context, admins_only_message, may_configure, send
 from bot.settings import BotSettings
-from retrieval.alerts.alerter import Alerter, TooManySubscriptions
+from retrieval.alerts.alerter import Alerter
 from retrieval.alerts.matching import BadTopic
-from retrieval.alerts.store import SubscriptionNotFound
+from retrieval.alerts.store import SubscriptionNotFound, TooManySubscriptions
 from retrieval.conversations.assistant import Assistant
 from retrieval.core.render import clip
 from retrieval.news.feeds import FeedError

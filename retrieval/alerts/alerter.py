@@ -40,10 +40,7 @@ MAX_ATTEMPTS = 8
 MAX_SUBSCRIPTIONS = 20  # per chat
 NEWS_AGE = timedelta(days=7)  # older articles (a new feed's back catalogue) are stored, not alerted
 STORIES_PER_MESSAGE = 5
-
-
-class TooManySubscriptions(ValueError):
-    """A chat already has the most subscriptions allowed."""
+SEND_LEASE = timedelta(minutes=10)  # longer than any send, rate limits and retries included
 
 
 @dataclass(frozen=True)
@@ -89,11 +86,9 @@ class Alerter:
     def subscribe(self, chat_id: int, user_id: int | None, text: str) -> Subscription:
         """Subscribe a chat to a topic in plain words ('-word' excludes a word)."""
         topic = parse_topic(text)
-        if len(self.alerts.subscriptions(chat_id)) >= MAX_SUBSCRIPTIONS:
-            raise TooManySubscriptions(f"a chat can follow at most {MAX_SUBSCRIPTIONS} topics")
         vector = self.collection.embedder.embed([topic.text])[0]
         raw = " ".join(text.split())
-        return self.alerts.add_subscription(chat_id, user_id, raw, vector)
+        return self.alerts.add_subscription(chat_id, user_id, raw, vector, MAX_SUBSCRIPTIONS)
 
     def subscriptions(self, chat_id: int) -> list[Subscription]:
         """A chat's subscriptions."""
@@ -189,15 +184,14 @@ class Alerter:
 
     # -- delivery ---------------------------------------------------------------
 
-    def recover(self) -> int:
-        """At start-up: settle alerts a crash left mid-send (never sent twice)."""
-        count = self.alerts.recover()
-        if count:
-            log.warning("%d alerts were being sent when the bot stopped; not sending again", count)
-        return count
-
     def deliveries(self) -> list[Delivery]:
-        """The due alerts, grouped into one delivery per chat of up to a few stories."""
+        """The due alerts, grouped into one delivery per chat of up to a few stories.
+
+        Alerts a dead process left mid-send for longer than SEND_LEASE are due again.
+        """
+        stale = self.alerts.requeue_stale(self.clock(), SEND_LEASE)
+        if stale:
+            log.warning("%d alerts were left mid-send by a stopped bot; sending them again", stale)
         by_chat: dict[int, list[OutboxEntry]] = {}
         for entry in self.alerts.due(self.clock()):
             by_chat.setdefault(entry.chat_id, []).append(entry)
@@ -225,9 +219,11 @@ class Alerter:
         quotes = tuple(quote_of(article, *spans[row]) for row in rows)
         return StoryAlert((entry.id,), article, quotes, tuple(links), subscription.topic)
 
-    def sending(self, delivery: Delivery) -> None:
-        """Mark a delivery's alerts as going out now."""
-        self.alerts.claim(delivery.alert_ids)
+    def claim(self, delivery: Delivery) -> Delivery:
+        """Take a delivery's alerts for sending now: the stories no other process has taken."""
+        taken = self.alerts.claim(delivery.alert_ids, self.clock())
+        stories = tuple(story for story in delivery.stories if taken.issuperset(story.alert_ids))
+        return Delivery(delivery.chat_id, stories)
 
     def delivered(self, delivery: Delivery, message_id: int) -> None:
         """Telegram accepted the message: these alerts are done."""

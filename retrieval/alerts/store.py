@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -13,6 +13,10 @@ PENDING, SENDING, SENT, DROPPED, FAILED = "pending", "sending", "sent", "dropped
 
 class SubscriptionNotFound(LookupError):
     """No subscription with this id in this chat."""
+
+
+class TooManySubscriptions(ValueError):
+    """A chat already has the most subscriptions allowed."""
 
 
 @dataclass(frozen=True)
@@ -164,10 +168,15 @@ class AlertStore:
     # -- subscriptions --------------------------------------------------------
 
     def add_subscription(
-        self, chat_id: int, user_id: int | None, topic: str, vector: np.ndarray
+        self, chat_id: int, user_id: int | None, topic: str, vector: np.ndarray, limit: int
     ) -> Subscription:
-        """Store a subscription; it covers articles stored from now on."""
-        with self.store.transaction() as db:
+        """Store a subscription, the chat's `limit` at most; it covers articles from now on."""
+        with self.store.transaction() as db:  # counted and added at once: no limit overshoot
+            ((count,),) = db.execute(
+                "SELECT count(*) FROM subscriptions WHERE chat_id = ?", [chat_id]
+            ).fetchall()
+            if count >= limit:
+                raise TooManySubscriptions(f"a chat can follow at most {limit} topics")
             ((after,),) = db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchall()
             row = {
                 "chat_id": chat_id,
@@ -239,13 +248,17 @@ class AlertStore:
 
     # -- outbox ---------------------------------------------------------------
 
-    def recover(self) -> int:
-        """At start-up: alerts left mid-send may have reached the chat; never send them again."""
+    def requeue_stale(self, now: datetime, lease: timedelta) -> int:
+        """Alerts left mid-send for longer than `lease` (their process died): queue them again.
+
+        Telegram's reply was never recorded, so it may never have come: the message may or may
+        not have reached the chat, and is sent again (at least once, for this narrow window).
+        """
         with self.store.transaction() as db:
             return db.execute(
                 "UPDATE alerts SET state = ?, last_error = 'interrupted while sending' "
-                "WHERE state = ?",
-                [FAILED, SENDING],
+                "WHERE state = ? AND message_id IS NULL AND coalesce(claimed_at, '') <= ?",
+                [PENDING, SENDING, _iso(now - lease)],
             ).rowcount
 
     def due(self, now: datetime, limit: int = 500) -> list[OutboxEntry]:
@@ -253,7 +266,7 @@ class AlertStore:
         rows = self.store.rows(
             f"SELECT {_OUTBOX} FROM alerts WHERE state = ? AND due_at <= ? "
             "ORDER BY chat_id, id LIMIT ?",
-            [PENDING, now.isoformat(timespec="seconds"), limit],
+            [PENDING, _iso(now), limit],
         )
         return [OutboxEntry(*row) for row in rows]
 
@@ -274,16 +287,28 @@ class AlertStore:
                 [DROPPED, error[:300], chat_id, PENDING],
             )
 
-    def claim(self, ids: Sequence[int]) -> None:
-        """Mark alerts as being sent, just before the message goes out."""
-        self._set(ids, "state = ?", [SENDING])
+    def claim(self, ids: Sequence[int], now: datetime) -> set[int]:
+        """Take due alerts for sending, just before their message goes out; the ids taken.
+
+        A conditional update: of several processes delivering from one database, one takes
+        each alert; the others get nothing back and send nothing.
+        """
+        if not ids:
+            return set()
+        with self.store.transaction() as db:
+            rows = db.execute(
+                f"UPDATE alerts SET state = ?, claimed_at = ? WHERE id IN ({marks(ids)}) "
+                "AND state = ? AND due_at <= ? RETURNING id",
+                [SENDING, _iso(now), *ids, PENDING, _iso(now)],
+            ).fetchall()
+        return {row[0] for row in rows}
 
     def sent(self, ids: Sequence[int], message_id: int, now: datetime) -> None:
         """Mark alerts delivered, after Telegram accepted the message."""
         self._set(
             ids,
             "state = ?, sent_at = ?, message_id = ?",
-            [SENT, now.isoformat(timespec="seconds"), message_id],
+            [SENT, _iso(now), message_id],
         )
 
     def retry(self, ids: Sequence[int], due_at: datetime, error: str) -> None:
@@ -291,7 +316,7 @@ class AlertStore:
         self._set(
             ids,
             "state = ?, attempts = attempts + 1, due_at = ?, last_error = ?",
-            [PENDING, whole_second(due_at).isoformat(timespec="seconds"), error[:300]],
+            [PENDING, _iso(whole_second(due_at)), error[:300]],
         )
 
     def give_up(self, ids: Sequence[int], state: str, error: str) -> None:
@@ -310,3 +335,8 @@ class AlertStore:
     def counts(self) -> dict[str, int]:
         """How many alerts are in each state."""
         return dict(self.store.rows("SELECT state, count(*) FROM alerts GROUP BY state"))
+
+
+def _iso(moment: datetime) -> str:
+    """An aware datetime as stored: ISO 8601 to the second."""
+    return moment.isoformat(timespec="seconds")
