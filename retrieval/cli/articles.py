@@ -53,7 +53,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Store articles from files, folders and web pages; exit 1 if anything failed."""
-    urls = [p for p in args.paths if p.startswith(("http://", "https://"))]
+    urls = [p for p in args.paths if p.lower().startswith(("http://", "https://"))]
     files: list[Path | Failure | str] = [
         *find_files([Path(p) for p in args.paths if p not in urls]),
         *urls,
