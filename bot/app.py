@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -88,9 +89,13 @@ def build_application(
     add_handlers(application, handlers, subscriptions, briefings)
     jobs = AlertJobs(alerter, poller)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(jobs.poll, settings.poll_seconds)
-        application.job_queue.run_repeating(jobs.deliver, settings.deliver_seconds, first=1)
-        application.job_queue.run_repeating(briefings.run_due, settings.schedule_seconds, first=1)
+        # Due at once, and run however late: the job queue only starts once the model has
+        # loaded, and a job due meanwhile would otherwise wait for its next interval.
+        at_start = {"next_run_time": datetime.now(UTC), "misfire_grace_time": None}
+        queue = application.job_queue
+        queue.run_repeating(jobs.poll, settings.poll_seconds)
+        queue.run_repeating(jobs.deliver, settings.deliver_seconds, job_kwargs=at_start)
+        queue.run_repeating(briefings.run_due, settings.schedule_seconds, job_kwargs=at_start)
     return application
 
 
