@@ -3,44 +3,33 @@
 import argparse
 
 from retrieval.alerts.alerter import Alerter
-from retrieval.cli.common import CommandError
+from retrieval.cli.common import CommandError, plural, program
+from retrieval.cli.progress import progress_bar
 from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
 from retrieval.core.store import Store
 from retrieval.news.feeds import FeedError
-from retrieval.news.fetch import Fetcher, FetchError
+from retrieval.news.fetch import Fetcher, FetchError, PrivateAddress
 from retrieval.news.poller import Poller
 from retrieval.news.store import FeedNotFound, FeedStore
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    """Add feeds add|list|remove|poll."""
-    feeds = commands.add_parser("feeds", help="follow RSS and Atom feeds")
-    actions = feeds.add_subparsers(required=True, metavar="ACTION")
-    add = actions.add_parser("add", help="follow a feed (checked and read at once)")
-    add.add_argument("url")
-    add.set_defaults(handler=_feeds_add)
-    actions.add_parser("list", help="the feeds followed, with errors").set_defaults(
-        handler=_feeds_list
-    )
-    remove = actions.add_parser("remove", help="stop following a feed; its articles stay")
-    remove.add_argument("id", type=int)
-    remove.set_defaults(handler=_feeds_remove)
-    poll = actions.add_parser("poll", help="poll every feed now and queue alerts")
-    poll.set_defaults(handler=_feeds_poll)
-
-
-def _feeds(settings: Settings) -> tuple[Collection, Poller]:
+def _poller(settings: Settings) -> tuple[Collection, Poller]:
     """The collection and a poller fetching with the configured address rules."""
     collection = Collection.open(settings)
     return collection, Poller(collection, Fetcher(settings.allowed_hosts))
 
 
-def _feeds_add(args: argparse.Namespace, settings: Settings) -> int:
+def add(args: argparse.Namespace, settings: Settings) -> int:
     """Follow a feed after checking it, storing its current items."""
-    collection, poller = _feeds(settings)
+    collection, poller = _poller(settings)
     try:
         outcome, new = poller.add(args.url)
+    except PrivateAddress as error:
+        raise CommandError(
+            f"cannot follow {args.url}: {error} (to allow it for local testing, "
+            f"set CYBERBRIEF_ALLOW_HOSTS={error.host})"
+        ) from error
     except (FetchError, FeedError) as error:
         raise CommandError(f"cannot follow {args.url}: {error}") from error
     queued = Alerter(collection).match_new()
@@ -48,17 +37,17 @@ def _feeds_add(args: argparse.Namespace, settings: Settings) -> int:
     if not new:
         print(f"already following #{feed.id} {feed.url}")
         return 0
-    print(f"following #{feed.id} {feed.title or feed.url}: {outcome.new} new articles")
+    print(f"following #{feed.id} {feed.title or feed.url}: {plural(outcome.new, 'new article')}")
     if queued:
-        print(f"{queued} alerts queued")
+        print(f"{plural(queued, 'alert')} queued")
     return 0
 
 
-def _feeds_list(args: argparse.Namespace, settings: Settings) -> int:
+def list_feeds(args: argparse.Namespace, settings: Settings) -> int:
     """Print the followed feeds."""
     feeds = FeedStore(Store(settings.db_path)).all()
     if not feeds:
-        print("No feeds followed. Add one with: cyberbrief feeds add URL")
+        print(f"No feeds followed. Add one with: {program()} feeds add URL")
     for feed in feeds:
         print(f"#{feed.id} {feed.title or '(untitled)'} — {feed.url}")
         print(
@@ -70,20 +59,21 @@ def _feeds_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _feeds_remove(args: argparse.Namespace, settings: Settings) -> int:
+def remove(args: argparse.Namespace, settings: Settings) -> int:
     """Stop following a feed."""
     try:
         feed = FeedStore(Store(settings.db_path)).remove(args.id)
     except FeedNotFound as error:
-        raise CommandError(f"no feed #{args.id} (see: cyberbrief feeds list)") from error
+        raise CommandError(f"no feed #{args.id} (see: {program()} feeds list)") from error
     print(f"stopped following #{feed.id} {feed.url}")
     return 0
 
 
-def _feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
+def poll(args: argparse.Namespace, settings: Settings) -> int:
     """Poll every feed now, queue alerts; exit 1 if a feed failed."""
-    collection, poller = _feeds(settings)
-    report = poller.poll_all()
+    collection, poller = _poller(settings)
+    with progress_bar(len(poller.feeds.all()), "feed") as bar:
+        report = poller.poll_all(on_feed=lambda _: bar.update())
     queued = Alerter(collection).match_new()
     for outcome in report.feeds:
         feed = outcome.feed
@@ -96,5 +86,5 @@ def _feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
         print(f"#{feed.id} {feed.title or feed.url}: {state}")
         for warning in outcome.warnings:
             print(f"    warning: {warning}")
-    print(f"{report.new} new articles; {queued} alerts queued")
+    print(f"{plural(report.new, 'new article')}; {plural(queued, 'alert')} queued")
     return 1 if report.errors else 0

@@ -13,8 +13,8 @@ from sqlite_utils import Database
 
 from retrieval.core.embeddings import article_vector
 from retrieval.core.migrations import migrations
-from retrieval.core.models import Article
-from retrieval.text.documents import RawArticle
+from retrieval.core.models import Article, Outlet
+from retrieval.text.raw import RawArticle
 from retrieval.text.sentences import Span
 
 
@@ -261,6 +261,14 @@ class Store:
             )
         ]
         return count, outlets, newest
+
+    def outlets(self) -> list[Outlet]:
+        """Every outlet with its article count and date range, the biggest first."""
+        rows = self.rows(
+            "SELECT source, count(*), min(published), max(published) FROM articles "
+            "WHERE source IS NOT NULL GROUP BY source ORDER BY count(*) DESC, source"
+        )
+        return [Outlet(*row) for row in rows]
 
     def generation(self) -> int:
         """A counter bumped by every article write, for caches to notice changes."""

@@ -10,8 +10,9 @@ import numpy as np
 from retrieval.core.answer import support
 from retrieval.core.collection import Collection
 from retrieval.core.embeddings import SentenceTransformerEmbedder
-from retrieval.core.search import MODES, SearchResult
-from retrieval.evaluation.common import article_ranking, load_collection
+from retrieval.core.models import MODES
+from retrieval.core.search import SearchResult
+from retrieval.evaluation.common import Progress, article_ranking, load_collection, quietly
 from retrieval.text.documents import RawArticle
 
 
@@ -46,13 +47,17 @@ def squad_collection(path: Path) -> tuple[list[RawArticle], list[SquadQuestion]]
     return articles, questions
 
 
-def squad_report(path: Path, limit: int | None = None, db: Path | None = None) -> str:
+def squad_report(
+    path: Path, limit: int | None = None, db: Path | None = None, progress: Progress = quietly
+) -> str:
     """Paragraph top-1/5/20 accuracy and answer-in-quote rates for each search mode."""
     articles, questions = squad_collection(path)
     questions = questions[:limit] if limit else questions
     embedder = SentenceTransformerEmbedder()
     with tempfile.TemporaryDirectory() as tmp:
-        collection, ids = load_collection(articles, embedder, db or Path(tmp) / "squad.db")
+        collection, ids = load_collection(
+            articles, embedder, db or Path(tmp) / "squad.db", progress
+        )
         vectors = embedder.embed([q.text for q in questions])
         table = [
             "| mode | top-1 | top-5 | top-20 | answer in top-1 quote | in top-3 quotes |",
@@ -60,7 +65,8 @@ def squad_report(path: Path, limit: int | None = None, db: Path | None = None) -
         ]
         for mode in MODES:
             counts = np.zeros(5)
-            for question, vector in zip(questions, vectors, strict=True):
+            pairs = zip(questions, vectors, strict=True)
+            for question, vector in progress(pairs, len(questions), mode):
                 result = collection.searcher.search(question.text, 20, mode=mode, vector=vector)
                 ranked = article_ranking(result)
                 counts[:3] += [ids[question.origin] in ranked[:n] for n in (1, 5, 20)]
@@ -72,7 +78,7 @@ def squad_report(path: Path, limit: int | None = None, db: Path | None = None) -
             table.append(
                 f"| {mode} | " + " | ".join(f"{v:.3f}" for v in counts / len(questions)) + " |"
             )
-        abstention = _abstention(collection, questions, vectors, ids)
+        abstention = _abstention(collection, questions, vectors, ids, progress)
         collection.close()
     return "\n".join(
         [*table, "", f"{len(questions):,} questions, {len(articles):,} paragraphs.", abstention]
@@ -87,7 +93,11 @@ def _quotes(collection: Collection, result: SearchResult, n: int) -> list[str]:
 
 
 def _abstention(
-    collection: Collection, questions: list[SquadQuestion], vectors: np.ndarray, ids: dict[str, int]
+    collection: Collection,
+    questions: list[SquadQuestion],
+    vectors: np.ndarray,
+    ids: dict[str, int],
+    progress: Progress = quietly,
 ) -> str:
     """How often every 5th question is answered, and withheld once its whole topic is left out."""
     answerer = collection.answerer
@@ -96,7 +106,8 @@ def _abstention(
     for question in questions:
         topics.setdefault(question.topic, set()).add(ids[question.origin])
     own, away = [], []
-    for question, vector in list(zip(questions, vectors, strict=True))[::5]:
+    sample = list(zip(questions, vectors, strict=True))[::5]
+    for question, vector in progress(sample, len(sample), "abstention"):
         result = collection.searcher.search(question.text, 100, vector=vector)
         own.append(
             support(

@@ -124,11 +124,13 @@ class Poller:
         """Poll every feed whose time has come and that no other process is polling."""
         return self._poll(self.feeds.claim_due(self.clock(), CLAIM))
 
-    def poll_all(self) -> PollReport:
-        """Poll every feed now."""
-        return self._poll(self.feeds.all())
+    def poll_all(self, on_feed: Callable[[FeedOutcome], None] | None = None) -> PollReport:
+        """Poll every feed now; `on_feed` hears of each feed as it is done."""
+        return self._poll(self.feeds.all(), on_feed)
 
-    def _poll(self, feeds: list[FeedRecord]) -> PollReport:
+    def _poll(
+        self, feeds: list[FeedRecord], on_feed: Callable[[FeedOutcome], None] | None = None
+    ) -> PollReport:
         """Download feeds side by side, storing each as it arrives; one failure stops no other.
 
         Every download ends within its fetch deadlines, so a stuck server delays no other
@@ -147,6 +149,8 @@ class Poller:
                     reason = f"internal error: {error.__class__.__name__}"
                     self.feeds.failed(feed, self.clock(), reason)
                     report.feeds.append(FeedOutcome(feed, error=f"internal error: {error!r}"[:300]))
+                if on_feed:
+                    on_feed(report.feeds[-1])
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         report.feeds.sort(key=lambda outcome: outcome.feed.id)

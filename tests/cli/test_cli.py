@@ -106,6 +106,7 @@ def test_ask_reads_questions_from_stdin_one_json_per_line(
 
 
 def test_empty_question_gets_a_clear_message(fake_cli: Path, capsys) -> None:
+    run(capsys, "ingest", str(ARTICLES))
     code, out, err = run(capsys, "ask", "   ")
     assert code == 2 and out == ""
     assert err == "cyberbrief: The question is empty: type a few words to search for.\n"
@@ -162,13 +163,14 @@ def test_ingest_url_refuses_private_addresses_without_configuration(
     feed_server.set("/ring.html", page("Phishing ring dismantled", STORY), content_type="text/html")
     code, out, err = run(capsys, "ingest", feed_server.url("/ring.html"))
     assert code == 1 and "private or local address" in err and out.startswith("0 added")
+    assert "set CYBERBRIEF_ALLOW_HOSTS=127.0.0.1)" in err
 
 
 def test_feeds_add_list_poll_remove(local_web: FeedServer, capsys) -> None:
     item = {"title": "Phishing ring dismantled", "link": "https://n.example/1", "guid": "1"}
     local_web.set("/wire.rss", rss([{**item, "content": " ".join(STORY * 5)}], title="Wire"))
     code, out, err = run(capsys, "feeds", "add", local_web.url("/wire.rss"))
-    assert code == 0 and "following #1 Wire: 1 new articles" in out, err
+    assert code == 0 and "following #1 Wire: 1 new article\n" in out, err
     code, out, _ = run(capsys, "feeds", "list")
     assert "#1 Wire" in out and "last poll 20" in out
     local_web.set("/wire.rss", "<html>not a feed</html>", content_type="text/html")

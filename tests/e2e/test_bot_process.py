@@ -8,7 +8,7 @@ import pytest
 from processes import Cyberbrief, Forwarder, environment, free_port
 from telegram_emulator import EmulatorClient, TelegramEmulator
 
-from bot.cli import TOKEN_REJECTED
+from bot.serve import TOKEN_REJECTED
 
 pytestmark = [pytest.mark.e2e]
 
@@ -28,7 +28,8 @@ def test_a_rejected_token_is_said_in_one_line_without_the_token(
     finally:
         bot.stop()
     assert code != 0
-    assert bot.stderr.strip() == f"cyberbrief: {TOKEN_REJECTED}"
+    (line,) = bot.lines  # one line: "cyberbrief: Telegram rejected this token — check …"
+    assert line.endswith(f"cyberbrief: {TOKEN_REJECTED}")
     assert "revoked" not in bot.stderr + bot.out
 
 
