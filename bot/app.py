@@ -3,7 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -15,6 +15,7 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -22,12 +23,16 @@ from bot.alerts.delivery import AlertJobs
 from bot.alerts.handlers import SubscriptionHandlers
 from bot.answers.handlers import Handlers
 from bot.briefings.handlers import BriefingHandlers
+from bot.monitoring import MonitoringServer, count_update
+from bot.operations.handlers import OperationsHandlers
 from bot.settings import BotSettings
 from retrieval.alerts.alerter import Alerter
 from retrieval.briefings.builder import Briefer
 from retrieval.conversations.assistant import Assistant
+from retrieval.conversations.store import Forgetting
 from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
+from retrieval.operations.store import Owners, Shelf, Statistics
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +49,12 @@ COMMANDS = [
     BotCommand("feeds", "The news feeds I follow"),
     BotCommand("previews", "Link previews on or off in this chat"),
     BotCommand("about", "What this bot is and what it stores"),
+    BotCommand("whoami", "Your Telegram id, and whether you own this bot"),
+    BotCommand("forget", "Delete your questions and votes in this chat"),
 ]
 
+DAY = 24 * 60 * 60  # seconds
+MONITORING = "monitoring"  # bot_data key of the running MonitoringServer
 RETRIES = 3  # times a request is retried after Telegram answers RetryAfter
 
 # Channel posts, inline queries and the rest are not requested: the bot ignores them on purpose.
@@ -71,7 +80,7 @@ def build_application(
     builder = (builder or ApplicationBuilder()).token(settings.token)
     collection = assistant.collection
     poller = poller or Poller(collection, Fetcher())
-    alerter = Alerter(collection)
+    alerter = Alerter(collection, news_age=timedelta(days=settings.policy.news_days))
     if settings.api_url:
         base = api_base_url(settings.api_url)
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
@@ -79,14 +88,21 @@ def build_application(
         builder.concurrent_updates(True)
         .rate_limiter(AIORateLimiter(max_retries=RETRIES))
         .defaults(Defaults(allow_sending_without_reply=True))
-        .post_init(_post_init(assistant))
+        .post_init(_post_init(assistant, settings))
+        .post_shutdown(_post_shutdown)
         .build()
     )
-    subscriptions = SubscriptionHandlers(alerter, poller, assistant, settings)
+    owners = Owners(collection.store, settings.owners)
+    subscriptions = SubscriptionHandlers(alerter, poller, assistant, settings, owners)
+    keep_days = settings.policy.keep_questions_days
+    store = collection.store
+    operations = OperationsHandlers(
+        owners, Forgetting(store), keep_days, Statistics(store), Shelf(store)
+    )
     briefer = Briefer(collection)
     briefings = BriefingHandlers(briefer, settings)
     handlers = Handlers(assistant, briefer.briefings, settings)
-    add_handlers(application, handlers, subscriptions, briefings)
+    add_handlers(application, handlers, subscriptions, briefings, operations)
     jobs = AlertJobs(alerter, poller)
     if application.job_queue is not None:
         # Due at once, and run however late: the job queue only starts once the model has
@@ -96,6 +112,8 @@ def build_application(
         queue.run_repeating(jobs.poll, settings.poll_seconds)
         queue.run_repeating(jobs.deliver, settings.deliver_seconds, job_kwargs=at_start)
         queue.run_repeating(briefings.run_due, settings.schedule_seconds, job_kwargs=at_start)
+        if keep_days:
+            queue.run_repeating(operations.forget_old, DAY, first=60)
     return application
 
 
@@ -104,8 +122,10 @@ def add_handlers(
     handlers: Handlers,
     subscriptions: SubscriptionHandlers,
     briefings: BriefingHandlers,
+    operations: OperationsHandlers,
 ) -> None:
     """Route updates to handlers; what no handler takes is ignored on purpose."""
+    application.add_handler(TypeHandler(Update, count_update), group=-1)  # counts, stops none
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
@@ -124,6 +144,10 @@ def add_handlers(
         ("feeds", subscriptions.feeds),
         ("addfeed", subscriptions.add_feed),
         ("removefeed", subscriptions.remove_feed),
+        ("whoami", operations.whoami),
+        ("forget", operations.forget),
+        ("stats", operations.stats),
+        ("articles", operations.articles),
     ]:
         application.add_handler(CommandHandler(name, callback, filters=new))
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
@@ -134,17 +158,33 @@ def add_handlers(
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, handlers.edited)
     )
     application.add_handler(CallbackQueryHandler(subscriptions.subscribe_button, pattern=r"^sub:"))
+    application.add_handler(
+        CallbackQueryHandler(subscriptions.alert_button, pattern=r"^(unsub|mute|unmute):")
+    )
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_error_handler(handlers.error)
 
 
-def _post_init(assistant: Assistant) -> Callable[[Application], Coroutine[Any, Any, None]]:
-    """Start-up: register the commands, warm the model."""
+def _post_init(
+    assistant: Assistant, settings: BotSettings
+) -> Callable[[Application], Coroutine[Any, Any, None]]:
+    """Start-up (polling and webhook alike): monitoring, commands, the model."""
 
     async def post_init(application: Application) -> None:
-        """Set the command menu, load the model, pick example questions."""
+        """Serve metrics, set the command menu, load the model."""
+        if settings.metrics_port is not None:
+            probe = assistant.collection.store.generation
+            server = MonitoringServer(settings.metrics_listen, settings.metrics_port, probe)
+            application.bot_data[MONITORING] = server.start()
         await application.bot.set_my_commands(COMMANDS)
         await asyncio.to_thread(assistant.overview)
         log.info("bot @%s is ready", application.bot.username)
 
     return post_init
+
+
+async def _post_shutdown(application: Application) -> None:
+    """Stop serving metrics."""
+    server = application.bot_data.pop(MONITORING, None)
+    if isinstance(server, MonitoringServer):
+        server.stop()

@@ -30,6 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     bot.add_argument("--port", type=int, help="webhook server port (default 8443)")
     bot.add_argument("--api-url", metavar="URL", help="a self-hosted or local Bot API server")
     bot.add_argument("--flood-limit", type=int, help="questions per person per minute (default 10)")
+    bot.add_argument(
+        "--metrics-port",
+        type=int,
+        metavar="N",
+        help="serve Prometheus /metrics and /healthz on this port (CYBERBRIEF_METRICS_PORT)",
+    )
     # A bot runs for days: its warnings are worth seeing without -v.
     bot.set_defaults(log_level=logging.WARNING)
     commands.choices["run"].set_defaults(handler="bot.serve:run", log_level=logging.WARNING)

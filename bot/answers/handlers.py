@@ -24,6 +24,7 @@ from bot.messaging import (
     set_keyboard,
     typing,
 )
+from bot.monitoring import ABSTENTIONS, ANSWER_SECONDS
 from bot.settings import BotSettings
 from retrieval.briefings.store import BriefingStore
 from retrieval.conversations.assistant import Assistant, Reply
@@ -201,12 +202,15 @@ class Handlers:
             return
         async with typing(message, self.settings.typing_delay):
             try:
-                reply, previews = await asyncio.to_thread(
-                    self._ask, message.chat_id, user.id, question, replied_to
-                )
+                with ANSWER_SECONDS.time():
+                    reply, previews = await asyncio.to_thread(
+                        self._ask, message.chat_id, user.id, question, replied_to
+                    )
             except EmptyQuestion:
                 await self._ask_for_question(message)
                 return
+        if reply.answer.abstained:
+            ABSTENTIONS.inc()
         texts = render.answer_messages(
             reply.answer, reply.query if reply.followup else None, reply.scoped
         )

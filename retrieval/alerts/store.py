@@ -19,6 +19,19 @@ class TooManySubscriptions(ValueError):
     """A chat already has the most subscriptions allowed."""
 
 
+class AlreadySubscribed(ValueError):
+    """The chat already follows this topic."""
+
+    def __init__(self, subscription: "Subscription") -> None:
+        super().__init__(f"this chat already follows that topic (#{subscription.id})")
+        self.subscription = subscription
+
+
+def topic_key(topic: str) -> str:
+    """What makes two topics the same: their words, case-folded."""
+    return " ".join(topic.split()).casefold()
+
+
 @dataclass(frozen=True)
 class Subscription:
     """A chat's standing request to hear about new stories on a topic."""
@@ -30,6 +43,7 @@ class Subscription:
     vector: np.ndarray
     after_article: int
     paused: bool
+    muted_until: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,16 +66,15 @@ class StoryLink:
     source: str | None
 
 
-_SUBSCRIPTION = "id, chat_id, user_id, topic, vector, after_article, paused"
+_SUBSCRIPTION = "id, chat_id, user_id, topic, vector, after_article, paused, muted_until"
 _OUTBOX = "id, chat_id, story_id, subscription_id, attempts"
 
 
 def _subscription(row: tuple) -> Subscription:
     """A subscription from its row."""
-    sub_id, chat_id, user_id, topic, vector, after, paused = row
-    return Subscription(
-        sub_id, chat_id, user_id, topic, np.frombuffer(vector, dtype="<f4"), after, bool(paused)
-    )
+    sub_id, chat_id, user_id, topic, vector, after, paused, muted_until = row
+    vector = np.frombuffer(vector, dtype="<f4")
+    return Subscription(sub_id, chat_id, user_id, topic, vector, after, bool(paused), muted_until)
 
 
 class AlertStore:
@@ -170,8 +183,16 @@ class AlertStore:
     def add_subscription(
         self, chat_id: int, user_id: int | None, topic: str, vector: np.ndarray, limit: int
     ) -> Subscription:
-        """Store a subscription, the chat's `limit` at most; it covers articles from now on."""
-        with self.store.transaction() as db:  # counted and added at once: no limit overshoot
+        """Store a subscription, the chat's `limit` at most and one per topic; it covers articles
+        from now on. Checked and added in one transaction: no limit overshoot, no twin topics."""
+        key = topic_key(topic)
+        with self.store.transaction() as db:
+            same = db.execute(
+                f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE chat_id = ? AND topic_key = ?",
+                [chat_id, key],
+            ).fetchall()
+            if same:
+                raise AlreadySubscribed(_subscription(same[0]))
             ((count,),) = db.execute(
                 "SELECT count(*) FROM subscriptions WHERE chat_id = ?", [chat_id]
             ).fetchall()
@@ -182,12 +203,32 @@ class AlertStore:
                 "chat_id": chat_id,
                 "user_id": user_id,
                 "topic": topic,
+                "topic_key": key,
                 "vector": np.asarray(vector, dtype="<f4").tobytes(),
                 "after_article": after,
                 "paused": 0,
                 "created_at": utc_now(),
             }
             sub_id = int(db.table("subscriptions").insert(row).last_pk)  # type: ignore[arg-type]
+        return self.subscription(chat_id, sub_id)
+
+    def subscription_on(self, chat_id: int, topic: str) -> Subscription | None:
+        """The chat's subscription to the same topic, if it has one."""
+        rows = self.store.rows(
+            f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE chat_id = ? AND topic_key = ?",
+            [chat_id, topic_key(topic)],
+        )
+        return _subscription(rows[0]) if rows else None
+
+    def mute(self, chat_id: int, sub_id: int, until: datetime | None) -> Subscription:
+        """Silence one of a chat's subscriptions until a moment (None: hear it again)."""
+        self.subscription(chat_id, sub_id)
+        stamp = until.isoformat(timespec="seconds") if until else None
+        with self.store.transaction() as db:
+            db.execute(
+                "UPDATE subscriptions SET muted_until = ? WHERE id = ? AND chat_id = ?",
+                [stamp, sub_id, chat_id],
+            )
         return self.subscription(chat_id, sub_id)
 
     def subscription(self, chat_id: int, sub_id: int) -> Subscription:

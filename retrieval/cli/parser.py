@@ -7,6 +7,7 @@ or `eval` need (page extraction, feed parsing, HTTP, the evaluation code).
 
 import argparse
 import logging
+from importlib.metadata import version
 from pathlib import Path
 
 from retrieval.cli.arguments import DATE_FORMAT, add_filter_options, positive_int
@@ -14,6 +15,7 @@ from retrieval.cli.common import program, shipped_articles
 from retrieval.core.models import MODES
 
 Commands = argparse._SubParsersAction
+STARTER_FEEDS = "data/feeds/cybercrime.opml"
 
 INGEST_FORMATS = """\
 what it reads:
@@ -56,11 +58,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
     )
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     parser.add_argument("-v", "--verbose", action="count", default=0, help=VERBOSE_HELP)
+    parser.add_argument(
+        "--version", action="version", version=f"cyberbrief {version('cyberbrief')}"
+    )
     parser.set_defaults(log_level=logging.ERROR)
     commands = parser.add_subparsers(metavar="COMMAND", title="commands")
     _articles_commands(commands)
     _feeds_commands(commands)
     _briefing_command(commands)
+    _operations_commands(commands)
     _eval_commands(commands)
     return parser, commands
 
@@ -161,7 +167,7 @@ def _articles_commands(commands: Commands) -> None:
 
 
 def _feeds_commands(commands: Commands) -> None:
-    """feeds add|list|remove|poll."""
+    """feeds add|list|remove|poll|import|export."""
     feeds = commands.add_parser(
         "feeds", help="follow RSS and Atom feeds", parents=[global_options()]
     )
@@ -180,6 +186,28 @@ def _feeds_commands(commands: Commands) -> None:
         actions, "remove", "retrieval.cli.feeds:remove", "stop following a feed; its articles stay"
     ).add_argument("id", type=positive_int, metavar="ID", help="the feed's number in 'feeds list'")
     add_command(actions, "poll", "retrieval.cli.feeds:poll", "poll every feed now and queue alerts")
+    imports = add_command(
+        actions,
+        "import",
+        "retrieval.cli.feeds:import_list",
+        "follow every feed of an OPML file (what feed readers export); a web page in it is "
+        "followed through the feed it names; the next poll reads them",
+        f"example:\n  %(prog)s {STARTER_FEEDS}",
+    )
+    imports.add_argument("file", type=Path, metavar="FILE.opml")
+    imports.add_argument(
+        "--offer",
+        action="store_true",
+        help="only when no feed is followed yet, and only after asking on a terminal",
+    )
+    export = add_command(
+        actions,
+        "export",
+        "retrieval.cli.feeds:export",
+        "the feeds followed, as OPML for any feed reader",
+        "example:\n  %(prog)s --output feeds.opml",
+    )
+    export.add_argument("--output", type=Path, metavar="FILE", help="write here (default: stdout)")
 
 
 def _briefing_command(commands: Commands) -> None:
@@ -199,6 +227,67 @@ def _briefing_command(commands: Commands) -> None:
     )
     briefing.add_argument("--chat", type=int, help="rank for this chat's subscriptions")
     briefing.add_argument("--format", choices=("text", "html", "json"), default="text")
+
+
+def _operations_commands(commands: Commands) -> None:
+    """owners add|remove|list, articles list|show|remove, stats, backup."""
+    owners = commands.add_parser(
+        "owners",
+        help="the bot's owners: Telegram user ids who manage its feeds",
+        parents=[global_options()],
+    )
+    actions = owners.add_subparsers(required=True, metavar="ACTION", title="actions")
+    add_command(
+        actions,
+        "add",
+        "retrieval.cli.owners:add",
+        "make a Telegram user an owner (each person sees their id with /whoami)",
+        "example:\n  %(prog)s 123456789",
+    ).add_argument("id", type=positive_int, metavar="ID")
+    add_command(
+        actions, "remove", "retrieval.cli.owners:remove", "stop a stored owner being one"
+    ).add_argument("id", type=positive_int, metavar="ID")
+    add_command(actions, "list", "retrieval.cli.owners:list_owners", "the owners, and where set")
+    articles = commands.add_parser(
+        "articles", help="the articles stored: list, show, remove", parents=[global_options()]
+    )
+    shelf = articles.add_subparsers(required=True, metavar="ACTION", title="actions")
+    listing = add_command(
+        shelf,
+        "list",
+        "retrieval.cli.operations:articles_list",
+        "the articles stored last, newest first, with their ids",
+        'example:\n  %(prog)s --limit 50 --source "InSight Crime"',
+    )
+    listing.add_argument("--limit", type=positive_int, default=20, help="how many (default 20)")
+    listing.add_argument("--source", metavar="OUTLET", help="only this outlet's")
+    add_command(
+        shelf, "show", "retrieval.cli.operations:articles_show", "one article and where it is from"
+    ).add_argument("id", type=positive_int, metavar="ID")
+    add_command(
+        shelf,
+        "remove",
+        "retrieval.cli.operations:articles_remove",
+        "delete an article for good (its feed will not bring it back)",
+    ).add_argument("id", type=positive_int, metavar="ID")
+    add_command(
+        commands,
+        "stats",
+        "retrieval.cli.operations:stats",
+        "the bot at a glance: articles, feeds and their health, chats, subscriptions, "
+        "questions answered and abstained, votes with their questions",
+    ).add_argument(
+        "--days", type=positive_int, default=7, help="the period counted (default 7 days)"
+    )
+    backup = add_command(
+        commands,
+        "backup",
+        "retrieval.cli.operations:backup",
+        "copy the database safely while the bot runs (SQLite's online backup)",
+        "examples:\n  %(prog)s /var/backups/cyberbrief/\n  %(prog)s copy.db --force",
+    )
+    backup.add_argument("path", type=Path, metavar="PATH", help="a file, or a folder to put it in")
+    backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
 
 
 def _eval_commands(commands: Commands) -> None:

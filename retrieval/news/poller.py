@@ -6,9 +6,11 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from retrieval.core.collection import Collection
 from retrieval.core.ingest import content_hash
+from retrieval.news.discovery import locate_feed
 from retrieval.news.feeds import Feed, FeedError, FeedItem, newest, parse_feed
 from retrieval.news.fetch import (
     FEED_TYPES,
@@ -104,7 +106,7 @@ class Poller:
         self.clock = clock
 
     def add(self, url: str, added_by: int | None = None) -> tuple[FeedOutcome, bool]:
-        """Follow a feed after checking it is one, storing its items; and whether it is new."""
+        """Follow a feed (or the feed a page names), storing its items; and whether it is new."""
         try:
             url = canonical_url(url.strip())
         except ValueError as error:  # "http://[oops/", a port out of range...
@@ -114,10 +116,14 @@ class Poller:
             return FeedOutcome(existing), False
         except FeedNotFound:
             pass
-        response = self.fetcher.fetch(url, accept=FEED_TYPES)
-        parsed = parse_feed(response.body, url, response.content_type)  # not a feed: not added
-        feed, new = self.feeds.add(url, added_by=added_by)
-        outcome = self._take(feed, self._read(feed, response, parsed))
+        found = locate_feed(self.fetcher, url)  # a page names its feed; not a feed: not added
+        if found.url != url:
+            try:
+                return FeedOutcome(self.feeds.by_url(found.url)), False
+            except FeedNotFound:
+                pass
+        feed, new = self.feeds.add(found.url, added_by=added_by)
+        outcome = self._take(feed, self._read(feed, found.response, found.feed))
         return FeedOutcome(self.feeds.get(feed.id), outcome.new, outcome.updated), new
 
     def poll_due(self) -> PollReport:
@@ -153,7 +159,6 @@ class Poller:
                     on_feed(report.feeds[-1])
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
-        report.feeds.sort(key=lambda outcome: outcome.feed.id)
         return report
 
     def poll(self, feed: FeedRecord) -> FeedOutcome:
@@ -331,12 +336,20 @@ def _full(item: FeedItem, page: RawArticle, outlet: str | None) -> RawArticle:
     return RawArticle(
         title=item.title or page.title,
         text=page.text,
-        source=outlet or page.source,
+        source=publisher(page.source, item.url or "") or outlet,
         published=item.published or page.published,
         url=item.url,
         language=page.language,
         origin=item.guid,
     )
+
+
+def publisher(sitename: str | None, url: str) -> str | None:
+    """The publisher a page names (og:site_name, JSON-LD); None when it only knows the host."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    name = (sitename or "").strip()
+    bare = name.lower().split(":")[0].removeprefix("www.")
+    return None if not name or bare == host else name
 
 
 def _item_hash(item: FeedItem) -> str:

@@ -174,8 +174,14 @@ class BotHarness:
         """Send a message to the bot; return its replies."""
         return self.process(self.message(text, **options))
 
-    def press(self, message_id: int, data: str, chat_id: int = USER["id"]) -> list[Call]:
-        """Press an inline button on one of the bot's messages."""
+    def press(
+        self,
+        message_id: int,
+        data: str,
+        chat_id: int = USER["id"],
+        markup: dict[str, Any] | None = None,
+    ) -> list[Call]:
+        """Press an inline button on one of the bot's messages (carrying `markup`, if given)."""
         chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
         query = {
             "id": str(next(self._update_ids)),
@@ -188,6 +194,7 @@ class BotHarness:
                 "chat": chat,
                 "from": BOT,
                 "text": "an answer",
+                **({"reply_markup": markup} if markup else {}),
             },
         }
         return self.process({"callback_query": query})

@@ -218,6 +218,8 @@ def test_commands_are_registered_at_start_up(bot: BotHarness) -> None:
         "feeds",
         "previews",
         "about",
+        "whoami",
+        "forget",
     ]
 
 

@@ -2,6 +2,7 @@
 
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -168,9 +169,13 @@ def test_ingest_url_refuses_private_addresses_without_configuration(
 
 def test_feeds_add_list_poll_remove(local_web: FeedServer, capsys) -> None:
     item = {"title": "Phishing ring dismantled", "link": "https://n.example/1", "guid": "1"}
-    local_web.set("/wire.rss", rss([{**item, "content": " ".join(STORY * 5)}], title="Wire"))
+    old = {"title": "Hackers jailed", "link": "https://n.example/2", "guid": "2"}
+    old |= {"pubDate": "Mon, 06 Jan 2020 10:00:00 GMT", "content": " ".join(STORY * 4)}
+    feed = rss([{**item, "content": " ".join(STORY * 5)}, old], title="Wire")
+    local_web.set("/wire.rss", feed)
     code, out, err = run(capsys, "feeds", "add", local_web.url("/wire.rss"))
-    assert code == 0 and "following #1 Wire: 1 new article\n" in out, err
+    assert code == 0 and "following #1 Wire\n" in out, err
+    assert "2 stored, 1 too old to alert (over 7 days); 0 alerts queued" in out
     code, out, _ = run(capsys, "feeds", "list")
     assert "#1 Wire" in out and "last poll 20" in out
     local_web.set("/wire.rss", "<html>not a feed</html>", content_type="text/html")
@@ -187,18 +192,29 @@ def test_feeds_add_list_poll_remove(local_web: FeedServer, capsys) -> None:
 def test_feeds_add_refuses_what_is_not_a_feed(local_web: FeedServer, capsys) -> None:
     local_web.set("/page.html", page("A page", STORY), content_type="text/html")
     code, _, err = run(capsys, "feeds", "add", local_web.url("/page.html"))
-    assert code == 2 and "cannot follow" in err and "text/html" in err
+    assert code == 2 and "cannot follow" in err and "names no RSS or Atom feed" in err
     code, out, _ = run(capsys, "feeds", "list")
     assert "No feeds followed" in out
 
 
-def test_briefing_prints_text_html_and_json(fake_cli: Path, capsys) -> None:
+def test_briefing_prints_text_html_and_json(fake_cli: Path, tmp_path: Path, capsys) -> None:
     run(capsys, "ingest", str(ARTICLES))
+    code, out, _ = run(capsys, "briefing", "--since", "2025-01-01")
+    assert code == 0 and out.startswith("Nothing new since")  # 2006, 2012 and undated: old
+    today = datetime.now(UTC).isoformat(timespec="seconds")
+    records = [
+        {"title": f"Story {n}", "text": text, "published": today, "url": f"https://x.example/{n}"}
+        for n, text in enumerate(["Police arrested four ransomware suspects in Rotterdam."] * 2)
+    ]
+    records[1]["text"] = "Europol dismantled a phishing network targeting bank customers."
+    news = tmp_path / "news.jsonl"
+    news.write_text("\n".join(json.dumps(record) for record in records), encoding="utf-8")
+    run(capsys, "ingest", str(news))
     code, out, _ = run(capsys, "briefing")
-    assert code == 0 and out.startswith("Briefing: 3 stories since")
-    assert "“" in out and "== " in out
+    assert code == 0 and out.startswith("Briefing: 2 stories since")
+    assert "“" in out and f"Story 0\n  {today[:10]}" in out
     code, out, _ = run(capsys, "briefing", "--since", "24h", "--format", "html")
-    assert code == 0 and out.startswith("📰 <b>Briefing</b> — 3 stories")
+    assert code == 0 and out.startswith("📰 <b>Briefing</b> — 2 stories")
     code, out, _ = run(capsys, "briefing", "--since", "2099-01-01", "--format", "json")
     assert code == 0 and json.loads(out)["sections"] == []
     code, _, err = run(capsys, "briefing", "--since", "soon")
