@@ -6,7 +6,7 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -23,6 +23,7 @@ from bot.alerts.delivery import AlertJobs
 from bot.alerts.handlers import SubscriptionHandlers
 from bot.answers.handlers import Handlers
 from bot.briefings.handlers import BriefingHandlers
+from bot.commands import COMMANDS, menus
 from bot.monitoring import MonitoringServer, count_update
 from bot.operations.handlers import OperationsHandlers
 from bot.settings import BotSettings
@@ -35,23 +36,6 @@ from retrieval.news.poller import Poller
 from retrieval.operations.store import Owners, Shelf, Statistics
 
 log = logging.getLogger(__name__)
-
-COMMANDS = [
-    BotCommand("ask", "Ask a question about the articles"),
-    BotCommand("sources", "All sources of the last answer here"),
-    BotCommand("start", "What I know, and questions to try"),
-    BotCommand("help", "How to ask, here and in groups"),
-    BotCommand("briefing", "What's new: a digest of recent stories"),
-    BotCommand("schedule", "Scheduled briefings here (admins)"),
-    BotCommand("subscribe", "Alerts about new stories on a topic"),
-    BotCommand("subscriptions", "Topics followed in this chat"),
-    BotCommand("unsubscribe", "Stop alerts on a topic"),
-    BotCommand("feeds", "The news feeds I follow"),
-    BotCommand("previews", "Link previews on or off in this chat"),
-    BotCommand("about", "What this bot is and what it stores"),
-    BotCommand("whoami", "Your Telegram id, and whether you own this bot"),
-    BotCommand("forget", "Delete your questions and votes in this chat"),
-]
 
 DAY = 24 * 60 * 60  # seconds
 MONITORING = "monitoring"  # bot_data key of the running MonitoringServer
@@ -101,7 +85,7 @@ def build_application(
     )
     briefer = Briefer(collection)
     briefings = BriefingHandlers(briefer, settings)
-    handlers = Handlers(assistant, briefer.briefings, settings)
+    handlers = Handlers(assistant, briefer.briefings, settings, owners)
     add_handlers(application, handlers, subscriptions, briefings, operations)
     jobs = AlertJobs(alerter, poller)
     if application.job_queue is not None:
@@ -129,27 +113,16 @@ def add_handlers(
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
-    for name, callback in [
-        ("start", handlers.start),
-        ("help", handlers.help),
-        ("about", handlers.about),
-        ("ask", handlers.ask),
-        ("sources", handlers.sources),
-        ("previews", handlers.previews),
-        ("briefing", briefings.briefing),
-        ("schedule", briefings.schedule),
-        ("subscribe", subscriptions.subscribe),
-        ("subscriptions", subscriptions.subscriptions),
-        ("unsubscribe", subscriptions.unsubscribe),
-        ("feeds", subscriptions.feeds),
-        ("addfeed", subscriptions.add_feed),
-        ("removefeed", subscriptions.remove_feed),
-        ("whoami", operations.whoami),
-        ("forget", operations.forget),
-        ("stats", operations.stats),
-        ("articles", operations.articles),
-    ]:
-        application.add_handler(CommandHandler(name, callback, filters=new))
+    front = {
+        "answers": handlers,
+        "alerts": subscriptions,
+        "briefings": briefings,
+        "operations": operations,
+    }
+    for command in COMMANDS:  # each row names its handler: "answers.ask"
+        capability, method = command.handler.split(".")
+        callback = getattr(front[capability], method)
+        application.add_handler(CommandHandler(command.name, callback, filters=new))
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
     application.add_handler(MessageHandler(new & filters.TEXT & (private | groups), handlers.text))
     content = ~filters.TEXT & ~filters.StatusUpdate.ALL
@@ -171,12 +144,13 @@ def _post_init(
     """Start-up (polling and webhook alike): monitoring, commands, the model."""
 
     async def post_init(application: Application) -> None:
-        """Serve metrics, set the command menu, load the model."""
+        """Serve metrics, set the command menus, load the model."""
         if settings.metrics_port is not None:
             probe = assistant.collection.store.generation
             server = MonitoringServer(settings.metrics_listen, settings.metrics_port, probe)
             application.bot_data[MONITORING] = server.start()
-        await application.bot.set_my_commands(COMMANDS)
+        for scope, commands in menus():
+            await application.bot.set_my_commands(commands, scope=scope)
         await asyncio.to_thread(assistant.overview)
         log.info("bot @%s is ready", application.bot.username)
 

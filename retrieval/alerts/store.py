@@ -44,6 +44,7 @@ class Subscription:
     after_article: int
     paused: bool
     muted_until: str | None = None
+    model: str | None = None  # the model variant that made the vector
 
 
 @dataclass(frozen=True)
@@ -66,15 +67,17 @@ class StoryLink:
     source: str | None
 
 
-_SUBSCRIPTION = "id, chat_id, user_id, topic, vector, after_article, paused, muted_until"
+_SUBSCRIPTION = "id, chat_id, user_id, topic, vector, after_article, paused, muted_until, model"
 _OUTBOX = "id, chat_id, story_id, subscription_id, attempts"
 
 
 def _subscription(row: tuple) -> Subscription:
     """A subscription from its row."""
-    sub_id, chat_id, user_id, topic, vector, after, paused, muted_until = row
+    sub_id, chat_id, user_id, topic, vector, after, paused, muted_until, model = row
     vector = np.frombuffer(vector, dtype="<f4")
-    return Subscription(sub_id, chat_id, user_id, topic, vector, after, bool(paused), muted_until)
+    return Subscription(
+        sub_id, chat_id, user_id, topic, vector, after, bool(paused), muted_until, model
+    )
 
 
 class AlertStore:
@@ -98,11 +101,14 @@ class AlertStore:
         )
         return [row[0] for row in rows]
 
-    def sentence_vectors(self, article_id: int) -> tuple[list[tuple[int, int]], np.ndarray]:
-        """An article's sentence spans and their vectors, in order."""
+    def sentence_vectors(
+        self, article_id: int, model: str
+    ) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """An article's sentence spans and their vectors made by `model`, in order."""
         rows = self.store.rows(
-            'SELECT start, "end", vector FROM sentences WHERE article_id = ? ORDER BY ord',
-            [article_id],
+            'SELECT start, "end", vector FROM sentences WHERE article_id = ? AND model = ? '
+            "ORDER BY ord",
+            [article_id, model],
         )
         if not rows:
             return [], np.zeros((0, 0), dtype=np.float32)
@@ -181,7 +187,13 @@ class AlertStore:
     # -- subscriptions --------------------------------------------------------
 
     def add_subscription(
-        self, chat_id: int, user_id: int | None, topic: str, vector: np.ndarray, limit: int
+        self,
+        chat_id: int,
+        user_id: int | None,
+        topic: str,
+        vector: np.ndarray,
+        model: str,
+        limit: int,
     ) -> Subscription:
         """Store a subscription, the chat's `limit` at most and one per topic; it covers articles
         from now on. Checked and added in one transaction: no limit overshoot, no twin topics."""
@@ -205,6 +217,7 @@ class AlertStore:
                 "topic": topic,
                 "topic_key": key,
                 "vector": np.asarray(vector, dtype="<f4").tobytes(),
+                "model": model,
                 "after_article": after,
                 "paused": 0,
                 "created_at": utc_now(),
@@ -255,6 +268,14 @@ class AlertStore:
         )
         return [_subscription(row) for row in rows]
 
+    def replace_topic_vector(self, sub_id: int, vector: np.ndarray, model: str) -> None:
+        """Give a subscription's topic a vector made by another model variant."""
+        with self.store.transaction() as db:
+            db.execute(
+                "UPDATE subscriptions SET vector = ?, model = ? WHERE id = ?",
+                [np.asarray(vector, dtype="<f4").tobytes(), model, sub_id],
+            )
+
     def pending_for(self, chat_id: int, sub_id: int) -> list[OutboxEntry]:
         """The alerts still queued in a chat because of one subscription."""
         rows = self.store.rows(
@@ -299,7 +320,7 @@ class AlertStore:
             return db.execute(
                 "UPDATE alerts SET state = ?, last_error = 'interrupted while sending' "
                 "WHERE state = ? AND message_id IS NULL AND coalesce(claimed_at, '') <= ?",
-                [PENDING, SENDING, _iso(now - lease)],
+                [PENDING, SENDING, (now - lease).isoformat(timespec="seconds")],
             ).rowcount
 
     def due(self, now: datetime, limit: int = 500) -> list[OutboxEntry]:
@@ -307,7 +328,7 @@ class AlertStore:
         rows = self.store.rows(
             f"SELECT {_OUTBOX} FROM alerts WHERE state = ? AND due_at <= ? "
             "ORDER BY chat_id, id LIMIT ?",
-            [PENDING, _iso(now), limit],
+            [PENDING, now.isoformat(timespec="seconds"), limit],
         )
         return [OutboxEntry(*row) for row in rows]
 
@@ -336,11 +357,12 @@ class AlertStore:
         """
         if not ids:
             return set()
+        stamp = now.isoformat(timespec="seconds")
         with self.store.transaction() as db:
             rows = db.execute(
                 f"UPDATE alerts SET state = ?, claimed_at = ? WHERE id IN ({marks(ids)}) "
                 "AND state = ? AND due_at <= ? RETURNING id",
-                [SENDING, _iso(now), *ids, PENDING, _iso(now)],
+                [SENDING, stamp, *ids, PENDING, stamp],
             ).fetchall()
         return {row[0] for row in rows}
 
@@ -349,7 +371,7 @@ class AlertStore:
         self._set(
             ids,
             "state = ?, sent_at = ?, message_id = ?",
-            [SENT, _iso(now), message_id],
+            [SENT, now.isoformat(timespec="seconds"), message_id],
         )
 
     def retry(self, ids: Sequence[int], due_at: datetime, error: str) -> None:
@@ -357,7 +379,7 @@ class AlertStore:
         self._set(
             ids,
             "state = ?, attempts = attempts + 1, due_at = ?, last_error = ?",
-            [PENDING, _iso(whole_second(due_at)), error[:300]],
+            [PENDING, whole_second(due_at).isoformat(timespec="seconds"), error[:300]],
         )
 
     def give_up(self, ids: Sequence[int], state: str, error: str) -> None:
@@ -376,8 +398,3 @@ class AlertStore:
     def counts(self) -> dict[str, int]:
         """How many alerts are in each state."""
         return dict(self.store.rows("SELECT state, count(*) FROM alerts GROUP BY state"))
-
-
-def _iso(moment: datetime) -> str:
-    """An aware datetime as stored: ISO 8601 to the second."""
-    return moment.isoformat(timespec="seconds")

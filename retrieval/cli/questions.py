@@ -61,7 +61,8 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def chat(args: argparse.Namespace, settings: Settings) -> int:
     """Ask questions one after another in the terminal."""
-    return terminal_chat.run(open_articles(settings), sys.stdin, sys.stdout)
+    history = terminal_chat.history_file(settings)
+    return terminal_chat.run(open_articles(settings), sys.stdin, sys.stdout, history)
 
 
 def sources(args: argparse.Namespace, settings: Settings) -> int:

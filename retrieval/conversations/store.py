@@ -55,14 +55,14 @@ class Conversations:
         self, chat_id: int, user_id: int, question: str, query: str, answer: Answer
     ) -> int:
         """Remember an answer given in a chat; returns its id."""
-        sources = answer.related if answer.abstained else answer.quotes
+        sources = answer.quotes if answer.answered else answer.reading
         with self.store.transaction() as db:
             row = {
                 "chat_id": chat_id,
                 "user_id": user_id,
                 "question": question,
                 "query": query,
-                "abstained": int(answer.abstained),
+                "abstained": int(not answer.answered),
                 "sources": _dump(sources),
                 "asked_at": utc_now(),
             }
@@ -126,6 +126,13 @@ class Conversations:
                     "given_at": utc_now(),
                 },
                 replace=True,
+            )
+
+    def withdraw_feedback(self, answer_id: int, user_id: int) -> None:
+        """Take back one person's vote on an answer."""
+        with self.store.transaction() as db:
+            db.execute(
+                "DELETE FROM feedback WHERE answer_id = ? AND user_id = ?", [answer_id, user_id]
             )
 
     def feedback(self, answer_id: int) -> list[Feedback]:

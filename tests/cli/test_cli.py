@@ -2,15 +2,18 @@
 
 import io
 import json
+import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from retrieval.cli import chat
 from retrieval.cli import main as cli
 from retrieval.core.collection import Collection
 from retrieval.core.store import Store
-from tests.conftest import ARTICLES, FAKE_ANSWER_CONFIG, FakeEmbedder
+from tests.conftest import ARTICLES, FAKE_ANSWER_CONFIG, FakeEmbedder, shipped_articles
 from tests.feedserver import FeedServer, page, rss
 
 
@@ -63,31 +66,26 @@ def test_ask_json_shape_and_exact_quotes(fake_cli: Path, capsys) -> None:
     assert code == 0 and record["abstained"] is False
     assert set(record) == {
         "question",
-        "answer",
         "abstained",
         "coverage",
+        "covered",
         "missing",
         "searched",
         "sources",
+        "related",
     }
-    assert record["coverage"] == "full" and record["missing"] == []
+    assert record["coverage"] == "full" and record["missing"] == [] and record["related"] == []
     texts = {p.stem: p.read_text() for p in ARTICLES.glob("*.md")}
-    for n, source in enumerate(record["sources"], 1):
-        assert source["n"] == n
-        assert set(source) == {
-            "n",
-            "article_id",
-            "title",
-            "source",
-            "published",
-            "url",
-            "quote",
-            "start",
-            "end",
-            "score",
-        }
-        assert source["quote"] in "".join(texts.values())
-        assert f"[{n}]" in record["answer"]
+    (group,) = record["sources"]  # every quote comes from the EU article, grouped under it
+    assert set(group) == {"article_id", "title", "source", "published", "url", "quotes"}
+    assert group["title"] == 'Cybercrime: "EU-US cooperation a necessity"'
+    assert len(group["quotes"]) == 3
+    body = texts["2012-05-03-eu-us-cooperation-a-necessity"]
+    for quote in group["quotes"]:
+        assert set(quote) == {"quote", "start", "end", "score"}
+        assert quote["quote"] in body
+    first = group["quotes"][0]["quote"]
+    assert first == "In Europe, 8 children between 3 and 10 years old were rescued."
 
 
 def test_ask_reads_questions_from_stdin_one_json_per_line(
@@ -103,7 +101,7 @@ def test_ask_reads_questions_from_stdin_one_json_per_line(
         "?!",
         "Zetas hackers kidnapping",
     ]
-    assert "error" in lines[1] and lines[2]["sources"]
+    assert "error" in lines[1] and lines[2]["sources"][0]["quotes"]
 
 
 def test_empty_question_gets_a_clear_message(fake_cli: Path, capsys) -> None:
@@ -132,7 +130,59 @@ def test_chat_answers_until_end_of_input(fake_cli: Path, capsys, monkeypatch) ->
     code, out, _ = run(capsys, "chat")
     assert code == 0
     assert out.startswith("cyberbrief: 3 articles from ")
-    assert "Sources:" in out and "InSight Crime" in out
+    assert "│ " in out and "— DEA report: Mexican cartels" in out and "InSight Crime" in out
+
+
+def test_chat_reads_followups_with_the_previous_question(
+    fake_cli: Path, capsys, monkeypatch
+) -> None:
+    run(capsys, "ingest", str(ARTICLES))
+    lines = "How many children were rescued?\nand in Europe?\nWho are the Zetas?\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    code, out, _ = run(capsys, "chat")
+    assert code == 0 and out.count("Read as:") == 1  # a full question stands alone
+    followup = out.split("Read as: How many children were rescued in Europe?\n")[1]
+    assert followup.startswith("\n│ In Europe, 8 children between 3 and 10 years old were rescued.")
+
+
+class Terminal(io.StringIO):
+    """Typed input, as from a terminal."""
+
+    def isatty(self) -> bool:
+        """A terminal."""
+        return True
+
+
+def test_chat_in_a_terminal_keeps_history_and_ends_ctrl_d_with_a_newline(
+    fake_cli: Path, capsys, monkeypatch
+) -> None:
+    run(capsys, "ingest", str(ARTICLES))
+    history = fake_cli.parent / "chat_history"
+    history.write_text("Who are the Zetas?\n")  # typed in an earlier session
+    monkeypatch.setattr("sys.stdin", Terminal("What is EC3?\n"))  # then Ctrl-D
+    code, out, _ = run(capsys, "chat")
+    assert code == 0 and "\n> " in out and out.endswith("\n> \n")
+    assert "Who are the Zetas?" in history.read_text()  # read at start, written back at the end
+
+
+class SlowToLoad(FakeEmbedder):
+    """The fake embedder, taking a moment to "load" on its first call."""
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        """Wait a little on the first call, as the real model does while loading."""
+        if self.calls == 0:
+            time.sleep(0.3)
+        return super().embed(texts)
+
+
+def test_chat_says_the_model_is_loading_before_the_first_answer(store, capsys) -> None:
+    Collection(store, FakeEmbedder(), FAKE_ANSWER_CONFIG).ingest(shipped_articles())
+    collection = Collection(store, SlowToLoad(), FAKE_ANSWER_CONFIG)
+    stdin = io.StringIO("How many children were rescued in Europe?\nWhat is EC3?\n")
+    assert chat.run(collection, stdin, sys.stdout) == 0
+    out = capsys.readouterr().out
+    assert out.count("Loading the model…") == 1
+    assert out.index("Loading the model…") < out.index("In Europe, 8 children")
 
 
 @pytest.fixture
