@@ -97,7 +97,9 @@ class Store:
         self._lock = threading.RLock()
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        migrations.apply(self.db)
+        if migrations.pending(self.db):
+            with self.transaction():  # two processes opening a new database migrate it once
+                migrations.apply(self.db)
 
     def close(self) -> None:
         """Close the database connection."""
@@ -105,9 +107,21 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """Run the block in one transaction, serialised with other threads."""
-        with self._lock, self.db.atomic():
-            yield self.db
+        """One write transaction, serialised with threads and processes; nested, a savepoint."""
+        # IMMEDIATE: locked before the first read, waiting up to the busy timeout; a deferred
+        # BEGIN fails at once ("database is locked") if another process wrote in between.
+        with self._lock:
+            if self.db.conn.in_transaction:
+                with self.db.atomic():
+                    yield self.db
+                return
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.rollback()
+                raise
 
     def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """Run a read query under the lock and return all its rows."""
@@ -121,17 +135,14 @@ class Store:
     ) -> StoredKey | None:
         """Find a stored article by canonical URL, by origin (url-less only) or by content hash."""
         if url:
-            rows = self.rows("SELECT id, content_hash FROM articles WHERE url = ?", [url])
+            where, value = "url = ?", url
         elif origin:
-            rows = self.rows(
-                "SELECT id, content_hash FROM articles WHERE origin = ? AND url IS NULL", [origin]
-            )
+            where, value = "origin = ? AND url IS NULL", origin
         elif content_hash:
-            rows = self.rows(
-                "SELECT id, content_hash FROM articles WHERE content_hash = ?", [content_hash]
-            )
+            where, value = "content_hash = ?", content_hash
         else:
             return None
+        rows = self.rows(f"SELECT id, content_hash FROM articles WHERE {where}", [value])
         return StoredKey(*rows[0]) if rows else None
 
     def write_article(self, write: ArticleWrite, replace: int | None = None) -> int:
@@ -206,14 +217,11 @@ class Store:
 
     def articles(self, ids: Iterable[int]) -> dict[int, Article]:
         """Return stored articles by id; unknown ids are left out."""
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        rows = self.rows(
+        sql = (
             "SELECT id, title, text, source, published, url, language, content_hash, ingested_at "
-            f"FROM articles WHERE id IN ({marks(wanted)})",
-            wanted,
+            "FROM articles WHERE id IN ({})"
         )
+        rows = self._rows_for(sql, sorted(set(ids)))
         return {row[0]: Article(*row) for row in rows}
 
     def newest_articles(self, limit: int) -> list[Article]:
@@ -312,17 +320,12 @@ class Store:
         Only vectors made by `model` count: an article embedded by another variant is left out.
         """
         grouped: dict[int, list[bytes]] = {}
-        for start in range(0, len(ids), 500):
-            part = list(ids[start : start + 500])
-            rows = self.rows(
-                "SELECT c.article_id, e.vector FROM chunks c "
-                "JOIN embeddings e ON e.chunk_id = c.id "
-                f"WHERE c.article_id IN ({marks(part)}) AND e.model = ? "
-                "ORDER BY c.article_id, c.ord",
-                [*part, model],
-            )
-            for article_id, vector in rows:
-                grouped.setdefault(article_id, []).append(vector)
+        sql = (
+            "SELECT c.article_id, e.vector FROM chunks c JOIN embeddings e ON e.chunk_id = c.id "
+            "WHERE e.model = ? AND c.article_id IN ({}) ORDER BY c.article_id, c.ord"
+        )
+        for article_id, vector in self._rows_for(sql, ids, model):
+            grouped.setdefault(article_id, []).append(vector)
         return {
             article_id: article_vector(
                 np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(blobs), -1)
@@ -338,12 +341,8 @@ class Store:
 
     def chunk_spans(self, chunk_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
         """The article and character span of each chunk, as (article_id, start, end)."""
-        if not chunk_ids:
-            return {}
-        rows = self.rows(
-            f'SELECT id, article_id, start, "end" FROM chunks WHERE id IN ({marks(chunk_ids)})',
-            chunk_ids,
-        )
+        sql = 'SELECT id, article_id, start, "end" FROM chunks WHERE id IN ({})'
+        rows = self._rows_for(sql, chunk_ids)
         return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
     def chunk_sentences(self, chunk_ids: Sequence[int], model: str) -> dict[int, list[SentenceRow]]:
