@@ -11,10 +11,10 @@ import numpy as np
 from retrieval.alerts.matching import StoryIndex, key_sentences
 from retrieval.alerts.store import AlertStore, StoryLink
 from retrieval.briefings.store import ArticleHead, BriefingStore
-from retrieval.core.answer import quotable
 from retrieval.core.collection import Collection
 from retrieval.core.models import Article, Quote, quote_of
 from retrieval.core.store import whole_second
+from retrieval.text.headlines import quotable
 from retrieval.text.query import terms
 
 Clock = Callable[[], datetime]
@@ -168,11 +168,10 @@ class Briefer:
         spans, sentence_vectors = self.alerts.sentence_vectors(article.id)
         rows: list[int] = []
         if spans:
-            texts = [article.text[start:end] for start, end in spans]
             rows = key_sentences(
                 sentence_vectors.mean(axis=0),
                 sentence_vectors,
-                [quotable(text) for text in texts],
+                [quotable(article.text, span, article.title) for span in spans],
                 n=2 if len(spans) >= 4 else 1,
             )
         quotes = tuple(quote_of(article, *spans[row]) for row in rows)

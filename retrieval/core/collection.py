@@ -1,11 +1,12 @@
 """A collection of articles: the store with its search, answering and ingestion wired together."""
 
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.core.answer import AnswerConfig, Answerer
+from retrieval.core.answer import AnswerConfig, Answerer, More
 from retrieval.core.config import Settings
 from retrieval.core.embeddings import Embedder, SentenceTransformerEmbedder
 from retrieval.core.ingest import Ingestor, IngestReport
@@ -65,6 +66,10 @@ class Collection:
     ) -> Answer:
         """Answer with verbatim quotes (after the first `skip`, for "more sources"), or abstain."""
         return self.answerer.ask(question, filters, vector, skip)
+
+    def more(self, question: str, shown: AbstractSet[tuple[int, int]]) -> More:
+        """The next quotes answering a question, leaving out those shown (article id, start)."""
+        return self.answerer.more(question, shown)
 
     def summary(self) -> Summary:
         """How many articles, from which outlets, and the newest date."""

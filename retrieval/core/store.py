@@ -15,6 +15,7 @@ from retrieval.core.embeddings import article_vector
 from retrieval.core.migrations import migrations
 from retrieval.core.models import Article
 from retrieval.text.documents import RawArticle
+from retrieval.text.query import word_stems
 from retrieval.text.sentences import Span
 
 
@@ -164,6 +165,10 @@ class Store:
 
     def _delete_parts(self, article_id: int) -> None:
         """Remove an article's chunks, sentences, vectors and index rows (inside a transaction)."""
+        for title, text in self.db.execute(
+            "SELECT title, text FROM articles WHERE id = ?", [article_id]
+        ).fetchall():
+            self._count_words(title, text, -1)
         self.db.execute(
             "DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE article_id = ?)",
             [article_id],
@@ -202,6 +207,21 @@ class Store:
                     zip(write.sentences, write.sentence_vectors, strict=True)
                 )
             ],
+        )
+        self._count_words(title, text, 1)
+
+    def _count_words(self, title: str, text: str, change: int) -> None:
+        """Count an article's distinct words and stems in (1) or out of (-1) the vocabulary."""
+        words = word_stems(f"{title}\n{text}")
+        self.db.conn.executemany(
+            "INSERT INTO words (word, stem, articles) VALUES (?, ?, ?) "
+            "ON CONFLICT (word) DO UPDATE SET articles = articles + excluded.articles",
+            [(word, stem, change) for word, stem in words.items()],
+        )
+        self.db.conn.executemany(
+            "INSERT INTO stems (stem, articles) VALUES (?, ?) "
+            "ON CONFLICT (stem) DO UPDATE SET articles = articles + excluded.articles",
+            [(stem, change) for stem in set(words.values())],
         )
 
     def article(self, article_id: int) -> Article:

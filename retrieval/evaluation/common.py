@@ -1,5 +1,6 @@
 """What every evaluation shares: a collection built from a data set, and rankings of articles."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.core.collection import Collection
@@ -29,3 +30,13 @@ def load_collection(
 def article_ranking(result: SearchResult) -> list[int]:
     """Article ids in order of their best chunk, each once."""
     return list(dict.fromkeys(hit.article_id for hit in result.hits))
+
+
+@dataclass(frozen=True)
+class SquadQuestion:
+    """A SQuAD question, its paragraph's origin, its article's title and its gold answers."""
+
+    text: str
+    origin: str
+    topic: str
+    answers: tuple[str, ...]

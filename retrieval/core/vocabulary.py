@@ -1,0 +1,85 @@
+"""The collection's vocabulary: how many articles use a word, and the known word nearest a typo."""
+
+import threading
+from collections.abc import Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from retrieval.core.store import Store, marks
+
+
+class Vocabulary:
+    """The words of the stored articles, read from the store's `words` table.
+
+    Every question reads the vocabulary through this one class, so a keyword index that keeps its
+    own vocabulary can stand in for the table by changing these few methods.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._last_row = 0
+        self._by_length: dict[int, tuple[str, ...]] = {}
+
+    def articles(self) -> int:
+        """How many articles the collection holds."""
+        ((count,),) = self.store.rows("SELECT count(*) FROM articles")
+        return int(count)
+
+    def frequencies(self, stems: Iterable[str]) -> dict[str, int]:
+        """How many articles use each stem (0 for a stem no article uses)."""
+        wanted = sorted(set(stems))
+        found = dict.fromkeys(wanted, 0)
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            rows = self.store.rows(
+                f"SELECT stem, articles FROM stems WHERE stem IN ({marks(part)})", part
+            )
+            found.update((stem, max(int(count), 0)) for stem, count in rows)
+        return found
+
+    def closest(self, word: str, max_edits: int) -> str | None:
+        """The known word fewest edits away (at most `max_edits`), the most used among equals."""
+        near = [
+            (candidate, int(edits))
+            for length in range(len(word) - max_edits, len(word) + max_edits + 1)
+            for candidate, edits, _ in process.extract(
+                word,
+                self._words(length),
+                scorer=OSA.distance,
+                score_cutoff=max_edits,
+                limit=None,
+            )
+        ]
+        if not near:
+            return None
+        used = self._used([candidate for candidate, _ in near])
+        ranked = sorted(
+            (edits, -used[candidate], candidate) for candidate, edits in near if used[candidate]
+        )
+        return ranked[0][2] if ranked else None
+
+    def _words(self, length: int) -> tuple[str, ...]:
+        """The alphabetic words of a given length, read from the store as they are added."""
+        with self._lock:
+            rows = self.store.rows(
+                "SELECT rowid, word FROM words WHERE rowid > ? ORDER BY rowid", [self._last_row]
+            )
+            added: dict[int, list[str]] = {}
+            for row_id, word in rows:
+                if word.isalpha():
+                    added.setdefault(len(word), []).append(word)
+                self._last_row = row_id
+            for size, words in added.items():
+                self._by_length[size] = self._by_length.get(size, ()) + tuple(words)
+            return self._by_length.get(length, ())
+
+    def _used(self, words: list[str]) -> dict[str, int]:
+        """How many articles use each of the given words now."""
+        rows = self.store.rows(
+            f"SELECT word, articles FROM words WHERE word IN ({marks(words)})", words
+        )
+        found = dict.fromkeys(words, 0)
+        found.update((word, int(count)) for word, count in rows)
+        return found

@@ -1,0 +1,116 @@
+"""When answers are given, on SQuAD questions: on-topic, off-topic, near-topic and misspelt."""
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from retrieval.core.answer import AnswerConfig, Assessment
+from retrieval.core.collection import Collection
+from retrieval.core.embeddings import model_path
+from retrieval.evaluation.common import SquadQuestion
+from retrieval.evaluation.variants import misspelt, near_topic, unused, vocabulary_words
+from retrieval.text.query import query_stems, stems
+
+THRESHOLDS = (0.75, 0.80, 0.85, 0.90, 0.95)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Per question, how the answerer assessed each version of it."""
+
+    own: list[Assessment]
+    away: list[Assessment]
+    near: list[Assessment]
+    typo: list[Assessment]
+    corrected: int  # misspelt questions read back with the original word
+
+
+def answers_report(
+    collection: Collection,
+    questions: Sequence[SquadQuestion],
+    topics: dict[str, set[int]],
+    seed: int,
+) -> str:
+    """A table of answering and abstaining rates at several support thresholds.
+
+    `topics` gives the article ids of every paragraph of each SQuAD article (topic).
+    """
+    outcomes = assess_all(collection, questions, topics, seed)
+    config = collection.answerer.config
+    used = config.min_answer
+    lines = [
+        f"Answering ({len(outcomes.own):,} questions, every 5th; seed {seed}). On-topic: the "
+        "question as asked. Off-topic: the same question with its whole SQuAD article left out. "
+        f"Near-topic ({len(outcomes.near):,}): its key name replaced by a word no article uses. "
+        f"Misspelt ({len(outcomes.typo):,}): its rarest long word mistyped once; "
+        f"{outcomes.corrected:,} were read back as typed originally.",
+        "",
+        "| min strength | answers on-topic | abstains off-topic | near-topic not answered "
+        "| answers misspelt |",
+        "|---|---|---|---|---|",
+    ]
+    for threshold in sorted({*THRESHOLDS, used}):
+        mark = " (used)" if abs(threshold - used) < 1e-9 else ""
+        at = replace(config, min_answer=threshold)
+        rates = (
+            _share(outcomes.own, at, True),
+            _share(outcomes.away, at, False),
+            _share(outcomes.near, at, False),
+            _share(outcomes.typo, at, True),
+        )
+        lines.append(f"| {threshold:.2f}{mark} | " + " | ".join(f"{r:.3f}" for r in rates) + " |")
+    return "\n".join(lines)
+
+
+def assess_all(
+    collection: Collection,
+    questions: Sequence[SquadQuestion],
+    topics: dict[str, set[int]],
+    seed: int,
+) -> Outcomes:
+    """Assess every question as asked, with its article left out, near-topic and misspelt."""
+    answerer, searcher = collection.answerer, collection.searcher
+    vocabulary = answerer.vocabulary
+    words = vocabulary_words(model_path() / "vocab.txt")
+    frequencies = vocabulary.frequencies(
+        {stem for q in questions for stem in query_stems(q.text)}
+        | {stem for word in words for stem in stems(word)}
+    )
+    pool = unused(words, frequencies)
+    near_rng, typo_rng = random.Random(seed), random.Random(seed + 1)
+    nears = [near_topic(q.text, frequencies, pool, near_rng) for q in questions]
+    typos = [misspelt(q.text, frequencies, typo_rng) for q in questions]
+    readings = {q.text: answerer.read(q.text) for q in questions}
+    readings |= {r.text: answerer.read(r.text) for r in nears + typos if r}
+    texts = sorted({reading.text for reading in readings.values()})
+    vectors = dict(zip(texts, collection.embedder.embed(texts), strict=True))
+    own: list[Assessment] = []
+    away: list[Assessment] = []
+    near: list[Assessment] = []
+    typo: list[Assessment] = []
+    corrected = 0
+    chunks = answerer.config.quote_chunks
+    for question, near_rewrite, typo_rewrite in zip(questions, nears, typos, strict=True):
+        reading = readings[question.text]
+        result = searcher.search(reading.text, 100, vector=vectors[reading.text])
+        own.append(answerer.assess(reading, result.first(chunks)))
+        away.append(answerer.assess(reading, result.first(chunks, skip=topics[question.topic])))
+        for rewrite, found in ((near_rewrite, near), (typo_rewrite, typo)):
+            if rewrite is None:
+                continue
+            variant = readings[rewrite.text]
+            hits = searcher.search(variant.text, chunks, vector=vectors[variant.text])
+            found.append(answerer.assess(variant, hits))
+        if typo_rewrite and readings[typo_rewrite.text].text == question.text:
+            corrected += 1
+    return Outcomes(own, away, near, typo, corrected)
+
+
+def _share(assessments: list[Assessment], config: AnswerConfig, answered: bool) -> float:
+    """The share of assessments answered (or not answered) under a configuration."""
+    if not assessments:
+        return float("nan")
+    full = np.array([a.coverage(config) == "full" for a in assessments])
+    return float(full.mean() if answered else 1 - full.mean())
