@@ -6,8 +6,21 @@ INSTALLED := $(VENV)/.installed
 EMULATOR := tests/e2e/emulator
 EMULATOR_INSTALLED := $(EMULATOR)/node_modules/.package-lock.json
 ARTICLES := data/articles
+STARTER_FEEDS := data/feeds/cybercrime.opml
+USER_BIN ?= $(HOME)/.local/bin
 
-.PHONY: install run test lint bench eval clean
+.PHONY: install install-user run test lint bench eval clean
+
+# How to call cyberbrief from a new shell: the venv is not on the PATH by itself.
+define HOW_TO_CALL
+	@echo ""
+	@echo "cyberbrief is installed in $(BIN)/, which is not on your PATH. From this folder:"
+	@printf '  %-32s %s\n' \
+	  "source $(BIN)/activate" 'then, in that shell: cyberbrief ask "How do cartels use social networks?"' \
+	  '$(BIN)/cyberbrief ask "..."' "the same, without activating" \
+	  "make install-user" "'cyberbrief' in every shell (a link in $(USER_BIN))"
+	@echo ""
+endef
 
 install: $(INSTALLED)
 
@@ -21,9 +34,24 @@ $(INSTALLED): pyproject.toml
 $(EMULATOR_INSTALLED): $(EMULATOR)/package-lock.json
 	npm ci --prefix $(EMULATOR) --no-audit --no-fund
 
+# The starter feeds are offered on a terminal while no feed is followed (never asked without one);
+# a feed that cannot be reached is reported and does not stop the bot from starting.
 run: install
 	$(BIN)/cyberbrief ingest $(ARTICLES)
+	-$(BIN)/cyberbrief feeds import $(STARTER_FEEDS) --offer
+	$(HOW_TO_CALL)
 	$(BIN)/cyberbrief run
+	$(HOW_TO_CALL)
+
+# cyberbrief on the PATH of every shell: a link to this checkout's command in ~/.local/bin.
+install-user: install
+	mkdir -p $(USER_BIN)
+	ln -sfn $(CURDIR)/$(BIN)/cyberbrief $(USER_BIN)/cyberbrief
+	@case ":$$PATH:" in \
+	  *":$(USER_BIN):"*) echo "Done: 'cyberbrief' works in any shell now.";; \
+	  *) echo "Done, but $(USER_BIN) is not on your PATH. Add this line to ~/.bashrc (or ~/.zshrc):"; \
+	     echo "    export PATH=\"$(USER_BIN):\$$PATH\"";; \
+	esac
 
 test: install $(EMULATOR_INSTALLED)
 	$(BIN)/ruff check bot retrieval tests bench
@@ -35,6 +63,8 @@ bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench.bot_load
 	$(BIN)/python -m bench.alerts
 	$(BIN)/python -m bench.briefing
+	$(BIN)/python -m bench.answer_length
+	$(BIN)/python -m bench.cli_start
 
 clean:
 	rm -rf $(VENV) $(EMULATOR)/node_modules

@@ -6,14 +6,17 @@ import logging
 
 from telegram import (
     CallbackQuery,
+    MaybeInaccessibleMessage,
     Message,
     Update,
     User,
 )
+from telegram.constants import ChatType
 from telegram.error import Forbidden, NetworkError, TelegramError
 
 from bot import addressing, buttons
 from bot.answers import render
+from bot.commands import available
 from bot.flood import FloodGate
 from bot.messaging import (
     Context,
@@ -24,10 +27,12 @@ from bot.messaging import (
     set_keyboard,
     typing,
 )
+from bot.monitoring import ABSTENTIONS, ANSWER_SECONDS
 from bot.settings import BotSettings
 from retrieval.briefings.store import BriefingStore
 from retrieval.conversations.assistant import Assistant, Reply
 from retrieval.core.answer import EmptyQuestion
+from retrieval.operations.store import Owners
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +41,12 @@ class Handlers:
     """The bot's handlers, sharing one assistant and one flood gate."""
 
     def __init__(
-        self, assistant: Assistant, briefings: BriefingStore, settings: BotSettings
+        self, assistant: Assistant, briefings: BriefingStore, settings: BotSettings, owners: Owners
     ) -> None:
         self.assistant = assistant
         self.briefings = briefings
         self.settings = settings
+        self.owners = owners
         self.flood = FloodGate(settings.flood_limit, settings.flood_window)
 
     # -- commands ---------------------------------------------------------
@@ -55,9 +61,14 @@ class Handlers:
         await send(message, [render.start_message(overview, user.first_name if user else None)])
 
     async def help(self, update: Update, context: Context) -> None:
-        """/help: how to ask, in private and in groups."""
-        if update.effective_message:
-            await send(update.effective_message, [render.help_message(context.bot.username)])
+        """/help: how to ask here, and the commands that work in this chat."""
+        message, user = update.effective_message, update.effective_user
+        if message is None:
+            return
+        private = message.chat.type == ChatType.PRIVATE
+        owner = user is not None and user.id in await asyncio.to_thread(self.owners.ids)
+        text = render.help_message(context.bot.username, available(private, owner), private)
+        await send(message, [text])
 
     async def about(self, update: Update, context: Context) -> None:
         """/about: what the bot is and what it stores."""
@@ -151,11 +162,22 @@ class Handlers:
         elif press.action == "more":
             await self._more(query, press.answer_id)
         else:
-            vote = 1 if press.action == "up" else -1
-            stored = await asyncio.to_thread(
-                self.assistant.vote, press.answer_id, message.chat.id, query.from_user.id, vote
-            )
-            await query.answer("Thanks for the feedback!" if stored else "This answer is gone.")
+            await self._vote(query, message, press.answer_id, 1 if press.action == "up" else -1)
+
+    async def _vote(
+        self, query: CallbackQuery, message: MaybeInaccessibleMessage, answer_id: int, vote: int
+    ) -> None:
+        """Store a vote (a second press on the other button changes it) and show the counts."""
+        votes = await asyncio.to_thread(
+            self.assistant.vote, answer_id, message.chat.id, query.from_user.id, vote
+        )
+        if votes is None:
+            await query.answer("This answer is gone.")
+            return
+        await query.answer(render.vote_message(votes.mine))
+        private = message.chat.type == ChatType.PRIVATE  # in groups the buttons are everyone's
+        markup = message.reply_markup if isinstance(message, Message) else None
+        await set_keyboard(query, buttons.with_votes(markup, answer_id, votes, mark=private))
 
     async def _more(self, query: CallbackQuery, answer_id: int) -> None:
         """Send the next sources below the answer, and move the More button to them."""
@@ -171,20 +193,22 @@ class Handlers:
         if page is None:
             await query.answer("This answer is gone; ask again, please.")
             return
+        votes = await asyncio.to_thread(self.assistant.votes, answer_id, query.from_user.id)
+        private = message.chat.type == ChatType.PRIVATE
         if not page.quotes:
             await query.answer("No more sources for this question.")
-            await set_keyboard(query, buttons.keyboard(answer_id, more=False))
+            await set_keyboard(query, buttons.keyboard(answer_id, False, votes=votes, mark=private))
             return
         await query.answer()
         settings = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
         sent = await send(
             message,
             render.more_messages(page),
-            buttons.keyboard(answer_id, more=True),
+            buttons.keyboard(answer_id, more=True, votes=votes, mark=private),
             previews=settings.link_previews,
             quote=True,
         )
-        await set_keyboard(query, buttons.keyboard(answer_id, more=False))
+        await set_keyboard(query, buttons.keyboard(answer_id, False, votes=votes, mark=private))
         ids = [m.message_id for m in sent]
         await asyncio.to_thread(self.assistant.delivered, answer_id, message.chat_id, ids)
 
@@ -201,17 +225,18 @@ class Handlers:
             return
         async with typing(message, self.settings.typing_delay):
             try:
-                reply, previews = await asyncio.to_thread(
-                    self._ask, message.chat_id, user.id, question, replied_to
-                )
+                with ANSWER_SECONDS.time():
+                    reply, previews = await asyncio.to_thread(
+                        self._ask, message.chat_id, user.id, question, replied_to
+                    )
             except EmptyQuestion:
                 await self._ask_for_question(message)
                 return
-        texts = render.answer_messages(
-            reply.answer, reply.query if reply.followup else None, reply.scoped
-        )
-        abstained = reply.answer.abstained
-        markup = buttons.keyboard(reply.answer_id, more=not abstained, subscribe=abstained)
+        answered = reply.answer.answered
+        if not answered:
+            ABSTENTIONS.inc()
+        texts = render.answer_messages(reply.answer, reply.read_as, reply.scoped)
+        markup = buttons.keyboard(reply.answer_id, more=answered, subscribe=not answered)
         sent = await send(message, texts, markup, previews=previews)
         ids = [m.message_id for m in sent]
         await asyncio.to_thread(self.assistant.delivered, reply.answer_id, message.chat_id, ids)

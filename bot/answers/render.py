@@ -3,62 +3,70 @@
 from collections.abc import Sequence
 from html import escape
 
+from bot.commands import MARKS, Command, Who
 from bot.html import MAX_TITLE, pack
 from retrieval.conversations.assistant import Overview, Page
 from retrieval.conversations.store import StoredAnswer
 from retrieval.core.models import Answer, Quote
-from retrieval.core.render import clip
+from retrieval.core.render import MAX_RELATED, by_article, clip, missing_statement
 
 MAX_QUOTE = 1500
 MAX_ECHO = 200
-MAX_SHORT_ANSWER = 700
+MAX_SOURCE_TITLE = 100
 
 
 def citation(quote: Quote) -> str:
-    """Title, outlet, date and link of a quote's article, as HTML."""
-    parts = [f"<b>{escape(clip(quote.title, MAX_TITLE))}</b>"]
+    """Title (the link, when the article has one), outlet and date of a quote's article, as HTML."""
+    title = escape(clip(quote.title, MAX_SOURCE_TITLE))
+    if quote.url and quote.url.startswith(("https://", "http://")):
+        title = f'<a href="{escape(quote.url, quote=True)}">{title}</a>'
+    parts = [title]
     if quote.source:
         parts.append(escape(clip(quote.source, MAX_TITLE)))
     if quote.published:
         parts.append(escape(quote.published[:10]))
-    if quote.url and quote.url.startswith(("https://", "http://")):
-        parts.append(f'<a href="{escape(quote.url, quote=True)}">link</a>')
     return " · ".join(parts)
 
 
-def source_block(number: int, quote: Quote) -> str:
-    """One numbered source: its citation and the exact quote in a blockquote."""
-    return (
-        f"<b>[{number}]</b> {citation(quote)}\n"
-        f"<blockquote>{escape(clip(quote.text, MAX_QUOTE))}</blockquote>"
-    )
+def excerpts(quotes: Sequence[Quote]) -> str:
+    """One article's quotes in one blockquote, one per line, under a single source line."""
+    lines = "\n".join(escape(clip(quote.text, MAX_QUOTE)) for quote in quotes)
+    return f"<blockquote>{lines}</blockquote>\n— {citation(quotes[0])}"
 
 
-def short_answer(quotes: Sequence[Quote], first_number: int = 1) -> str:
-    """The quoted sentences with citation markers, as many whole ones as read comfortably."""
-    parts: list[str] = []
-    length = 0
-    for number, quote in enumerate(quotes, first_number):
-        text = " ".join(quote.text.split())
-        if parts and length + len(text) > MAX_SHORT_ANSWER:
-            break
-        text = clip(text, MAX_SHORT_ANSWER)
-        parts.append(f"{escape(text)} [{number}]")
-        length += len(text)
-    return " ".join(parts)
+def related_reading(quotes: Sequence[Quote]) -> str:
+    """Passages close to a question they do not answer: clipped, bulleted, with their sources."""
+    items = [
+        f"• <i>{escape(clip(quote.text, MAX_RELATED))}</i>\n  — {citation(quote)}"
+        for group in by_article(quotes)
+        for quote in group[:1]
+    ]
+    return "\n".join(["Related reading, not an answer:", *items])
+
+
+def header(answer: Answer, read_as: str | None, from_briefing: bool) -> list[str]:
+    """What the answer was read as: from a briefing, as a follow-up, or with typos corrected."""
+    lines = ["<i>From the stories of that briefing:</i>"] if from_briefing else []
+    if answer.searched:
+        lines.append(f"<i>Searched for: {escape(clip(answer.searched, MAX_ECHO))}</i>")
+    elif read_as:
+        lines.append(f"<i>Read as: {escape(clip(read_as, MAX_ECHO))}</i>")
+    return ["\n".join(lines)] if lines else []
 
 
 def answer_messages(
-    answer: Answer, query: str | None = None, from_briefing: bool = False
+    answer: Answer, read_as: str | None = None, from_briefing: bool = False
 ) -> list[str]:
-    """An answer as messages: the short answer, then each source; `query` if read in context."""
-    blocks = ["<i>From the stories of that briefing:</i>"] if from_briefing else []
-    if query:
-        blocks.append(f"<i>Read with your previous question: {escape(clip(query, MAX_ECHO))}</i>")
-    if answer.abstained:
-        return pack([*blocks, *abstention_blocks(answer)])
-    blocks.append(short_answer(answer.quotes))
-    blocks += [source_block(n, quote) for n, quote in enumerate(answer.quotes, 1)]
+    """An answer as messages: each article's quotes under one source line, best first."""
+    blocks = header(answer, read_as, from_briefing)
+    if answer.answered:
+        blocks += [excerpts(group) for group in by_article(answer.quotes)]
+    elif answer.coverage == "partial":
+        blocks.append(escape(missing_statement(answer)))
+        if answer.reading:
+            blocks.append(related_reading(answer.reading))
+    else:
+        blocks += abstention_blocks(answer)
     return pack(blocks)
 
 
@@ -66,7 +74,7 @@ def abstention_blocks(answer: Answer) -> list[str]:
     """Saying plainly that the articles don't cover the question, and which come closest."""
     blocks = ["The stored articles don't cover this question, so I won't guess."]
     if answer.related:
-        closest = "\n".join(f"• {citation(quote)}" for quote in answer.related)
+        closest = "\n".join(f"• {citation(group[0])}" for group in by_article(answer.related))
         blocks.append(f"Closest articles:\n{closest}")
     else:
         blocks.append("No article comes close. Try other words, or /help.")
@@ -74,21 +82,19 @@ def abstention_blocks(answer: Answer) -> list[str]:
 
 
 def more_messages(page: Page) -> list[str]:
-    """The next sources of an earlier answer, numbered on from those already shown."""
+    """The next sources of an earlier answer, grouped by article like the answer."""
     head = f"More sources for “{escape(clip(page.answer.question, MAX_ECHO))}”:"
-    blocks = [head, short_answer(page.quotes, page.first_number)]
-    blocks += [source_block(n, q) for n, q in enumerate(page.quotes, page.first_number)]
-    return pack(blocks)
+    return pack([head, *(excerpts(group) for group in by_article(page.quotes))])
 
 
 def sources_messages(answer: StoredAnswer) -> list[str]:
-    """Every source shown for an answer, in full, for /sources."""
+    """Every source shown for an answer, grouped by article, for /sources."""
     question = escape(clip(answer.question, MAX_ECHO))
     if answer.abstained:
         head = f"No sources answered “{question}”; the closest articles were:"
     else:
         head = f"Sources for “{question}”:"
-    blocks = [head] + [source_block(n, quote) for n, quote in enumerate(answer.sources, 1)]
+    blocks = [head, *(excerpts(group) for group in by_article(answer.sources))]
     if len(blocks) == 1:
         blocks.append("No article came close.")
     return pack(blocks)
@@ -117,29 +123,33 @@ def start_message(overview: Overview, first_name: str | None) -> str:
     return "\n".join(lines)
 
 
-def help_message(bot_username: str) -> str:
-    """How to use the bot in private chats and groups."""
+def help_message(bot_username: str, commands: Sequence[tuple[Command, Who]], private: bool) -> str:
+    """How to ask here, and every command that works in this chat (who may use it marked)."""
     name = escape(bot_username)
-    return "\n".join(
-        [
-            "<b>Ask me about the stored news articles.</b>",
-            "",
-            "In this private chat, any message is a question. In groups, use "
-            f"<code>/ask your question</code>, mention @{name}, or reply to one of my answers.",
-            "",
-            "Each answer quotes the articles word for word, with [1], [2]… pointing to its "
-            "sources. Reply to an answer, or send a short follow-up such as "
-            "<i>“and in Europe?”</i>, to ask more about the same thing.",
-            "",
-            "/ask <i>question</i> — ask a question",
-            "/sources — every source of the last answer in this chat",
-            "/previews on|off — link previews in this chat (off by default)",
-            "/about — what this bot is and how it works",
-            "",
-            "Buttons under an answer: <b>More sources</b>, and 👍 / 👎 to say if it helped. "
-            "Edited messages are not answered again: send a new message instead.",
-        ]
-    )
+    if private:
+        how = "Any message here is a question."
+    else:
+        how = (
+            f"In this group, ask with <code>/ask your question</code>, mention @{name}, "
+            "or reply to one of my answers."
+        )
+    lines = [
+        "<b>Ask me about the stored news articles.</b>",
+        "",
+        f"{how} Each answer quotes the articles word for word under their sources. Reply to "
+        "an answer, or send a follow-up such as <i>“and in Europe?”</i>, to ask more about it.",
+        "",
+    ]
+    for command, who in commands:
+        usage = f" <i>{escape(command.arguments)}</i>" if command.arguments else ""
+        mark = f" ({MARKS[who]})" if MARKS[who] else ""
+        lines.append(f"/{command.name}{usage} — {escape(command.summary, quote=False)}{mark}")
+    lines += [
+        "",
+        "Under an answer: <b>More sources</b>, and 👍 / 👎 to say if it helped (press the "
+        "other to change your vote). Edited messages are not answered again.",
+    ]
+    return "\n".join(lines)
 
 
 def about_message(overview: Overview) -> str:
@@ -157,6 +167,14 @@ def about_message(overview: Overview) -> str:
             "More sources), your 👍 / 👎 with the question and sources shown, and chat settings.",
         ]
     )
+
+
+def vote_message(mine: int) -> str:
+    """What a press on 👍 or 👎 did, for the person who pressed."""
+    if mine == 0:
+        return "Vote taken back."
+    given, other = ("👍", "👎") if mine > 0 else ("👎", "👍")
+    return f"Thanks! Your vote: {given} (press {other} to change it, {given} to take it back)."
 
 
 def flood_message(seconds: float) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 from retrieval.core.embeddings import Embedder
 from retrieval.core.store import ArticleWrite, DuplicateArticle, Store
 from retrieval.text.chunking import ChunkPlan, plan_chunks
-from retrieval.text.documents import Failure, RawArticle
+from retrieval.text.raw import Failure, RawArticle
 
 log = logging.getLogger(__name__)
 
@@ -72,26 +72,30 @@ class Ingestor:
         items: Iterable[RawArticle | Failure],
         on_item: Callable[[], None] | None = None,
     ) -> IngestReport:
-        """Store every article, report every failure, and say what happened."""
+        """Store every article, report every failure, and say what happened.
+
+        `on_item` is called once per item when it is done: stored, skipped or failed.
+        """
         report = IngestReport()
+        done = on_item or (lambda: None)
         batch: list[_Pending] = []
         seen: set[str] = set()
         for item in items:
             if isinstance(item, Failure):
-                log.warning("cannot ingest %s: %s", item.name, item.reason)
+                log.info("cannot ingest %s: %s", item.name, item.reason)  # the caller reports it
                 report.failures.append(item)
-            else:
-                pending = self._plan(item, seen)
-                if pending is None:
-                    report.skipped += 1
-                else:
-                    batch.append(pending)
-                    if sum(len(p.plan.sentences) for p in batch) >= self.batch_sentences:
-                        self._flush(batch, report)
-                        batch = []
-            if on_item:
-                on_item()
-        self._flush(batch, report)
+                done()
+                continue
+            pending = self._plan(item, seen)
+            if pending is None:
+                report.skipped += 1
+                done()
+                continue
+            batch.append(pending)
+            if sum(len(p.plan.sentences) for p in batch) >= self.batch_sentences:
+                self._flush(batch, report, done)
+                batch = []
+        self._flush(batch, report, done)
         return report
 
     def _plan(self, raw: RawArticle, seen: set[str]) -> _Pending | None:
@@ -109,7 +113,7 @@ class Ingestor:
         plan = plan_chunks(raw.text, self.embedder.count_tokens, self.embedder.max_tokens)
         return _Pending(raw, digest, stored.id if stored else None, plan)
 
-    def _flush(self, batch: list[_Pending], report: IngestReport) -> None:
+    def _flush(self, batch: list[_Pending], report: IngestReport, done: Callable[[], None]) -> None:
         """Embed the batch in one model call, then write each article in its own transaction."""
         if not batch:
             return
@@ -135,9 +139,11 @@ class Ingestor:
                 )
             except DuplicateArticle:  # another process stored it meanwhile
                 report.skipped += 1
+                done()
                 continue
             report.article_ids.append(article_id)
             if pending.replace is None:
                 report.added += 1
             else:
                 report.updated += 1
+            done()

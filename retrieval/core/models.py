@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Coverage = Literal["full", "partial", "none"]
+Mode = Literal["hybrid", "bm25", "dense"]  # how search ranks: both fused, keywords, meaning
+MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,16 @@ class Article:
     language: str | None
     content_hash: str
     ingested_at: str
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """An outlet of the stored articles: how many, first and last publication dates."""
+
+    name: str
+    articles: int
+    first_published: str | None
+    last_published: str | None
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,17 @@ class Answer:
     covered: tuple[str, ...] = ()  # the question's key words the articles do mention
     missing: tuple[str, ...] = ()  # the question's key words no quoted sentence covers
     searched: str | None = None  # the query searched, when it differs (e.g. typos corrected)
+
+    @property
+    def answered(self) -> bool:
+        """Whether the quotes answer the question: neither an abstention nor partly covered."""
+        return not self.abstained and self.coverage == "full"
+
+    @property
+    def reading(self) -> tuple[Quote, ...]:
+        """What is shown when the question is not answered: the closest passages, each once."""
+        seen = {(q.article_id, q.start) for q in self.related}
+        return (*self.related, *(q for q in self.quotes if (q.article_id, q.start) not in seen))
 
     @property
     def text(self) -> str:

@@ -2,8 +2,12 @@
 
 import json
 import textwrap
+from collections.abc import Sequence
 
 from retrieval.core.models import Answer, Article, Hit, Quote
+
+MAX_RELATED = 200  # characters of a related passage shown (it is reading, not the answer)
+ABSTENTION = "The stored articles don't cover this question."
 
 
 def clip(text: str, limit: int) -> str:
@@ -17,30 +21,64 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
+def by_article(quotes: Sequence[Quote], once: bool = True) -> list[tuple[Quote, ...]]:
+    """Quotes grouped by article, best article first, best quote first.
+
+    With `once`, a sentence already shown from another article (a copy of the same story) is
+    left out, so people read each sentence once; the JSON keeps every quote.
+    """
+    groups: dict[int, list[Quote]] = {}
+    shown: set[str] = set()
+    for quote in quotes:
+        sentence = " ".join(quote.text.split())
+        if once and sentence in shown:
+            continue
+        shown.add(sentence)
+        groups.setdefault(quote.article_id, []).append(quote)
+    return [tuple(group) for group in groups.values()]
+
+
+def missing_statement(answer: Answer) -> str:
+    """What the articles do not mention, in a plain sentence, for a partly covered question."""
+    missing = _listed(answer.missing) or "what you asked"
+    if answer.covered:
+        return f"The articles mention {_listed(answer.covered)}, but nothing about {missing}."
+    return f"The articles say nothing about {missing}."
+
+
+def _listed(words: Sequence[str]) -> str:
+    """Words as an English list: "a", "a and b", "a, b and c"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def answer_record(answer: Answer) -> dict[str, object]:
-    """The JSON shape of an answer; when abstaining, the sources are the closest articles."""
-    quotes = answer.related if answer.abstained else answer.quotes
+    """The JSON shape of an answer: quotes grouped by article, and the related reading."""
+    quotes, related = (answer.quotes, ()) if answer.answered else ((), answer.reading)
     return {
         "question": answer.question,
-        "answer": answer.text,
         "abstained": answer.abstained,
         "coverage": answer.coverage,
+        "covered": list(answer.covered),
         "missing": list(answer.missing),
         "searched": answer.searched,
-        "sources": [
-            {
-                "n": n,
-                "article_id": q.article_id,
-                "title": q.title,
-                "source": q.source,
-                "published": q.published,
-                "url": q.url,
-                "quote": q.text,
-                "start": q.start,
-                "end": q.end,
-                "score": q.score,
-            }
-            for n, q in enumerate(quotes, 1)
+        "sources": [_group_record(group) for group in by_article(quotes, once=False)],
+        "related": [_group_record(group) for group in by_article(related, once=False)],
+    }
+
+
+def _group_record(quotes: tuple[Quote, ...]) -> dict[str, object]:
+    """One article and the quotes taken from it, with their offsets into its text."""
+    first = quotes[0]
+    return {
+        "article_id": first.article_id,
+        "title": first.title,
+        "source": first.source,
+        "published": first.published,
+        "url": first.url,
+        "quotes": [
+            {"quote": q.text, "start": q.start, "end": q.end, "score": q.score} for q in quotes
         ],
     }
 
@@ -56,18 +94,36 @@ def citation(quote: Quote) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def answer_text(answer: Answer, width: int = 88) -> str:
-    """An answer for the terminal: the quoted sentences, then numbered sources."""
-    if answer.abstained:
-        lines = [answer.text]
+def answer_text(answer: Answer, read_as: str | None = None, width: int = 88) -> str:
+    """An answer for the terminal: each article's quotes under one source line."""
+    lines = [f"Read as: {read_as}"] if read_as and not answer.searched else []
+    if answer.searched:
+        lines.append(f"Searched for: {answer.searched}")
+    if answer.answered:
+        blocks = [_excerpts(group, width) for group in by_article(answer.quotes)]
+    elif answer.coverage == "partial":
+        blocks = [missing_statement(answer)]
+        if answer.reading:
+            blocks.append("Related reading, not an answer:")
+            blocks += [_excerpts(g, width, MAX_RELATED) for g in by_article(answer.reading)]
+    else:
+        blocks = [ABSTENTION]
         if answer.related:
-            lines += ["", "Closest articles:"]
-            lines += [f"  - {citation(q)}" for q in answer.related]
-        return "\n".join(lines)
-    lines = [textwrap.fill(answer.text, width), "", "Sources:"]
-    for n, quote in enumerate(answer.quotes, 1):
-        lines.append(textwrap.fill(f'[{n}] "{quote.text}"', width, subsequent_indent="    "))
-        lines.append(f"    {citation(quote)}")
+            closest = [f"  - {citation(group[0])}" for group in by_article(answer.related)]
+            blocks.append("\n".join(["Closest articles:", *closest]))
+    return "\n\n".join(["\n".join(lines), *blocks] if lines else blocks)
+
+
+def _excerpts(quotes: tuple[Quote, ...], width: int, limit: int | None = None) -> str:
+    """One article's quotes, each after a bar (no quotation marks to double), then its source."""
+    lines = []
+    for quote in quotes:
+        text = clip(quote.text, limit) if limit else " ".join(quote.text.split())
+        lines += textwrap.wrap(text, width, initial_indent="│ ", subsequent_indent="│ ")
+    source = f"— {citation(quotes[0])}"
+    lines += textwrap.wrap(
+        source, width, subsequent_indent="  ", break_on_hyphens=False, break_long_words=False
+    )
     return "\n".join(lines)
 
 

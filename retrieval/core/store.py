@@ -13,9 +13,9 @@ from sqlite_utils import Database
 
 from retrieval.core.embeddings import article_vector
 from retrieval.core.migrations import migrations
-from retrieval.core.models import Article
-from retrieval.text.documents import RawArticle
+from retrieval.core.models import Article, Outlet
 from retrieval.text.query import word_stems
+from retrieval.text.raw import RawArticle
 from retrieval.text.sentences import Span
 
 
@@ -157,14 +157,15 @@ class Store:
                 article_id = int(inserted.last_pk)  # type: ignore[arg-type]
             else:
                 article_id = replace
-                self._delete_parts(article_id)
+                self.delete_parts(article_id)
                 db.table("articles").update(article_id, record)
             self._insert_parts(article_id, write)
             db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         return article_id
 
-    def _delete_parts(self, article_id: int) -> None:
-        """Remove an article's chunks, sentences, vectors and index rows (inside a transaction)."""
+    def delete_parts(self, article_id: int) -> None:
+        """Remove an article's chunks, sentences, vectors, index rows and word counts (inside a
+        transaction)."""
         for title, text in self.db.execute(
             "SELECT title, text FROM articles WHERE id = ?", [article_id]
         ).fetchall():
@@ -263,6 +264,14 @@ class Store:
             )
         ]
         return count, outlets, newest
+
+    def outlets(self) -> list[Outlet]:
+        """Every outlet with its article count and date range, the biggest first."""
+        rows = self.rows(
+            "SELECT source, count(*), min(published), max(published) FROM articles "
+            "WHERE source IS NOT NULL GROUP BY source ORDER BY count(*) DESC, source"
+        )
+        return [Outlet(*row) for row in rows]
 
     def generation(self) -> int:
         """A counter bumped by every article write, for caches to notice changes."""

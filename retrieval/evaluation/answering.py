@@ -9,7 +9,7 @@ import numpy as np
 from retrieval.core.answer import AnswerConfig, Assessment
 from retrieval.core.collection import Collection
 from retrieval.core.embeddings import model_path
-from retrieval.evaluation.common import SquadQuestion
+from retrieval.evaluation.common import Progress, SquadQuestion, quietly
 from retrieval.evaluation.variants import misspelt, near_topic, unused, vocabulary_words
 from retrieval.text.query import query_stems, stems
 
@@ -32,12 +32,13 @@ def answers_report(
     questions: Sequence[SquadQuestion],
     topics: dict[str, set[int]],
     seed: int,
+    progress: Progress = quietly,
 ) -> str:
-    """A table of answering and abstaining rates at several support thresholds.
+    """A table of answering and abstaining rates at several strength thresholds.
 
     `topics` gives the article ids of every paragraph of each SQuAD article (topic).
     """
-    outcomes = assess_all(collection, questions, topics, seed)
+    outcomes = assess_all(collection, questions, topics, seed, progress)
     config = collection.answerer.config
     used = config.min_answer
     lines = [
@@ -69,6 +70,7 @@ def assess_all(
     questions: Sequence[SquadQuestion],
     topics: dict[str, set[int]],
     seed: int,
+    progress: Progress = quietly,
 ) -> Outcomes:
     """Assess every question as asked, with its article left out, near-topic and misspelt."""
     answerer, searcher = collection.answerer, collection.searcher
@@ -92,7 +94,8 @@ def assess_all(
     typo: list[Assessment] = []
     corrected = 0
     chunks = answerer.config.quote_chunks
-    for question, near_rewrite, typo_rewrite in zip(questions, nears, typos, strict=True):
+    triples = zip(questions, nears, typos, strict=True)
+    for question, near_rewrite, typo_rewrite in progress(triples, len(questions), "answering"):
         reading = readings[question.text]
         result = searcher.search(reading.text, 100, vector=vectors[reading.text])
         own.append(answerer.assess(reading, result.first(chunks)))

@@ -8,10 +8,17 @@ import numpy as np
 
 from retrieval.core.collection import Collection
 from retrieval.core.embeddings import SentenceTransformerEmbedder
-from retrieval.core.search import MODES, SearchResult
+from retrieval.core.models import MODES
+from retrieval.core.search import SearchResult
 from retrieval.core.spelling import Reading
 from retrieval.evaluation.answering import answers_report
-from retrieval.evaluation.common import SquadQuestion, article_ranking, load_collection
+from retrieval.evaluation.common import (
+    Progress,
+    SquadQuestion,
+    article_ranking,
+    load_collection,
+    quietly,
+)
 from retrieval.text.documents import RawArticle
 
 
@@ -37,7 +44,11 @@ def squad_collection(path: Path) -> tuple[list[RawArticle], list[SquadQuestion]]
 
 
 def squad_report(
-    path: Path, limit: int | None = None, db: Path | None = None, seed: int = 11
+    path: Path,
+    limit: int | None = None,
+    db: Path | None = None,
+    progress: Progress = quietly,
+    seed: int = 11,
 ) -> str:
     """Paragraph top-1/5/20 accuracy and answer-in-quote rates for each search mode, then when
     answers are given: on-topic, off-topic, near-topic and misspelt questions."""
@@ -45,7 +56,9 @@ def squad_report(
     questions = questions[:limit] if limit else questions
     embedder = SentenceTransformerEmbedder()
     with tempfile.TemporaryDirectory() as tmp:
-        collection, ids = load_collection(articles, embedder, db or Path(tmp) / "squad.db")
+        collection, ids = load_collection(
+            articles, embedder, db or Path(tmp) / "squad.db", progress
+        )
         vectors = embedder.embed([q.text for q in questions])
         table = [
             "| mode | top-1 | top-5 | top-20 | answer in top-1 quote | in top-3 quotes |",
@@ -53,7 +66,8 @@ def squad_report(
         ]
         for mode in MODES:
             counts = np.zeros(5)
-            for question, vector in zip(questions, vectors, strict=True):
+            pairs = zip(questions, vectors, strict=True)
+            for question, vector in progress(pairs, len(questions), mode):
                 result = collection.searcher.search(question.text, 20, mode=mode, vector=vector)
                 ranked = article_ranking(result)
                 counts[:3] += [ids[question.origin] in ranked[:n] for n in (1, 5, 20)]
@@ -69,7 +83,7 @@ def squad_report(
         for raw in articles:
             if raw.origin in ids:
                 topics.setdefault(raw.title, set()).add(ids[raw.origin])
-        answering = answers_report(collection, questions[::5], topics, seed)
+        answering = answers_report(collection, questions[::5], topics, seed, progress)
         collection.close()
     return "\n".join(
         [*table, "", f"{len(questions):,} questions, {len(articles):,} paragraphs.", answering]

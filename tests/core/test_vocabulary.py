@@ -4,6 +4,7 @@ from retrieval.core.collection import Collection
 from retrieval.core.spelling import correct
 from retrieval.core.store import Store
 from retrieval.core.vocabulary import Vocabulary
+from retrieval.operations.store import Shelf
 from retrieval.text.documents import RawArticle
 from retrieval.text.query import query_stems
 
@@ -68,3 +69,12 @@ def test_a_question_is_read_with_its_typos_corrected(seeded: Collection) -> None
     assert (
         correct(plain, vocabulary.frequencies(query_stems(plain)), vocabulary.closest).text == plain
     )
+
+
+def test_an_article_removed_for_good_takes_its_words_with_it(seeded: Collection) -> None:
+    vocabulary = Vocabulary(seeded.store)
+    assert vocabulary.frequencies(["malmstrom", "cooper"]) == {"malmstrom": 1, "cooper": 2}
+    (malmstrom,) = [a for a in seeded.store.newest_articles(3) if "Malmström" in a.text]
+    Shelf(seeded.store).remove(malmstrom.id)
+    assert vocabulary.frequencies(["malmstrom", "cooper"]) == {"malmstrom": 0, "cooper": 1}
+    assert vocabulary.closest("malmstrom", 1) is None

@@ -9,7 +9,7 @@ from retrieval.alerts.alerter import Alerter
 from retrieval.core.collection import Collection
 from retrieval.news.feeds import FULL_TEXT_CHARS, FeedError
 from retrieval.news.fetch import Fetcher, FetchError
-from retrieval.news.poller import Poller
+from retrieval.news.poller import FeedOutcome, Poller
 from retrieval.news.store import MAX_BACKOFF, FeedRecord, FeedStore
 from tests.conftest import ManualClock
 from tests.feedserver import FeedServer, atom, page, rss
@@ -174,6 +174,27 @@ def test_summary_only_item_is_stored_with_the_full_page_text(
     assert stored.url == feed_server.url("/story/9")
 
 
+def test_the_publisher_named_by_the_page_is_the_outlet_else_the_feeds_name(
+    poller: Poller, feed_server: FeedServer, collection: Collection
+) -> None:
+    paragraphs = [f"{sentence}." for sentence in RANSOMWARE.split(". ")]
+    named = page("Ransomware gang arrested", paragraphs).replace(
+        "<head>", '<head><meta property="og:site_name" content="The Daily Ledger">'
+    )
+    feed_server.set("/story/1", named, "text/html")
+    feed_server.set("/story/2", page("Phishing ring", PHISHING.split(". ")), "text/html")
+    teasers = [
+        item(n, "A teaser.", link=feed_server.url(f"/story/{n}"), title=f"Story {n}")
+        for n in (1, 2)
+    ]
+    feed_server.set("/feed.xml", rss(teasers, title="Aggregator Wire"))
+    follow(poller, feed_server.url("/feed.xml"))
+    assert poller.poll_all().new == 2
+    stored = collection.store.articles([1, 2])
+    # the page names its publisher; a page naming none (just its host) keeps the feed's name
+    assert [stored[1].source, stored[2].source] == ["The Daily Ledger", "Aggregator Wire"]
+
+
 def test_summary_is_kept_when_the_page_cannot_be_fetched(
     poller: Poller, feed_server: FeedServer, collection: Collection
 ) -> None:
@@ -241,6 +262,16 @@ def test_failing_feed_keeps_its_error_and_the_others_are_stored(
     failed = poller.feeds.get(bad.id)
     assert failed.last_error is not None and error in failed.last_error and failed.errors == 1
     assert poller.feeds.get(good.id).last_error is None
+
+
+def test_poll_all_tells_of_each_feed_as_it_is_done(poller: Poller, feed_server: FeedServer) -> None:
+    feed_server.set("/a.xml", rss([item(1, RANSOMWARE)], title="A"))
+    feed_server.set("/b.xml", "<html>not a feed</html>", content_type="text/html")
+    for path in ("/a.xml", "/b.xml"):
+        follow(poller, feed_server.url(path))
+    heard: list[FeedOutcome] = []
+    report = poller.poll_all(on_feed=heard.append)
+    assert heard == report.feeds and [bool(o.error) for o in heard] == [False, True]
 
 
 def test_item_with_a_malformed_link_does_not_stop_the_poll(
@@ -338,7 +369,7 @@ def test_following_a_malformed_or_non_feed_url_is_refused(
     feed_server.set("/home.xml", "<html><body><p>Not a feed.</p></body></html>", "text/xml")
     with pytest.raises(FetchError, match="malformed"):
         poller.add("http://[oops/feed.xml")
-    with pytest.raises(FetchError, match="not a feed"):
+    with pytest.raises(FeedError, match="names no RSS or Atom feed"):
         poller.add(feed_server.url("/home"))
     with pytest.raises(FeedError):
         poller.add(feed_server.url("/home.xml"))
