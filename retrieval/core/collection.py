@@ -8,12 +8,17 @@ import numpy as np
 
 from retrieval.core.answer import AnswerConfig, Answerer, More
 from retrieval.core.config import Settings
-from retrieval.core.embeddings import Embedder, SentenceTransformerEmbedder
+from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import Ingestor, IngestReport
 from retrieval.core.models import Answer, Mode, Outlet
+from retrieval.core.reembed import Reembedder
 from retrieval.core.search import Searcher, SearchResult
 from retrieval.core.store import Filters, Store
+from retrieval.core.variants import configured_embedder
 from retrieval.text.raw import Failure, RawArticle
+
+# Wraps the ids of the articles to re-embed, e.g. in a progress bar; must yield each of them.
+Progress = Callable[[list[int]], Iterable[int]]
 
 
 @dataclass(frozen=True)
@@ -38,18 +43,36 @@ class Collection:
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Collection":
-        """Open the collection in the configured database with the real model."""
-        return cls(Store(settings.db_path), embedder or SentenceTransformerEmbedder())
+        """Open the collection in the configured database with the configured (ONNX) model."""
+        embedder = embedder or configured_embedder(settings)
+        return cls(Store(settings.db_path), embedder)
+
+    def stale_articles(self) -> list[int]:
+        """Articles embedded by another model variant: searched by keywords only until the next
+        ingest re-embeds them."""
+        return Reembedder(self.store, self.embedder).stale()
 
     def close(self) -> None:
         """Close the database."""
         self.store.close()
 
     def ingest(
-        self, items: Iterable[RawArticle | Failure], on_item: Callable[[], None] | None = None
+        self,
+        items: Iterable[RawArticle | Failure],
+        on_item: Callable[[], None] | None = None,
+        progress: Progress | None = None,
     ) -> IngestReport:
-        """Store articles, skipping those already stored and updating changed ones."""
-        return Ingestor(self.store, self.embedder).ingest(items, on_item)
+        """Re-embed articles another model variant embedded, then store the new articles.
+
+        Already stored articles are skipped and changed ones updated; `progress` wraps the ids
+        of the articles being re-embedded.
+        """
+        reembedder = Reembedder(self.store, self.embedder)
+        stale = reembedder.stale()
+        reembedded = reembedder.run(progress(stale) if progress else stale) if stale else 0
+        report = Ingestor(self.store, self.embedder).ingest(items, on_item)
+        report.reembedded = reembedded
+        return report
 
     def search(
         self, query: str, k: int = 10, filters: Filters = Filters(), mode: Mode = "hybrid"

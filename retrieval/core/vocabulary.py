@@ -1,22 +1,57 @@
-"""The collection's vocabulary: how many articles use a word, and the known word nearest a typo."""
+"""The collection's vocabulary: how many articles use a word, and the known word nearest a typo.
 
+The `words` and `stems` tables (migration m008) are written and read here only.
+"""
+
+import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from retrieval.core.store import Store, marks
+from retrieval.text.query import word_stems
+
+
+class Readable(Protocol):
+    """A database that runs read queries (the store)."""
+
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        """All rows of a read query."""
+        ...
+
+
+def count_words(conn: sqlite3.Connection, title: str, text: str, change: int) -> None:
+    """Count an article's distinct words and stems in (1) or out of (-1) the vocabulary.
+
+    Called inside the transaction that writes or removes the article.
+    """
+    words = word_stems(f"{title}\n{text}")
+    upsert = " ON CONFLICT DO UPDATE SET articles = articles + excluded.articles"
+    conn.executemany(
+        "INSERT INTO words (word, stem, articles) VALUES (?, ?, ?)" + upsert,
+        [(word, stem, change) for word, stem in words.items()],
+    )
+    conn.executemany(
+        "INSERT INTO stems (stem, articles) VALUES (?, ?)" + upsert,
+        [(stem, change) for stem in set(words.values())],
+    )
+
+
+def _marks(values: Sequence[object]) -> str:
+    """Placeholders for an SQL IN list."""
+    return ",".join("?" * len(values))
 
 
 class Vocabulary:
-    """The words of the stored articles, read from the store's `words` table.
+    """The words of the stored articles, read from the `words` and `stems` tables.
 
     Every question reads the vocabulary through this one class, so a keyword index that keeps its
-    own vocabulary can stand in for the table by changing these few methods.
+    own vocabulary can stand in for the tables by changing these few methods.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Readable) -> None:
         self.store = store
         self._lock = threading.Lock()
         self._last_row = 0
@@ -34,7 +69,7 @@ class Vocabulary:
         for start in range(0, len(wanted), 500):
             part = wanted[start : start + 500]
             rows = self.store.rows(
-                f"SELECT stem, articles FROM stems WHERE stem IN ({marks(part)})", part
+                f"SELECT stem, articles FROM stems WHERE stem IN ({_marks(part)})", part
             )
             found.update((stem, max(int(count), 0)) for stem, count in rows)
         return found
@@ -78,7 +113,7 @@ class Vocabulary:
     def _used(self, words: list[str]) -> dict[str, int]:
         """How many articles use each of the given words now."""
         rows = self.store.rows(
-            f"SELECT word, articles FROM words WHERE word IN ({marks(words)})", words
+            f"SELECT word, articles FROM words WHERE word IN ({_marks(words)})", words
         )
         found = dict.fromkeys(words, 0)
         found.update((word, int(count)) for word, count in rows)

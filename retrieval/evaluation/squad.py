@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.core.collection import Collection
-from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.embeddings import Embedder
 from retrieval.core.models import MODES
 from retrieval.core.search import SearchResult
 from retrieval.core.spelling import Reading
@@ -45,6 +45,7 @@ def squad_collection(path: Path) -> tuple[list[RawArticle], list[SquadQuestion]]
 
 def squad_report(
     path: Path,
+    embedder: Embedder,
     limit: int | None = None,
     db: Path | None = None,
     progress: Progress = quietly,
@@ -54,7 +55,6 @@ def squad_report(
     answers are given: on-topic, off-topic, near-topic and misspelt questions."""
     articles, questions = squad_collection(path)
     questions = questions[:limit] if limit else questions
-    embedder = SentenceTransformerEmbedder()
     with tempfile.TemporaryDirectory() as tmp:
         collection, ids = load_collection(
             articles, embedder, db or Path(tmp) / "squad.db", progress
