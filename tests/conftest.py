@@ -105,7 +105,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 # The fake's similarities run lower than the real model's (by about 0.28): its own thresholds.
-FAKE_ANSWER_CONFIG = AnswerConfig(min_support=0.27, min_answer=0.57)
+FAKE_ANSWER_CONFIG = AnswerConfig(min_support=0.27, min_answer=0.545)
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ class AnswerConfig:
     coverage_weight: float = 0.3  # support: a sentence's similarity plus this share of words found
     min_support: float = 0.55  # below this nothing comes close: the closest articles are listed
     joint_weight: float = 0.5  # strength: support plus this share of the question's words covered
-    min_answer: float = 0.85  # at this strength, with nothing central missing, the quotes answer
+    min_answer: float = 0.825  # at this strength, with nothing central missing, the quotes answer
     unknown_margin: float = 0.07  # how far the question must hinge on a word no article uses
     rare_share: float = 0.05  # words used by at most this share of articles are named as missing
     min_related: float = 0.2

@@ -28,6 +28,11 @@ _TIME_WORDS = (
     "era|ages?|period|dynasty|reign|eve"
 )
 _ASKERS = frozenset({"how", "what", "which"})
+_CLAUSE = re.compile(
+    r"\W*when\s+(?!(?:did|was|were|is|are|does|do|will|has|had|have|can|could|would|should)\b)"
+    r"[^?]*,[^?]*\b(?:what|which|who|whom|whose|where|why|how)\b",
+    re.I,
+)
 
 # Only kinds that can be told apart reliably: on SQuAD dev, the gold answer states a number for
 # 97% of "how many/much" questions and a time for 98% of "what year/date" ones; "who" answers
@@ -52,10 +57,13 @@ KINDS = (
 
 
 def asked_fact(question: str) -> tuple[FactKind, str] | None:
-    """The kind of fact a question asks for, with the words that ask for it, if it can be told."""
+    """The kind of fact a question asks for, with the words that ask for it, if it can be told.
+
+    "When it rains, what happens?" opens with a clause: the question is the part after it.
+    """
     for kind in KINDS:
         match = kind.asked.search(question)
-        if match:
+        if match and not _CLAUSE.match(question[match.start() :]):
             return kind, _asking(match)
     return None
 

@@ -11,7 +11,7 @@ from typing import Protocol
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from retrieval.text.query import word_stems
+from retrieval.text.query import fold, word_stems
 
 
 class Readable(Protocol):
@@ -55,7 +55,7 @@ class Vocabulary:
         self.store = store
         self._lock = threading.Lock()
         self._last_row = 0
-        self._by_length: dict[int, tuple[str, ...]] = {}
+        self._by_length: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     def articles(self) -> int:
         """How many articles the collection holds."""
@@ -75,18 +75,17 @@ class Vocabulary:
         return found
 
     def closest(self, word: str, max_edits: int) -> str | None:
-        """The known word fewest edits away (at most `max_edits`), the most used among equals."""
-        near = [
-            (candidate, int(edits))
-            for length in range(len(word) - max_edits, len(word) + max_edits + 1)
-            for candidate, edits, _ in process.extract(
-                word,
-                self._words(length),
-                scorer=OSA.distance,
-                score_cutoff=max_edits,
-                limit=None,
+        """The known word fewest edits away (at most `max_edits`, accents aside), the most used
+        among equals."""
+        typed = fold(word)
+        by_length = self._words()
+        near: list[tuple[str, int]] = []
+        for length in range(len(typed) - max_edits, len(typed) + max_edits + 1):
+            folded, written = by_length.get(length, ((), ()))
+            found = process.extract(
+                typed, folded, scorer=OSA.distance, score_cutoff=max_edits, limit=None
             )
-        ]
+            near += [(written[index], int(edits)) for _, edits, index in found]
         if not near:
             return None
         used = self._used([candidate for candidate, _ in near])
@@ -95,20 +94,25 @@ class Vocabulary:
         )
         return ranked[0][2] if ranked else None
 
-    def _words(self, length: int) -> tuple[str, ...]:
-        """The alphabetic words of a given length, read from the store as they are added."""
+    def _words(self) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """The alphabetic words by folded length, folded and as written; read as they are added."""
         with self._lock:
             rows = self.store.rows(
                 "SELECT rowid, word FROM words WHERE rowid > ? ORDER BY rowid", [self._last_row]
             )
-            added: dict[int, list[str]] = {}
+            added: dict[int, list[tuple[str, str]]] = {}
             for row_id, word in rows:
-                if word.isalpha():
-                    added.setdefault(len(word), []).append(word)
+                folded = fold(word)
+                if folded.isalpha():
+                    added.setdefault(len(folded), []).append((folded, word))
                 self._last_row = row_id
-            for size, words in added.items():
-                self._by_length[size] = self._by_length.get(size, ()) + tuple(words)
-            return self._by_length.get(length, ())
+            for length, pairs in added.items():
+                folded_words, written = self._by_length.get(length, ((), ()))
+                self._by_length[length] = (
+                    folded_words + tuple(f for f, _ in pairs),
+                    written + tuple(w for _, w in pairs),
+                )
+            return dict(self._by_length)
 
     def _used(self, words: list[str]) -> dict[str, int]:
         """How many articles use each of the given words now."""

@@ -44,11 +44,15 @@ def fts_expression(text: str) -> str | None:
     return " OR ".join('"' + word.replace('"', '""') + '"' for word in words)
 
 
+def fold(text: str) -> str:
+    """Text lower-cased and without accents, as FTS5's tokenizer compares words."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
 def stems(text: str) -> list[str]:
     """The words of a text as FTS5's porter tokenizer indexes them: folded, lower-cased, stemmed."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return [_stem(word) for word in _WORD.findall(bare)]
+    return [_stem(word) for word in _WORD.findall(fold(text))]
 
 
 @lru_cache(maxsize=1 << 18)

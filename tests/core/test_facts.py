@@ -36,3 +36,9 @@ def test_sentences_stating_numbers_and_dates() -> None:
     assert states(time, "The report was presented in May.")
     assert states(time, "It began a few weeks ago.")
     assert not states(time, "The conference was organised by the FBI.")
+
+
+def test_a_question_opening_with_a_when_clause_asks_what_follows_it() -> None:
+    assert kind("When Tesla photographed Mark Twain, what showed up on the image?") is None
+    assert kind("When rock folds deep in the Earth, when it buckles down it creates what?") is None
+    assert kind("When was the report presented, and where?") == ("time", "When")

@@ -78,3 +78,10 @@ def test_an_article_removed_for_good_takes_its_words_with_it(seeded: Collection)
     Shelf(seeded.store).remove(malmstrom.id)
     assert vocabulary.frequencies(["malmstrom", "cooper"]) == {"malmstrom": 0, "cooper": 1}
     assert vocabulary.closest("malmstrom", 1) is None
+
+
+def test_accents_do_not_count_as_edits(collection: Collection) -> None:
+    collection.ingest([article("Céloron led the expedition; Malmström spoke.")])
+    vocabulary = Vocabulary(collection.store)
+    assert vocabulary.closest("celeron", 1) == "céloron"
+    assert vocabulary.closest("malmstrm", 1) == "malmström"
