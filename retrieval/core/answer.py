@@ -90,15 +90,14 @@ class Answerer:
         question: str,
         filters: Filters = Filters(),
         vector: np.ndarray | None = None,
-        skip: int = 0,
     ) -> Answer:
-        """Answer with up to `max_quotes` verbatim sentences after the first `skip`, or abstain."""
+        """Answer with up to `max_quotes` verbatim sentences, or abstain saying what is missing."""
         reading = self.read(question)
         if reading.corrections:
             vector = None  # the vector given was for the words as typed
-        chunks = self.config.quote_chunks + skip
+        chunks = self.config.quote_chunks
         result = self.searcher.search(reading.text, chunks, filters, vector=vector)
-        return self.answer(question, reading, result, skip)
+        return self.answer(question, reading, result)
 
     def read(self, question: str) -> Reading:
         """The question as it will be searched, with unknown words corrected where one is near."""
@@ -108,13 +107,11 @@ class Answerer:
         frequencies = self.vocabulary.frequencies(query_stems(question))
         return correct(question, frequencies, self._nearest)
 
-    def answer(
-        self, question: str, reading: Reading, result: SearchResult, skip: int = 0
-    ) -> Answer:
+    def answer(self, question: str, reading: Reading, result: SearchResult) -> Answer:
         """The answer a search result gives: quotes when they answer, else related reading."""
         assessment = self.assess(reading, result)
         coverage = assessment.coverage(self.config)
-        page = tuple(c.quote for c in assessment.ranked[skip : skip + self.config.max_quotes])
+        page = tuple(c.quote for c in assessment.ranked[: self.config.max_quotes])
         answered = coverage == "full"
         return Answer(
             question.strip(),

@@ -85,10 +85,9 @@ class Collection:
         question: str,
         filters: Filters = Filters(),
         vector: np.ndarray | None = None,
-        skip: int = 0,
     ) -> Answer:
-        """Answer with verbatim quotes (after the first `skip`, for "more sources"), or abstain."""
-        return self.answerer.ask(question, filters, vector, skip)
+        """Answer with verbatim quotes, or abstain saying what the articles do not cover."""
+        return self.answerer.ask(question, filters, vector)
 
     def more(self, question: str, shown: AbstractSet[tuple[int, int]]) -> More:
         """The next quotes answering a question, leaving out those shown (article id, start)."""

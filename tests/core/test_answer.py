@@ -117,6 +117,11 @@ services in the past year, and asked for money each time.</p></article></body></
 
 
 def test_headlines_are_never_quoted_wherever_the_article_came_from(collection: Collection) -> None:
+    assert_headlines_never_quoted(collection)
+
+
+def assert_headlines_never_quoted(collection: Collection) -> None:
+    """A web page and a feed item repeating their headline: it is never among the quotes."""
     page = from_html(PAGE, "page.html", "https://example.org/ransomware")
     record = from_record(
         {

@@ -1,10 +1,16 @@
 """The real model over the shipped articles: answers honest about what the articles don't say."""
 
+from pathlib import Path
+
 import pytest
 
 from retrieval.conversations.assistant import Assistant
 from retrieval.core.collection import Collection
+from retrieval.core.embeddings import Embedder
 from retrieval.core.facts import asked_fact, states
+from retrieval.core.store import Store
+from tests.conftest import shipped_articles
+from tests.core.test_answer import assert_headlines_never_quoted
 
 pytestmark = pytest.mark.model
 
@@ -82,3 +88,13 @@ def test_more_sources_stop_when_the_next_quotes_no_longer_answer(
     # the conference's organisers and speakers do not say how many children were rescued
     assert not any("organised" in text or "speakers" in text for text in later), later
     assert assistant.more(reply.answer_id, chat_id=1).quotes == ()
+
+
+def test_a_headline_repeated_in_the_text_is_never_quoted(
+    real_embedder: Embedder, tmp_path: Path
+) -> None:
+    store = Store(tmp_path / "headlines.db")
+    collection = Collection(store, real_embedder)
+    collection.ingest(shipped_articles())
+    assert_headlines_never_quoted(collection)
+    store.close()
