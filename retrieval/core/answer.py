@@ -19,7 +19,7 @@ from retrieval.core.quotes import Candidate, QuoteWeights, rank_sentences, stren
 from retrieval.core.search import Searcher, SearchResult
 from retrieval.core.spelling import Reading, correct
 from retrieval.core.store import Filters
-from retrieval.core.vocabulary import Vocabulary
+from retrieval.core.vocabulary import Vocabulary, WordCounts
 from retrieval.text.query import query_stems, stems
 
 
@@ -80,10 +80,15 @@ class More:
 class Answerer:
     """Turns a question into quoted sentences from the best-matching chunks."""
 
-    def __init__(self, searcher: Searcher, config: AnswerConfig = AnswerConfig()) -> None:
+    def __init__(
+        self,
+        searcher: Searcher,
+        config: AnswerConfig = AnswerConfig(),
+        vocabulary: WordCounts | None = None,
+    ) -> None:
         self.searcher = searcher
         self.config = config
-        self.vocabulary = Vocabulary(searcher.store)
+        self.vocabulary = Vocabulary(searcher.store) if vocabulary is None else vocabulary
 
     def ask(
         self,

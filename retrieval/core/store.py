@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from retrieval.core.embeddings import article_vector
 from retrieval.core.migrations import migrations
 from retrieval.core.models import Article, Outlet
-from retrieval.core.vocabulary import count_words
+from retrieval.core.vocabulary import count_words, uncount_article
 from retrieval.text.raw import RawArticle
 from retrieval.text.sentences import Span
 
@@ -178,22 +178,15 @@ class Store:
         return article_id
 
     def delete_parts(self, article_id: int) -> None:
-        """Remove an article's chunks, sentences, vectors, index rows and word counts (inside a
-        transaction)."""
-        for title, text in self.db.execute(
-            "SELECT title, text FROM articles WHERE id = ?", [article_id]
-        ):
-            count_words(self.db.conn, title, text, -1)
-        self.db.execute(
+        """Remove an article's parts, index rows and word counts (inside a transaction)."""
+        uncount_article(self.db.conn, article_id)
+        for sql in (
             "DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE article_id = ?)",
-            [article_id],
-        )
-        self.db.execute(
             "DELETE FROM embeddings WHERE chunk_id IN (SELECT id FROM chunks WHERE article_id = ?)",
-            [article_id],
-        )
-        self.db.execute("DELETE FROM chunks WHERE article_id = ?", [article_id])
-        self.db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
+            "DELETE FROM chunks WHERE article_id = ?",
+            "DELETE FROM sentences WHERE article_id = ?",
+        ):
+            self.db.execute(sql, [article_id])
 
     def _insert_parts(self, article_id: int, write: ArticleWrite) -> None:
         """Insert an article's chunks, sentences, vectors and index rows (inside a transaction)."""

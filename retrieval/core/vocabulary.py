@@ -22,6 +22,22 @@ class Readable(Protocol):
         ...
 
 
+class WordCounts(Protocol):
+    """What answering reads of a vocabulary: the stored one, or one with articles left out."""
+
+    def articles(self) -> int:
+        """How many articles the collection holds."""
+        ...
+
+    def frequencies(self, stems: Iterable[str]) -> dict[str, int]:
+        """How many articles use each stem (0 for a stem no article uses)."""
+        ...
+
+    def closest(self, word: str, max_edits: int) -> str | None:
+        """The known word fewest edits away, if one is at most `max_edits` away."""
+        ...
+
+
 def count_words(conn: sqlite3.Connection, title: str, text: str, change: int) -> None:
     """Count an article's distinct words and stems in (1) or out of (-1) the vocabulary.
 
@@ -37,6 +53,13 @@ def count_words(conn: sqlite3.Connection, title: str, text: str, change: int) ->
         "INSERT INTO stems (stem, articles) VALUES (?, ?)" + upsert,
         [(stem, change) for stem in set(words.values())],
     )
+
+
+def uncount_article(conn: sqlite3.Connection, article_id: int) -> None:
+    """Count a stored article's words out of the vocabulary, before its text is replaced or
+    removed."""
+    for title, text in conn.execute("SELECT title, text FROM articles WHERE id = ?", [article_id]):
+        count_words(conn, title, text, -1)
 
 
 def _marks(values: Sequence[object]) -> str:

@@ -1,19 +1,44 @@
 """When answers are given, on SQuAD questions: on-topic, off-topic, near-topic and misspelt."""
 
 import random
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from retrieval.core.answer import AnswerConfig, Assessment
+from retrieval.core.answer import AnswerConfig, Answerer, Assessment
 from retrieval.core.collection import Collection
 from retrieval.core.embeddings import model_path
+from retrieval.core.models import Article
+from retrieval.core.vocabulary import WordCounts
 from retrieval.evaluation.common import Progress, SquadQuestion, quietly
 from retrieval.evaluation.variants import misspelt, near_topic, unused, vocabulary_words
-from retrieval.text.query import query_stems, stems
+from retrieval.text.query import query_stems, stems, word_stems
 
 THRESHOLDS = (0.75, 0.80, 0.85, 0.90, 0.95)
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A vocabulary as it would be had some articles never been stored."""
+
+    vocabulary: WordCounts
+    counts: Counter[str]  # how many of the left-out articles use each stem
+    size: int  # how many articles are left out
+
+    def articles(self) -> int:
+        """How many articles the collection holds without them."""
+        return self.vocabulary.articles() - self.size
+
+    def frequencies(self, stems: Iterable[str]) -> dict[str, int]:
+        """How many of the other articles use each stem."""
+        found = self.vocabulary.frequencies(stems)
+        return {stem: count - self.counts[stem] for stem, count in found.items()}
+
+    def closest(self, word: str, max_edits: int) -> str | None:
+        """The known word nearest a typo, read against the whole vocabulary."""
+        return self.vocabulary.closest(word, max_edits)
 
 
 @dataclass(frozen=True)
@@ -88,6 +113,12 @@ def assess_all(
     readings |= {r.text: answerer.read(r.text) for r in nears + typos if r}
     texts = sorted({reading.text for reading in readings.values()})
     vectors = dict(zip(texts, collection.embedder.embed(texts), strict=True))
+    store = collection.store
+    away_answerers = {
+        topic: Answerer(searcher, answerer.config, left_out(vocabulary, store.articles(ids)))
+        for topic, ids in topics.items()
+        if topic in {q.topic for q in questions}
+    }
     own: list[Assessment] = []
     away: list[Assessment] = []
     near: list[Assessment] = []
@@ -99,7 +130,8 @@ def assess_all(
         reading = readings[question.text]
         result = searcher.search(reading.text, 100, vector=vectors[reading.text])
         own.append(answerer.assess(reading, result.first(chunks)))
-        away.append(answerer.assess(reading, result.first(chunks, skip=topics[question.topic])))
+        skip = topics[question.topic]
+        away.append(away_answerers[question.topic].assess(reading, result.first(chunks, skip=skip)))
         for rewrite, found in ((near_rewrite, near), (typo_rewrite, typo)):
             if rewrite is None:
                 continue
@@ -109,6 +141,14 @@ def assess_all(
         if typo_rewrite and readings[typo_rewrite.text].text == question.text:
             corrected += 1
     return Outcomes(own, away, near, typo, corrected)
+
+
+def left_out(vocabulary: WordCounts, articles: dict[int, Article]) -> LeftOut:
+    """The vocabulary without these articles' words, as if they had never been stored."""
+    counts: Counter[str] = Counter()
+    for article in articles.values():
+        counts.update(set(word_stems(f"{article.title}\n{article.text}").values()))
+    return LeftOut(vocabulary, counts, len(articles))
 
 
 def _share(assessments: list[Assessment], config: AnswerConfig, answered: bool) -> float:
