@@ -110,7 +110,8 @@ def test_more_sources_and_feedback(bot: BotHarness) -> None:
     assert text.startswith("More sources for “How do drug cartels use social networks?”")
     shown = bot.assistant.last_answer(USER["id"]).sources
     assert all(q.text in text for q in shown[3:]) and not any(q.text in text for q in shown[:3])
-    assert buttons_of(more)[0] == f"more:{answer_id}"
+    assert text.endswith("No more sources answer this question.")  # the next would not answer
+    assert buttons_of(more) == [f"up:{answer_id}", f"down:{answer_id}"]
     (edit,) = bot.telegram.sent("editMessageReplyMarkup")
     assert buttons_of(edit) == [f"up:{answer_id}", f"down:{answer_id}"]
     shown = len(bot.assistant.last_answer(USER["id"]).sources)
