@@ -68,7 +68,8 @@ def answers_report(
     used = config.min_answer
     lines = [
         f"Answering ({len(outcomes.own):,} questions, every 5th; seed {seed}). On-topic: the "
-        "question as asked. Off-topic: the same question with its whole SQuAD article left out. "
+        "question as asked. Off-topic: the same question with its whole SQuAD article left out "
+        "(of the results and of the vocabulary). "
         f"Near-topic ({len(outcomes.near):,}): its key name replaced by a word no article uses. "
         f"Misspelt ({len(outcomes.typo):,}): its rarest long word mistyped once; "
         f"{outcomes.corrected:,} were read back as typed originally.",
@@ -86,7 +87,7 @@ def answers_report(
             _share(outcomes.near, at, False),
             _share(outcomes.typo, at, True),
         )
-        lines.append(f"| {threshold:.2f}{mark} | " + " | ".join(f"{r:.3f}" for r in rates) + " |")
+        lines.append(f"| {threshold:.3g}{mark} | " + " | ".join(f"{r:.3f}" for r in rates) + " |")
     return "\n".join(lines)
 
 

@@ -5,7 +5,7 @@ word) rarest in the collection, is replaced by a word that no article uses, draw
 embedding model's WordPiece vocabulary (whole English words and names that are not pieces of
 others), capitalised when the replaced words were. The topic stays; the thing asked about is
 gone: "Which NFL team represented the AFC at Super Bowl 50?" becomes "Which NFL team represented
-the Tammy at Super Bowl 50?".
+the Rosario at Super Bowl 50?" (seed 11).
 
 Misspelt: the question's rarest word of five letters or more gets one random edit (a letter
 dropped, doubled, swapped with the next, or replaced by a neighbour on the keyboard).
