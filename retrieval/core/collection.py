@@ -1,11 +1,12 @@
 """A collection of articles: the store with its search, answering and ingestion wired together."""
 
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.core.answer import AnswerConfig, Answerer
+from retrieval.core.answer import AnswerConfig, Answerer, More
 from retrieval.core.config import Settings
 from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import Ingestor, IngestReport
@@ -86,10 +87,13 @@ class Collection:
         question: str,
         filters: Filters = Filters(),
         vector: np.ndarray | None = None,
-        skip: int = 0,
     ) -> Answer:
-        """Answer with verbatim quotes (after the first `skip`, for "more sources"), or abstain."""
-        return self.answerer.ask(question, filters, vector, skip)
+        """Answer with verbatim quotes, or abstain saying what the articles do not cover."""
+        return self.answerer.ask(question, filters, vector)
+
+    def more(self, question: str, shown: AbstractSet[tuple[int, int]]) -> More:
+        """The next quotes answering a question, leaving out those shown (article id, start)."""
+        return self.answerer.more(question, shown)
 
     def vocabulary(self) -> Vocabulary:
         """The collection's indexed terms (stems) with how many chunks hold each (for spelling)."""

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from retrieval.core.embeddings import article_vector
 from retrieval.core.migrations import migrations
 from retrieval.core.models import Article, ChunkText, Outlet
+from retrieval.core.vocabulary import count_words, uncount_article
 from retrieval.text.raw import RawArticle
 from retrieval.text.sentences import Span
 
@@ -168,23 +169,24 @@ class Store:
                 article_id = int(inserted.last_pk)  # type: ignore[arg-type]
             else:
                 article_id = replace
-                self._delete_parts(article_id)
+                self.delete_parts(article_id)
                 db.table("articles").update(article_id, record)
             self._insert_parts(article_id, write)
             db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         return article_id
 
-    def _delete_parts(self, article_id: int) -> None:
-        """Remove an article's chunks, sentences and vectors (inside a transaction)."""
-        self.db.execute(
+    def delete_parts(self, article_id: int) -> None:
+        """Remove an article's parts and word counts (inside a transaction)."""
+        uncount_article(self.db.conn, article_id)
+        for sql in (
             "DELETE FROM embeddings WHERE chunk_id IN (SELECT id FROM chunks WHERE article_id = ?)",
-            [article_id],
-        )
-        self.db.execute("DELETE FROM chunks WHERE article_id = ?", [article_id])
-        self.db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
+            "DELETE FROM chunks WHERE article_id = ?",
+            "DELETE FROM sentences WHERE article_id = ?",
+        ):
+            self.db.execute(sql, [article_id])
 
     def _insert_parts(self, article_id: int, write: ArticleWrite) -> None:
-        """Insert an article's chunks, sentences and vectors (inside a transaction)."""
+        """Insert an article's chunks, sentences, vectors and word counts (inside a transaction)."""
         conn = self.db.conn
         for order, ((start, end), vector) in enumerate(
             zip(write.chunks, write.chunk_vectors, strict=True)
@@ -207,6 +209,7 @@ class Store:
                 )
             ],
         )
+        count_words(conn, write.raw.title, write.raw.text, 1)
 
     def article(self, article_id: int) -> Article:
         """Return one stored article."""
@@ -342,8 +345,7 @@ class Store:
     def chunk_spans(self, chunk_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
         """The article and character span of each chunk, as (article_id, start, end)."""
         sql = 'SELECT id, article_id, start, "end" FROM chunks WHERE id IN ({})'
-        rows = self._rows_for(sql, chunk_ids)
-        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+        return {row[0]: row[1:] for row in self._rows_for(sql, chunk_ids)}
 
     def chunk_sentences(self, chunk_ids: Sequence[int], model: str) -> dict[int, list[SentenceRow]]:
         """The sentences inside each chunk, in article order, with vectors made by `model`.
