@@ -79,11 +79,18 @@ class Vocabulary:
         self._lock = threading.Lock()
         self._last_row = 0
         self._by_length: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._count: tuple[int, int] | None = None  # (generation, articles) when last counted
 
     def articles(self) -> int:
-        """How many articles the collection holds."""
-        ((count,),) = self.store.rows("SELECT count(*) FROM articles")
-        return int(count)
+        """How many articles the collection holds (counted again only after a write)."""
+        # Counting scans the table (3 ms at 300,000 articles); the generation is one row, bumped
+        # by every article written or removed. Read first, so a count is never older than it.
+        ((generation,),) = self.store.rows("SELECT value FROM meta WHERE key = 'generation'")
+        known = self._count
+        if known is None or known[0] != int(generation):
+            ((count,),) = self.store.rows("SELECT count(*) FROM articles")
+            known = self._count = (int(generation), int(count))
+        return known[1]
 
     def frequencies(self, stems: Iterable[str]) -> dict[str, int]:
         """How many articles use each stem (0 for a stem no article uses)."""

@@ -7,6 +7,7 @@ from retrieval.core.vocabulary import Vocabulary
 from retrieval.operations.store import Shelf
 from retrieval.text.documents import RawArticle
 from retrieval.text.query import query_stems
+from tests.conftest import FakeEmbedder
 
 
 def article(text: str, url: str = "https://example.org/a") -> RawArticle:
@@ -78,6 +79,22 @@ def test_an_article_removed_for_good_takes_its_words_with_it(seeded: Collection)
     Shelf(seeded.store).remove(malmstrom.id)
     assert vocabulary.frequencies(["malmstrom", "cooper"]) == {"malmstrom": 0, "cooper": 1}
     assert vocabulary.closest("malmstrom", 1) is None
+
+
+def test_the_article_count_follows_writes_from_any_connection_and_removals(
+    seeded: Collection,
+) -> None:
+    vocabulary = Vocabulary(seeded.store)
+    assert vocabulary.articles() == 3
+    assert vocabulary.articles() == 3  # remembered until the next write
+    assert seeded.store.path is not None
+    other = Collection(Store(seeded.store.path), FakeEmbedder())  # as another process writes
+    other.ingest([article("Police arrested two hackers in Lisbon.")])
+    other.close()
+    assert vocabulary.articles() == 4
+    (arrests,) = [a for a in seeded.store.newest_articles(4) if a.title == "Arrests"]
+    Shelf(seeded.store).remove(arrests.id)
+    assert vocabulary.articles() == 3
 
 
 def test_accents_do_not_count_as_edits(collection: Collection) -> None:
