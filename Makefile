@@ -7,9 +7,24 @@ EMULATOR := tests/e2e/emulator
 EMULATOR_INSTALLED := $(EMULATOR)/node_modules/.package-lock.json
 ARTICLES := data/articles
 
-.PHONY: install run test lint bench eval clean
+# Debian packages: Apertium translates questions and Spanish articles (English <-> Spanish).
+SYSTEM_PACKAGES := apertium apertium-eng-spa
+SYSTEM_CHECK := command -v lt-proc >/dev/null && test -f /usr/share/apertium/modes/spa-eng.mode
 
-install: $(INSTALLED)
+.PHONY: install system run test lint bench eval clean
+
+install: system $(INSTALLED)
+
+# Installed as root or with password-less sudo; otherwise stop and say what to run.
+system:
+	@if ! ( $(SYSTEM_CHECK) ); then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; \
+		elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+		else echo "cyberbrief needs Apertium. Install it, then run make again:"; \
+			echo "    sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; fi; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	fi
 
 # torch first: the CPU build on this machine's disk; a plain requirement would pull CUDA.
 $(INSTALLED): pyproject.toml

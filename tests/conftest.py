@@ -13,6 +13,7 @@ from retrieval.core.answer import AnswerConfig
 from retrieval.core.collection import Collection
 from retrieval.core.embeddings import SentenceTransformerEmbedder, WordPieceCounter, model_path
 from retrieval.core.store import Store
+from retrieval.language.translation import Apertium
 from retrieval.news.fetch import Fetcher
 from retrieval.text.documents import find_files, read_file
 from retrieval.text.query import terms
@@ -151,3 +152,16 @@ class ManualClock:
 def clock() -> ManualClock:
     """A manual clock starting at 2024-05-01 08:00 UTC."""
     return ManualClock(datetime(2024, 5, 1, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture(scope="session")
+def apertium() -> Iterator[Apertium]:
+    """Apertium's English-Spanish translation; fails rather than skips under CI when missing."""
+    translator = Apertium()
+    problem = translator.missing()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    yield translator
+    translator.close()

@@ -1,5 +1,6 @@
 """A collection of articles: the store with its search, answering and ingestion wired together."""
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -10,8 +11,11 @@ from retrieval.core.config import Settings
 from retrieval.core.embeddings import Embedder, SentenceTransformerEmbedder
 from retrieval.core.ingest import Ingestor, IngestReport
 from retrieval.core.models import Answer
+from retrieval.core.questions import Query, QuestionReader
 from retrieval.core.search import Mode, Searcher, SearchResult
 from retrieval.core.store import Filters, Store
+from retrieval.language.detection import Language
+from retrieval.language.translation import Apertium
 from retrieval.text.documents import Failure, RawArticle
 
 
@@ -28,12 +32,20 @@ class Collection:
     """The entry point for callers: ingest, search and ask over one store."""
 
     def __init__(
-        self, store: Store, embedder: Embedder, answer_config: AnswerConfig = AnswerConfig()
+        self,
+        store: Store,
+        embedder: Embedder,
+        answer_config: AnswerConfig = AnswerConfig(),
+        translator: Apertium | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
+        self.translator = translator or Apertium()
         self.searcher = Searcher(store, embedder)
         self.answerer = Answerer(self.searcher, answer_config)
+        self.reader = QuestionReader(self.translator, self.languages)
+        self._languages: tuple[int, frozenset[str]] = (-1, frozenset())
+        self._languages_lock = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Collection":
@@ -41,30 +53,59 @@ class Collection:
         return cls(Store(settings.db_path), embedder or SentenceTransformerEmbedder())
 
     def close(self) -> None:
-        """Close the database."""
+        """Close the database and stop the translator."""
         self.store.close()
+        self.translator.close()
 
     def ingest(
         self, items: Iterable[RawArticle | Failure], on_item: Callable[[], None] | None = None
     ) -> IngestReport:
         """Store articles, skipping those already stored and updating changed ones."""
-        return Ingestor(self.store, self.embedder).ingest(items, on_item)
+        return Ingestor(self.store, self.embedder, self.translator).ingest(items, on_item)
+
+    def languages(self) -> frozenset[str]:
+        """The languages of the stored articles, looked up again only after articles change."""
+        generation = self.store.generation()
+        with self._languages_lock:
+            if self._languages[0] != generation:
+                self._languages = (generation, self.store.languages())
+            return self._languages[1]
+
+    def read(self, question: str, hint: Language | None = None) -> Query:
+        """A question read for search: its language detected (`hint`: the asker's), translated."""
+        return self.reader.read(question, hint)
 
     def search(
-        self, query: str, k: int = 10, filters: Filters = Filters(), mode: Mode = "hybrid"
+        self,
+        query: str | Query,
+        k: int = 10,
+        filters: Filters = Filters(),
+        mode: Mode = "hybrid",
+        hint: Language | None = None,
     ) -> SearchResult:
-        """The k best chunks for a query."""
+        """The k best chunks for a query in English or Spanish."""
+        query = query if isinstance(query, Query) else self.read(query, hint)
         return self.searcher.search(query, k, filters, mode)
 
     def ask(
         self,
-        question: str,
+        question: str | Query,
         filters: Filters = Filters(),
         vector: np.ndarray | None = None,
         skip: int = 0,
+        hint: Language | None = None,
     ) -> Answer:
-        """Answer with verbatim quotes (after the first `skip`, for "more sources"), or abstain."""
-        return self.answerer.ask(question, filters, vector, skip)
+        """Answer with verbatim quotes (after the first `skip`, for "more sources"), or abstain.
+
+        A question in English or Spanish is read in its language (`hint`: the asker's own
+        language, for questions too short to tell); pass `vector` if its meaning is embedded.
+        """
+        query = question if isinstance(question, Query) else self.read(question, hint)
+        return self.answerer.ask(query, filters, vector, skip)
+
+    def translate(self, texts: list[str], source: str, target: Language) -> list[str]:
+        """Machine translations of texts (labelled as such wherever shown; never quotes)."""
+        return self.translator.translate(texts, source, target)  # type: ignore[arg-type]
 
     def summary(self) -> Summary:
         """How many articles, from which outlets, and the newest date."""

@@ -10,6 +10,7 @@ import numpy as np
 from retrieval.core.embeddings import Embedder
 from retrieval.core.fusion import blend, max_normalised, min_max_normalised, top
 from retrieval.core.models import Hit
+from retrieval.core.questions import Query
 from retrieval.core.store import Filters, SentenceRow, Store
 from retrieval.text.query import fts_expression, query_stems
 
@@ -33,8 +34,9 @@ class SearchResult:
 
     hits: list[Hit]
     query_vector: np.ndarray | None
-    stems: list[str]
+    stems: dict[str, list[str]]  # the query's word stems in each language searched
     sentences: dict[int, list[SentenceRow]]
+    query: Query
 
     def first(self, n: int, skip: AbstractSet[int] = frozenset()) -> "SearchResult":
         """The same result cut to its first n hits, leaving out the articles in `skip`."""
@@ -102,16 +104,23 @@ class Searcher:
 
     def search(
         self,
-        query: str,
+        query: str | Query,
         k: int = 10,
         filters: Filters = Filters(),
         mode: Mode = "hybrid",
         vector: np.ndarray | None = None,
     ) -> SearchResult:
-        """The k best chunks for a query, best first; pass `vector` if the query is embedded."""
+        """The k best chunks for a query, best first; pass `vector` if the query is embedded.
+
+        A plain string is searched as it is; a `Query` is searched with its words in each
+        language and its English meaning.
+        """
         config = self.config
-        match = fts_expression(query)
-        stems = query_stems(query)
+        query = query if isinstance(query, Query) else Query(query)
+        searched = query.searched()
+        expressions = [fts_expression(text, language) for language, text in searched.items()]
+        match = " OR ".join(e for e in expressions if e) or None
+        stems = {language: query_stems(text, language) for language, text in searched.items()}
         allowed = self.store.allowed_chunks(filters) if filters else None
         keyword: dict[int, float] = {}
         if match and mode != "dense":
@@ -119,9 +128,9 @@ class Searcher:
         if mode == "bm25":
             ranked = top(keyword, k)
             hits = self._hits(ranked, keyword, keyword, {})
-            return SearchResult(hits, None, stems, self.store.chunk_sentences(ranked))
+            return SearchResult(hits, None, stems, self.store.chunk_sentences(ranked), query)
         if vector is None:
-            vector = self.embedder.embed([query])[0]
+            vector = self.embedder.embed([query.model_text])[0]
         dense = self.index.nearest(vector, max(config.candidates, k), allowed)
         if mode == "dense":
             pool = top(dense, max(config.rerank, k))
@@ -140,7 +149,7 @@ class Searcher:
         scores = self._rerank(keyword, best_sentence, pool)
         ranked = top(scores, k)
         return SearchResult(
-            self._hits(ranked, scores, keyword, best_sentence), vector, stems, sentences
+            self._hits(ranked, scores, keyword, best_sentence), vector, stems, sentences, query
         )
 
     def _rerank(

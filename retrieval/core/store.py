@@ -244,6 +244,12 @@ class Store:
         ]
         return count, outlets, newest
 
+    def languages(self) -> frozenset[str]:
+        """The languages the stored articles are written in (unmarked ones count as English)."""
+        return frozenset(
+            row[0] for row in self.rows("SELECT DISTINCT coalesce(language, 'en') FROM articles")
+        )
+
     def generation(self) -> int:
         """A counter bumped by every article write, for caches to notice changes."""
         ((value,),) = self.rows("SELECT value FROM meta WHERE key = 'generation'")

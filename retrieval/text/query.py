@@ -1,4 +1,4 @@
-"""User text to FTS5 syntax: every word quoted, so no user text is ever read as query syntax."""
+"""Query words per language, and user text to FTS5 syntax: every word quoted, never syntax."""
 
 import re
 import threading
@@ -19,45 +19,68 @@ STOP_WORDS = frozenset(
     very was we were what when where which while who whom why will with would you your yours
     yourself yourselves s t don""".split()  # noqa: SIM905
 )
+SPANISH_STOP_WORDS = frozenset(
+    """a al algo algunas algunos ante antes como con contra cual cuales cuando de del desde
+    donde durante e el ella ellas ellos en entre era eran es esa esas ese eso esos esta
+    estaba estaban estado estar este esto estos fue fueron ha haber había habían han has hasta
+    hay la las le les lo los mas me mi mis mucho muy nada ni no nos o otra otras otro otros
+    para pero poco por porque que quien quienes se sea ser si sido sin sobre son su sus también
+    tan te tiene tienen todo todos tu tus un una unas uno unos usted ya y yo qué quién
+    quiénes cuál cuáles cuándo cuánto cuánta cuántos cuántas dónde cómo él ésta éste sí
+    hizo hace hacer dijo""".split()  # noqa: SIM905
+)
+_STOP_WORDS = {"en": STOP_WORDS, "es": SPANISH_STOP_WORDS}
 
 _WORD = re.compile(r"[^\W_]+")
-_STEMMER = snowballstemmer.stemmer("porter")  # the same Porter algorithm as FTS5's tokenizer
+# English: the same Porter algorithm as FTS5's tokenizer; Spanish: Snowball's Spanish stemmer.
+_STEMMERS = {"en": snowballstemmer.stemmer("porter"), "es": snowballstemmer.stemmer("spanish")}
 _STEMMER_LOCK = threading.Lock()
 
 
-def terms(text: str) -> list[str]:
+def terms(text: str, language: str = "en") -> list[str]:
     """The distinct searchable words of a text, lower-cased, stop words left out, in order."""
+    stop_words = _STOP_WORDS.get(language, STOP_WORDS)
     seen: dict[str, None] = {}
     for word in _WORD.findall(text.lower()):
-        if word not in STOP_WORDS and word not in seen:
+        if word not in stop_words and word not in seen:
             seen[word] = None
             if len(seen) == MAX_TERMS:
                 break
     return list(seen)
 
 
-def fts_expression(text: str) -> str | None:
+def fts_expression(text: str, language: str = "en") -> str | None:
     """An FTS5 expression matching any of the text's words, or None when it has none."""
-    words = terms(text)
+    words = terms(text, language)
     if not words:
         return None
     return " OR ".join('"' + word.replace('"', '""') + '"' for word in words)
 
 
-def stems(text: str) -> list[str]:
-    """The words of a text as FTS5's porter tokenizer indexes them: folded, lower-cased, stemmed."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return [_stem(word) for word in _WORD.findall(bare)]
+def stems(text: str, language: str = "en") -> list[str]:
+    """The words of a text, lower-cased, stemmed and without accents.
+
+    English words come out as FTS5's porter tokenizer indexes them; Spanish words are stemmed
+    before their accents go, as the Spanish stemmer expects them.
+    """
+    if language == "es":
+        return [_fold(_stem(word, "es")) for word in _WORD.findall(text.lower())]
+    return [_stem(word, "en") for word in _WORD.findall(_fold(text.lower()))]
+
+
+def _fold(text: str) -> str:
+    """Text without accents and other combining marks."""
+    folded = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=1 << 18)
-def _stem(word: str) -> str:
-    """One word's Porter stem; the stemmer keeps state, so calls are serialised."""
+def _stem(word: str, language: str) -> str:
+    """One word's stem; stemmers keep state, so calls are serialised."""
     with _STEMMER_LOCK:
-        return _STEMMER.stemWord(word)
+        return _STEMMERS.get(language, _STEMMERS["en"]).stemWord(word)
 
 
-def query_stems(text: str) -> list[str]:
+def query_stems(text: str, language: str = "en") -> list[str]:
     """The distinct stems of a query's searchable words."""
-    return list(dict.fromkeys(stems(" ".join(terms(text)))))
+    return list(dict.fromkeys(stems(" ".join(terms(text, language)), language)))

@@ -1,6 +1,6 @@
 """User text never reaches FTS5 as query syntax."""
 
-from retrieval.text.query import fts_expression, terms
+from retrieval.text.query import fts_expression, query_stems, stems, terms
 
 
 def test_terms_drop_stop_words_and_repeats() -> None:
@@ -18,3 +18,12 @@ def test_operators_and_quotes_become_quoted_words() -> None:
 
 def test_text_without_words_has_no_expression() -> None:
     assert fts_expression("?! ... the of") is None
+
+
+def test_spanish_words_drop_spanish_stop_words_and_stem_before_folding_accents() -> None:
+    question = "¿Cómo usan los cárteles las redes sociales para reclutar jóvenes?"
+    assert terms(question, "es") == ["usan", "cárteles", "redes", "sociales", "reclutar", "jóvenes"]
+    assert query_stems(question, "es") == ["usan", "cartel", "red", "social", "reclut", "joven"]
+    assert stems("Cárteles reclutaron niños", "es") == stems("cártel reclutar NIÑO", "es")
+
+    assert fts_expression("¿Qué dijo la DEA?", "es") == '"dea"'

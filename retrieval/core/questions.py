@@ -1,0 +1,97 @@
+"""Questions in English or Spanish read for search: what the model reads, what words to look for."""
+
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from retrieval.language.detection import Language, detect
+from retrieval.language.translation import Apertium, TranslationError
+
+log = logging.getLogger(__name__)
+
+MODEL_LANGUAGE: Language = "en"  # the embedding model reads English
+
+# A name or a number: a word with a capital after its first letter or after the first word of a
+# sentence, or with a digit. Apertium may translate names ("Los Ángeles" -> "The Angels").
+_WORD = re.compile(r"[^\W_]+(?:[.'\u2019-][^\W_]+)*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?\u00bf\u00a1]\s*)[\"'\u201c\u2018\u00ab(]*$")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as searched: its language, its English meaning, and its words per language."""
+
+    text: str
+    language: Language = "en"
+    meaning: str | None = None  # the question in English, when it was asked in another language
+    words: Mapping[str, str] = field(default_factory=dict)  # what to search for, per language
+
+    @property
+    def model_text(self) -> str:
+        """What the embedding model reads: the question in English."""
+        return self.meaning or self.text
+
+    def searched(self) -> dict[str, str]:
+        """The words to look for in each language's articles (the question itself by default)."""
+        return dict(self.words) or {self.language: self.text}
+
+
+def names_and_numbers(text: str) -> list[str]:
+    """Names, acronyms and numbers in a text: words kept as written whatever the language."""
+    kept: dict[str, None] = {}
+    for match in _WORD.finditer(text):
+        word = match.group()
+        starts_sentence = bool(_SENTENCE_START.search(text[: match.start()]))
+        capital = word[0].isupper() and not starts_sentence
+        if capital or any(ch.isdigit() for ch in word) or (len(word) > 1 and word.isupper()):
+            kept[word] = None
+    return list(kept)
+
+
+class QuestionReader:
+    """Detects a question's language and translates it for the model and for each language's
+    articles, keeping names and numbers as written for keyword search."""
+
+    def __init__(self, translator: Apertium, languages: Callable[[], frozenset[str]]) -> None:
+        self.translator = translator
+        self.languages = languages  # the languages the collection's articles are written in
+
+    def read(self, text: str, hint: Language | None = None) -> Query:
+        """One question read for search."""
+        return self.read_all([text], hint)[0]
+
+    def read_all(
+        self, texts: Sequence[str], hint: Language | None = None, language: Language | None = None
+    ) -> list[Query]:
+        """Questions read for search, translated in one batch per direction.
+
+        `language` says what the questions are written in; otherwise each one is detected, with
+        `hint` (the asker's own language) deciding when a question is too short to tell.
+        """
+        spoken = [language or detect(text, hint) for text in texts]
+        wanted = {MODEL_LANGUAGE} | set(self.languages())
+        translations: dict[tuple[int, str], str] = {}
+        for source in set(spoken):
+            indexes = [i for i, lang in enumerate(spoken) if lang == source]
+            for target in wanted - {source}:
+                found = self._translate([texts[i] for i in indexes], source, target)
+                translations.update(zip(((i, target) for i in indexes), found, strict=True))
+        queries = []
+        for i, (text, source) in enumerate(zip(texts, spoken, strict=True)):
+            kept = " ".join(names_and_numbers(text))
+            words = {
+                target: text if target == source else f"{translations[i, target]} {kept}".strip()
+                for target in wanted
+            }
+            meaning = None if source == MODEL_LANGUAGE else translations[i, MODEL_LANGUAGE]
+            queries.append(Query(text, source, meaning, words))
+        return queries
+
+    def _translate(self, texts: list[str], source: Language, target: str) -> list[str]:
+        """Translations, or the texts themselves when Apertium cannot translate (logged)."""
+        try:
+            return self.translator.translate(texts, source, target)  # type: ignore[arg-type]
+        except TranslationError as error:
+            log.warning("questions searched untranslated: %s", error)
+            return list(texts)
