@@ -11,7 +11,10 @@ ARTICLES := data/articles
 SYSTEM_PACKAGES := apertium apertium-eng-spa
 SYSTEM_CHECK := command -v lt-proc >/dev/null && test -f /usr/share/apertium/modes/spa-eng.mode
 
-.PHONY: install system run test lint bench eval clean
+LOCALES := retrieval/language/locale
+
+
+.PHONY: install system run test lint bench eval clean messages
 
 install: system $(INSTALLED)
 
@@ -50,6 +53,15 @@ bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench.bot_load
 	$(BIN)/python -m bench.alerts
 	$(BIN)/python -m bench.briefing
+
+# After changing the program's messages: extract them, merge them into each language's catalog
+# (new ones arrive untranslated, and a test fails until they are translated), compile.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project cyberbrief \
+		--msgid-bugs-address "" -o $(LOCALES)/cyberbrief.pot .
+	$(BIN)/pybabel update -i $(LOCALES)/cyberbrief.pot -d $(LOCALES) -D cyberbrief --width 100 \
+		--ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel compile -d $(LOCALES) -D cyberbrief
 
 clean:
 	rm -rf $(VENV) $(EMULATOR)/node_modules

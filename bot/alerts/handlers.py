@@ -16,6 +16,7 @@ from retrieval.alerts.matching import BadTopic
 from retrieval.alerts.store import SubscriptionNotFound
 from retrieval.conversations.assistant import Assistant
 from retrieval.core.render import clip
+from retrieval.language.messages import _
 from retrieval.news.feeds import FeedError
 from retrieval.news.fetch import FetchError
 from retrieval.news.poller import Poller
@@ -96,11 +97,11 @@ class SubscriptionHandlers:
         answer_id = press.answer_id
         message = query.message
         if not isinstance(message, Message):
-            await query.answer("This message is too old; use /subscribe, please.")
+            await query.answer(_("This message is too old; use /subscribe, please."))
             return
         stored = await asyncio.to_thread(self.assistant.conversations.answer, answer_id)
         if stored is None or stored.chat_id != message.chat_id:
-            await query.answer("This question is gone; use /subscribe, please.")
+            await query.answer(_("This question is gone; use /subscribe, please."))
             return
         if not await may_configure(message, query.from_user, context.bot, self.settings.owners):
             await query.answer(admins_only_message(), show_alert=True)
@@ -124,16 +125,18 @@ class SubscriptionHandlers:
             return
         url = addressing.command_argument(message)
         if not url:
-            await send(message, ["Send the feed's address: <code>/addfeed https://…/rss</code>"])
+            await send(message, [_("Send the feed's address: <code>/addfeed https://…/rss</code>")])
             return
         if not await self._may_change_feeds(message, user, context):
             await send(message, [render.owners_only_message()])
             return
-        await send(message, ["Reading the feed and storing its articles; this can take a minute…"])
+        reading = _("Reading the feed and storing its articles; this can take a minute…")
+        await send(message, [reading])
         try:
             outcome, new = await asyncio.to_thread(self.poller.add, url, user.id)
         except (FetchError, FeedError) as error:
-            await send(message, [f"I can't follow that: {escape(clip(str(error), 300))}"])
+            reason = escape(clip(str(error), 300))
+            await send(message, [_("I can't follow that: %(reason)s") % {"reason": reason}])
             return
         await asyncio.to_thread(self.alerter.match_new)
         await send(message, [render.feed_added_message(outcome, new)])
@@ -145,7 +148,9 @@ class SubscriptionHandlers:
             return
         feed_id = addressing.id_argument(message)
         if feed_id is None:
-            await send(message, ["Which one? <code>/removefeed ID</code>; /feeds lists the ids."])
+            await send(
+                message, [_("Which one? <code>/removefeed ID</code>; /feeds lists the ids.")]
+            )
             return
         if not await self._may_change_feeds(message, user, context):
             await send(message, [render.owners_only_message()])
@@ -153,7 +158,9 @@ class SubscriptionHandlers:
         try:
             removed = await asyncio.to_thread(self.poller.feeds.remove, feed_id)
         except FeedNotFound:
-            await send(message, [f"There is no feed #{feed_id}. /feeds lists them."])
+            await send(
+                message, [_("There is no feed #%(id)s. /feeds lists them.") % {"id": feed_id}]
+            )
             return
         await send(message, [render.feed_removed_message(removed)])
 

@@ -8,6 +8,7 @@ from retrieval.alerts.alerter import StoryAlert
 from retrieval.alerts.store import Subscription
 from retrieval.briefings.render import links_line
 from retrieval.core.render import clip
+from retrieval.language.messages import _, ngettext
 from retrieval.news.poller import FeedOutcome
 from retrieval.news.store import FeedRecord
 
@@ -31,7 +32,8 @@ def story_block(story: StoryAlert) -> str:
     read = links_line(story.links)
     if read:
         lines.append(read)
-    lines.append(f"<i>Matched your topic: {escape(clip(story.topic, 120))}</i>")
+    topic = escape(clip(story.topic, 120))
+    lines.append("<i>" + _("Matched your topic: %(topic)s") % {"topic": topic} + "</i>")
     return "\n".join(lines)
 
 
@@ -46,23 +48,28 @@ def alert_messages(stories: Sequence[StoryAlert]) -> list[tuple[str, list[StoryA
             if visible_length(joined) <= MAX_MESSAGE:
                 messages[-1] = (joined, [*carried, story])
                 continue
-        messages.append((f"🔔 <b>New on your topics</b>\n\n{block}", [story]))
+        head = "🔔 <b>" + _("New on your topics") + "</b>"
+        messages.append((f"{head}\n\n{block}", [story]))
     return messages
 
 
 def subscribed_message(subscription: Subscription) -> str:
     """A subscription was created."""
-    return (
-        f"🔔 Subscribed (#{subscription.id}): <b>{escape(clip(subscription.topic, 200))}</b>\n"
-        "I'll send one message for each new story on this topic. "
-        "/subscriptions lists your topics; "
-        f"<code>/unsubscribe {subscription.id}</code> stops this one."
+    values = {"id": subscription.id, "topic": escape(clip(subscription.topic, 200))}
+    return "🔔 " + (
+        _(
+            "Subscribed (#%(id)s): <b>%(topic)s</b>\n"
+            "I'll send one message for each new story on this topic. "
+            "/subscriptions lists your topics; "
+            "<code>/unsubscribe %(id)s</code> stops this one."
+        )
+        % values
     )
 
 
 def subscribe_usage() -> str:
     """How to subscribe."""
-    return (
+    return _(
         "Tell me the topic in your own words, for example:\n"
         "<code>/subscribe ransomware attacks on hospitals</code>\n"
         "Put a minus before words to leave out stories with them: "
@@ -74,30 +81,33 @@ def subscriptions_message(subscriptions: Sequence[Subscription], resumed: int) -
     """A chat's subscriptions, with ids."""
     lines = []
     if resumed:
-        lines += ["Alerts were paused because I couldn't write here; they are back on.", ""]
+        lines += [_("Alerts were paused because I couldn't write here; they are back on."), ""]
     if not subscriptions:
-        return "\n".join([*lines, "No subscriptions here yet.", "", subscribe_usage()])
-    lines.append("<b>Topics followed here:</b>")
+        return "\n".join([*lines, _("No subscriptions here yet."), "", subscribe_usage()])
+    lines.append("<b>" + _("Topics followed here:") + "</b>")
     lines += [f"#{s.id} — {escape(clip(s.topic, 200))}" for s in subscriptions]
-    lines += ["", "<code>/unsubscribe ID</code> stops one."]
+    lines += ["", _("<code>/unsubscribe ID</code> stops one.")]
     return "\n".join(lines)
 
 
 def unsubscribed_message(subscription: Subscription) -> str:
     """A subscription was removed."""
-    return f"Unsubscribed from #{subscription.id}: {escape(clip(subscription.topic, 200))}"
+    values = {"id": subscription.id, "topic": escape(clip(subscription.topic, 200))}
+    return _("Unsubscribed from #%(id)s: %(topic)s") % values
 
 
 def no_subscription_message(sub_id: int) -> str:
     """/unsubscribe with a wrong id."""
-    return f"There is no subscription {sub_id} here. /subscriptions lists them with their ids."
+    return _("There is no subscription %(id)s here. /subscriptions lists them with their ids.") % {
+        "id": sub_id
+    }
 
 
 def feeds_message(feeds: Sequence[FeedRecord]) -> str:
     """The followed feeds with ids, and what went wrong last."""
     if not feeds:
-        return "No feeds are followed yet. Owners can add one with <code>/addfeed URL</code>."
-    lines = ["<b>Feeds I follow:</b>"]
+        return _("No feeds are followed yet. Owners can add one with <code>/addfeed URL</code>.")
+    lines = ["<b>" + _("Feeds I follow:") + "</b>"]
     for feed in feeds:
         name = escape(clip(feed.title or feed.url, 120))
         line = f'#{feed.id} <a href="{escape(feed.url, quote=True)}">{name}</a>'
@@ -110,22 +120,28 @@ def feeds_message(feeds: Sequence[FeedRecord]) -> str:
 def feed_added_message(outcome: FeedOutcome, new: bool) -> str:
     """A feed was added and polled once."""
     feed = outcome.feed
-    name = escape(clip(feed.title or feed.url, 200))
+    values = {"id": feed.id, "name": escape(clip(feed.title or feed.url, 200))}
     if not new:
-        return f"I already follow #{feed.id} {name}."
+        return _("I already follow #%(id)s %(name)s.") % values
     if outcome.error:
-        return (
-            f"Added #{feed.id} {name}, but the first poll failed: "
-            f"{escape(clip(outcome.error, 300))}. I'll keep trying."
-        )
-    return f"Added #{feed.id} {name}: {outcome.new} new article{'s' if outcome.new != 1 else ''}."
+        return _(
+            "Added #%(id)s %(name)s, but the first poll failed: %(error)s. I'll keep trying."
+        ) % {**values, "error": escape(clip(outcome.error, 300))}
+    return ngettext(
+        "Added #%(id)s %(name)s: %(count)d new article.",
+        "Added #%(id)s %(name)s: %(count)d new articles.",
+        outcome.new,
+    ) % {**values, "count": outcome.new}
 
 
 def feed_removed_message(feed: FeedRecord) -> str:
     """A feed was removed."""
-    return f"Stopped following #{feed.id} {escape(clip(feed.title or feed.url, 200))}."
+    name = escape(clip(feed.title or feed.url, 200))
+    return _("Stopped following #%(id)s %(name)s.") % {"id": feed.id, "name": name}
 
 
 def owners_only_message() -> str:
     """A feed command from someone who is not one of the bot's owners."""
-    return "Only the bot's owners can change its feeds (and, in groups, only if they are admins)."
+    return _(
+        "Only the bot's owners can change its feeds (and, in groups, only if they are admins)."
+    )

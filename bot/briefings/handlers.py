@@ -16,10 +16,11 @@ from retrieval.briefings.builder import Briefer, Briefing, parse_window
 from retrieval.briefings.render import briefing_blocks
 from retrieval.briefings.schedules import BadSchedule, next_run, parse_schedule
 from retrieval.briefings.store import ChatSchedule
+from retrieval.language.messages import N_, _, moment
 
 log = logging.getLogger(__name__)
 
-SCHEDULE_USAGE = (
+SCHEDULE_USAGE = N_(
     "<code>/schedule daily 08:00 Europe/Madrid</code>, "
     "<code>/schedule weekly mon 09:00 UTC</code> or <code>/schedule off</code>"
 )
@@ -42,7 +43,10 @@ class BriefingHandlers:
         try:
             since = now - parse_window(argument) if argument else None
         except ValueError as error:
-            await send(message, [f"{escape(str(error))}, e.g. <code>/briefing 7d</code>."])
+            problem = escape(str(error))
+            await send(
+                message, [_("%(problem)s, e.g. <code>/briefing 7d</code>.") % {"problem": problem}]
+            )
             return
         await self.send_briefing(context.bot, message.chat_id, since, reply_to=message)
 
@@ -84,17 +88,22 @@ class BriefingHandlers:
             await send(message, [_schedule_message(current)])
             return
         if not await may_configure(message, user, context.bot, self.settings.owners):
-            await send(message, ["Only the group's admins can change its briefing schedule."])
+            await send(message, [_("Only the group's admins can change its briefing schedule.")])
             return
         if argument.lower() == "off":
             removed = await asyncio.to_thread(store.remove_schedule, message.chat_id)
-            text = "Scheduled briefings are off." if removed else "There was no schedule here."
+            text = (
+                _("Scheduled briefings are off.") if removed else _("There was no schedule here.")
+            )
             await send(message, [text])
             return
         try:
             schedule = parse_schedule(argument)
         except BadSchedule as error:
-            await send(message, [f"I can't read that schedule: {escape(str(error))}."])
+            problem = escape(str(error))
+            await send(
+                message, [_("I can't read that schedule: %(problem)s.") % {"problem": problem}]
+            )
             return
         first = next_run(schedule, self.briefer.clock())
         saved = await asyncio.to_thread(
@@ -127,10 +136,13 @@ class BriefingHandlers:
 
 def _schedule_message(current: ChatSchedule | None) -> str:
     """A chat's schedule, or how to set one."""
+    usage = _(SCHEDULE_USAGE)
     if current is None:
-        return f"No scheduled briefings here. Admins can set one: {SCHEDULE_USAGE}."
-    when = current.next_run_at
-    return (
-        f"Briefings here: <b>{escape(current.schedule.describe())}</b>. "
-        f"Next: {when:%a %d %b %H:%M} UTC. Change it with {SCHEDULE_USAGE}."
-    )
+        return _("No scheduled briefings here. Admins can set one: %(usage)s.") % {"usage": usage}
+    return _(
+        "Briefings here: <b>%(schedule)s</b>. Next: %(next)s UTC. Change it with %(usage)s."
+    ) % {
+        "schedule": escape(current.schedule.describe()),
+        "next": moment(current.next_run_at, "EEE d MMM HH:mm"),
+        "usage": usage,
+    }

@@ -29,6 +29,7 @@ from retrieval.alerts.store import (
 from retrieval.core.answer import quotable
 from retrieval.core.collection import Collection
 from retrieval.core.models import Article, Quote, quote_of
+from retrieval.language.messages import _ as gettext
 from retrieval.text.query import stems
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,9 @@ class Alerter:
         """Subscribe a chat to a topic in plain words ('-word' excludes a word)."""
         topic = parse_topic(text)
         if len(self.alerts.subscriptions(chat_id)) >= MAX_SUBSCRIPTIONS:
-            raise TooManySubscriptions(f"a chat can follow at most {MAX_SUBSCRIPTIONS} topics")
+            raise TooManySubscriptions(
+                gettext("a chat can follow at most %(count)d topics") % {"count": MAX_SUBSCRIPTIONS}
+            )
         vector = self.collection.embedder.embed([topic.text])[0]
         raw = " ".join(text.split())
         return self.alerts.add_subscription(chat_id, user_id, raw, vector)

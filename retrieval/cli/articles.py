@@ -15,6 +15,7 @@ from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
 from retrieval.core.render import answer_json, answer_text, hit_record
 from retrieval.core.search import MODES
+from retrieval.language.messages import _
 from retrieval.news.fetch import Fetcher, FetchError
 from retrieval.news.poller import page_article
 from retrieval.text.documents import Failure, RawArticle, find_files, read_file
@@ -75,8 +76,8 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
         report = collection.ingest(items())
     for failure in report.failures:
-        print(f"failed: {failure.name}: {failure.reason}", file=sys.stderr)
-    print(f"{report.summary} (database: {settings.db_path})")
+        print(_("failed: %(name)s: %(reason)s") % vars(failure), file=sys.stderr)
+    print(report.summary + " " + _("(database: %(path)s)") % {"path": settings.db_path})
     return 1 if report.failures else 0
 
 
@@ -91,7 +92,9 @@ def _page(fetcher: Fetcher, url: str) -> RawArticle | Failure:
 def _search(args: argparse.Namespace, settings: Settings) -> int:
     """Print the best passages for a query."""
     collection = Collection.open(settings)
-    result = collection.search(args.query, args.k, filters_of(args), args.mode)
+    result = collection.search(
+        args.query, args.k, filters_of(args), args.mode, hint=settings.language
+    )
     articles = collection.store.articles(hit.article_id for hit in result.hits)
     records = [hit_record(hit, articles[hit.article_id]) for hit in result.hits]
     if args.json:
@@ -99,10 +102,10 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps(record, ensure_ascii=False))
         return 0
     if not records:
-        print("No matching passages.")
+        print(_("No matching passages."))
     for n, record in enumerate(records, 1):
         print(
-            f"{n}. [{record['score']:.3f}] {record['title']} ({record['source'] or 'unknown'},"
+            f"{n}. [{record['score']:.3f}] {record['title']} ({record['source'] or _('unknown')},"
             f" {str(record['published'] or '')[:10]})"
         )
         print(f"   {str(record['text'])[:300]}")
@@ -113,8 +116,9 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question, or one per line of standard input as JSON Lines."""
     collection = Collection.open(settings)
     filters = filters_of(args)
+    hint = settings.language
     if args.question != "-":
-        answer = collection.ask(args.question, filters)
+        answer = collection.ask(args.question, filters, hint=hint)
         print(answer_json(answer) if args.json else answer_text(answer))
         return 0
     failed = 0
@@ -123,7 +127,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         if not question:
             continue
         try:
-            print(answer_json(collection.ask(question, filters)), flush=True)
+            print(answer_json(collection.ask(question, filters, hint=hint)), flush=True)
         except EmptyQuestion as error:
             failed += 1
             print(json.dumps({"question": question, "error": str(error)}), flush=True)
@@ -132,4 +136,4 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     """Ask questions interactively in the terminal."""
-    return chat.run(Collection.open(settings), sys.stdin, sys.stdout)
+    return chat.run(Collection.open(settings), sys.stdin, sys.stdout, settings.language)

@@ -8,6 +8,7 @@ from retrieval.briefings.render import briefing_html, briefing_json, briefing_te
 from retrieval.cli.common import CommandError
 from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
+from retrieval.language.messages import _
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -41,5 +42,7 @@ def _since(text: str, now: datetime) -> datetime:
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            raise CommandError(f"--since: {window_error}, or a date like 2026-11-01") from None
+            raise CommandError(
+                _("--since: %(error)s, or a date like 2026-11-01") % {"error": window_error}
+            ) from None
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

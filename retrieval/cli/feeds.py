@@ -7,6 +7,7 @@ from retrieval.cli.common import CommandError
 from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
 from retrieval.core.store import Store
+from retrieval.language.messages import _, ngettext
 from retrieval.news.feeds import FeedError
 from retrieval.news.fetch import Fetcher, FetchError
 from retrieval.news.poller import Poller
@@ -42,15 +43,27 @@ def _feeds_add(args: argparse.Namespace, settings: Settings) -> int:
     try:
         outcome, new = poller.add(args.url)
     except (FetchError, FeedError) as error:
-        raise CommandError(f"cannot follow {args.url}: {error}") from error
+        raise CommandError(
+            _("cannot follow %(url)s: %(error)s") % {"url": args.url, "error": error}
+        ) from error
     queued = Alerter(collection).match_new()
     feed = outcome.feed
     if not new:
-        print(f"already following #{feed.id} {feed.url}")
+        print(_("already following #%(id)s %(url)s") % {"id": feed.id, "url": feed.url})
         return 0
-    print(f"following #{feed.id} {feed.title or feed.url}: {outcome.new} new articles")
+    print(
+        ngettext(
+            "following #%(id)s %(name)s: %(count)d new article",
+            "following #%(id)s %(name)s: %(count)d new articles",
+            outcome.new,
+        )
+        % {"id": feed.id, "name": feed.title or feed.url, "count": outcome.new}
+    )
     if queued:
-        print(f"{queued} alerts queued")
+        print(
+            ngettext("%(count)d alert queued", "%(count)d alerts queued", queued)
+            % {"count": queued}
+        )
     return 0
 
 
@@ -58,15 +71,17 @@ def _feeds_list(args: argparse.Namespace, settings: Settings) -> int:
     """Print the followed feeds."""
     feeds = FeedStore(Store(settings.db_path)).all()
     if not feeds:
-        print("No feeds followed. Add one with: cyberbrief feeds add URL")
+        print(_("No feeds followed. Add one with: cyberbrief feeds add URL"))
     for feed in feeds:
-        print(f"#{feed.id} {feed.title or '(untitled)'} — {feed.url}")
-        print(
-            f"    every {feed.interval_minutes} min; last poll {feed.last_polled_at or 'never'}; "
-            f"next {feed.next_poll_at or 'now'}"
-        )
+        print(f"#{feed.id} {feed.title or _('(untitled)')} — {feed.url}")
+        schedule = _("every %(minutes)s min; last poll %(last)s; next %(next)s") % {
+            "minutes": feed.interval_minutes,
+            "last": feed.last_polled_at or _("never"),
+            "next": feed.next_poll_at or _("now"),
+        }
+        print(f"    {schedule}")
         if feed.last_error:
-            print(f"    last error: {feed.last_error}")
+            print("    " + _("last error: %(error)s") % {"error": feed.last_error})
     return 0
 
 
@@ -75,8 +90,10 @@ def _feeds_remove(args: argparse.Namespace, settings: Settings) -> int:
     try:
         feed = FeedStore(Store(settings.db_path)).remove(args.id)
     except FeedNotFound as error:
-        raise CommandError(f"no feed #{args.id} (see: cyberbrief feeds list)") from error
-    print(f"stopped following #{feed.id} {feed.url}")
+        raise CommandError(
+            _("no feed #%(id)s (see: cyberbrief feeds list)") % {"id": args.id}
+        ) from error
+    print(_("stopped following #%(id)s %(url)s") % {"id": feed.id, "url": feed.url})
     return 0
 
 
@@ -88,13 +105,15 @@ def _feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
     for outcome in report.feeds:
         feed = outcome.feed
         if outcome.error:
-            state = f"failed: {outcome.error}"
+            state = _("failed: %(error)s") % {"error": outcome.error}
         elif outcome.unchanged:
-            state = "unchanged"
+            state = _("unchanged")
         else:
-            state = f"{outcome.new} new, {outcome.updated} updated"
+            state = _("%(new)d new, %(updated)d updated") % vars(outcome)
         print(f"#{feed.id} {feed.title or feed.url}: {state}")
         for warning in outcome.warnings:
-            print(f"    warning: {warning}")
-    print(f"{report.new} new articles; {queued} alerts queued")
+            print("    " + _("warning: %(warning)s") % {"warning": warning})
+    print(
+        _("%(new)d new articles; %(queued)d alerts queued") % {"new": report.new, "queued": queued}
+    )
     return 1 if report.errors else 0

@@ -8,6 +8,8 @@ from retrieval.cli import articles, briefings, evaluate, feeds
 from retrieval.cli.common import CommandError
 from retrieval.core.answer import EmptyQuestion
 from retrieval.core.config import Settings
+from retrieval.language.detection import LANGUAGES
+from retrieval.language.messages import speaking
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,14 +26,15 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    settings = Settings.from_env(db=args.db)
-    try:
-        return int(args.handler(args, settings) or 0)
-    except (CommandError, EmptyQuestion) as error:
-        print(f"cyberbrief: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    settings = Settings.from_env(db=args.db, lang=args.lang)
+    with speaking(settings.language):
+        try:
+            return int(args.handler(args, settings) or 0)
+        except (CommandError, EmptyQuestion) as error:
+            print(f"cyberbrief: {error}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            return 130
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
@@ -44,6 +47,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
         "--db",
         help="SQLite database (default: $CYBERBRIEF_DB, else "
         "$XDG_DATA_HOME/cyberbrief/cyberbrief.db)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of messages and of questions too short to tell (default: "
+        "$CYBERBRIEF_LANG, else the locale's, else en)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")

@@ -12,6 +12,7 @@ from retrieval.conversations.store import ChatSettings, Conversations, StoredAns
 from retrieval.core.collection import Collection, Summary
 from retrieval.core.models import Answer, Quote
 from retrieval.core.store import Filters
+from retrieval.language.detection import Language
 
 MORE_ATTEMPTS = 3
 
@@ -141,9 +142,15 @@ class Assistant:
 
     def set_link_previews(self, chat_id: int, enabled: bool) -> ChatSettings:
         """Turn link previews on or off in a chat."""
-        settings = ChatSettings(link_previews=enabled)
-        self.conversations.save_chat_settings(chat_id, settings)
-        return settings
+        return self.conversations.change_chat_settings(chat_id, link_previews=enabled)
+
+    def set_language(self, chat_id: int, language: Language | None) -> ChatSettings:
+        """Speak one language in a chat, or (None) each person's own."""
+        return self.conversations.change_chat_settings(chat_id, language=language)
+
+    def set_translations(self, chat_id: int, enabled: bool) -> ChatSettings:
+        """Show machine translations of quotes in another language, or not."""
+        return self.conversations.change_chat_settings(chat_id, translations=enabled)
 
     def overview(self) -> Overview:
         """The collection's summary and two example questions, recomputed when articles change."""

@@ -1,16 +1,19 @@
 """Answers made of the stored articles' own sentences, quoted verbatim, or an abstention."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
 
+from retrieval.core.crosslingual import translate_back
 from retrieval.core.fusion import local_bm25, max_normalised, min_max_normalised, top
 from retrieval.core.models import Answer, Article, Quote, quote_of
 from retrieval.core.questions import Query
 from retrieval.core.search import Searcher, SearchResult
 from retrieval.core.store import Filters, SentenceRow
+from retrieval.language.messages import _
+from retrieval.language.translation import Apertium
 from retrieval.text.query import stems
 
 
@@ -34,6 +37,10 @@ class AnswerConfig:
     pair_support: Mapping[tuple[str, str], float] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    # Across languages: how many candidates are translated into the question's language, and the
+    # weight of the share of the question's own words their translations hold.
+    translated_candidates: int = 8
+    back_coverage_weight: float = 0.5
     min_related: float = 0.2
     related_articles: int = 3
 
@@ -47,14 +54,34 @@ class Candidate:
     chunk_score: float
     coverage: float
     language: str = "en"  # the quoted article's
+    translation: str | None = None  # by machine, into the question's language, if it differs
+    back_coverage: float = 0.0  # the share of the question's words the translation holds
+
+    def support(self, config: AnswerConfig) -> float:
+        """How strongly this sentence supports an answer: similarity plus shares of words found.
+
+        The word share lets a bare name or acronym ("EC3") be answered: the model alone rates
+        such a query low against any full sentence.
+        """
+        return (
+            self.similarity
+            + config.coverage_weight * self.coverage
+            + config.back_coverage_weight * self.back_coverage
+        )
 
 
 class Answerer:
     """Turns a question into quoted sentences from the best-matching chunks."""
 
-    def __init__(self, searcher: Searcher, config: AnswerConfig = AnswerConfig()) -> None:
+    def __init__(
+        self,
+        searcher: Searcher,
+        config: AnswerConfig = AnswerConfig(),
+        translator: Apertium | None = None,
+    ) -> None:
         self.searcher = searcher
         self.config = config
+        self.translator = translator or Apertium()
 
     def ask(
         self,
@@ -67,13 +94,26 @@ class Answerer:
         query = question if isinstance(question, Query) else Query(question)
         question = query.text.strip()
         if not any(ch.isalnum() for ch in question):
-            raise EmptyQuestion("The question is empty: type a few words to search for.")
+            raise EmptyQuestion(_("The question is empty: type a few words to search for."))
         chunks = self.config.quote_chunks + skip
         ranked = self.rank_sentences(self.searcher.search(query, chunks, filters, vector=vector))
         if margin(ranked, self.config, query.language) >= 0:
             page = ranked[skip : skip + self.config.max_quotes]
-            return Answer(question, tuple(c.quote for c in page), abstained=False)
-        return Answer(question, (), abstained=True, related=self._related(ranked), coverage="none")
+            return Answer(
+                question,
+                tuple(c.quote for c in page),
+                abstained=False,
+                language=query.language,
+                translations=tuple(c.translation for c in page),
+            )
+        return Answer(
+            question,
+            (),
+            abstained=True,
+            related=self._related(ranked),
+            coverage="none",
+            language=query.language,
+        )
 
     def rank_sentences(self, result: SearchResult) -> list[Candidate]:
         """The distinct sentences of the result's chunks, best first, as scored quotes."""
@@ -110,7 +150,7 @@ class Answerer:
             + config.chunk_weight * chunk_score
             for i, (_, chunk_score) in found.items()
         }
-        return [
+        ranked = [
             Candidate(
                 _quote(articles[found[i][0].article_id], found[i][0], scores[i]),
                 similarity[i],
@@ -120,6 +160,30 @@ class Answerer:
             )
             for i in top(scores, len(scores))
         ]
+        return self._translated(ranked, result.query)
+
+    def _translated(self, ranked: list[Candidate], query: Query) -> list[Candidate]:
+        """The candidates, the best in another language than the question's translated into it
+        (by their support so far, and the first quotes in any case)."""
+        config = self.config
+        foreign = [i for i, c in enumerate(ranked) if c.language != query.language]
+        if not foreign:
+            return ranked
+        by_support = sorted(foreign, key=lambda i: -ranked[i].support(config))
+        chosen = sorted(
+            set(by_support[: config.translated_candidates]) | set(foreign[: config.max_quotes])
+        )
+        backward = translate_back(
+            [(ranked[i].quote.text, ranked[i].language) for i in chosen], query, self.translator
+        )
+        if backward is None:
+            return ranked
+        translated = list(ranked)
+        for i, back in zip(chosen, backward, strict=True):
+            translated[i] = replace(
+                ranked[i], translation=back.translation, back_coverage=back.coverage
+            )
+        return translated
 
     def _related(self, ranked: list[Candidate]) -> tuple[Quote, ...]:
         """The closest articles' best sentences, one per article, when they are close at all."""
@@ -144,23 +208,14 @@ def threshold(config: AnswerConfig, question: str, article: str) -> float:
 def margin(ranked: list[Candidate], config: AnswerConfig, question: str) -> float:
     """How far the best-supported candidate clears the threshold of its language pair."""
     return max(
-        (
-            c.similarity
-            + config.coverage_weight * c.coverage
-            - threshold(config, question, c.language)
-            for c in ranked
-        ),
+        (c.support(config) - threshold(config, question, c.language) for c in ranked),
         default=-1.0,
     )
 
 
-def support(ranked: list[Candidate], coverage_weight: float) -> float:
-    """How strongly the candidates support an answer: similarity plus a share of words found.
-
-    The word share lets a bare name or acronym ("EC3") be answered: the model alone rates such a
-    query low against any full sentence.
-    """
-    return max((c.similarity + coverage_weight * c.coverage for c in ranked), default=0.0)
+def support(ranked: list[Candidate], config: AnswerConfig) -> float:
+    """How strongly the candidates support an answer: the best candidate's support."""
+    return max((c.support(config) for c in ranked), default=0.0)
 
 
 def _coverage(query: list[str], sentence: list[str]) -> float:

@@ -42,8 +42,8 @@ class Collection:
         self.embedder = embedder
         self.translator = translator or Apertium()
         self.searcher = Searcher(store, embedder)
-        self.answerer = Answerer(self.searcher, answer_config)
-        self.reader = QuestionReader(self.translator, self.languages)
+        self.answerer = Answerer(self.searcher, answer_config, self.translator)
+        self.reader = QuestionReader(self.translator, self.languages, store)
         self._languages: tuple[int, frozenset[str]] = (-1, frozenset())
         self._languages_lock = threading.Lock()
 

@@ -16,6 +16,7 @@ from retrieval.core.embeddings import Embedder
 from retrieval.core.questions import MODEL_LANGUAGE
 from retrieval.core.store import ArticleWrite, DuplicateArticle, Store
 from retrieval.language.detection import detect, language_of
+from retrieval.language.messages import _
 from retrieval.language.translation import Apertium, TranslationError
 from retrieval.text.chunking import ChunkPlan, plan_chunks
 from retrieval.text.documents import Failure, RawArticle
@@ -36,10 +37,12 @@ class IngestReport:
     @property
     def summary(self) -> str:
         """One line for people: added, updated, skipped, failed."""
-        return (
-            f"{self.added} added, {self.updated} updated, {self.skipped} skipped, "
-            f"{len(self.failures)} failed"
-        )
+        return _("%(added)d added, %(updated)d updated, %(skipped)d skipped, %(failed)d failed") % {
+            "added": self.added,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "failed": len(self.failures),
+        }
 
 
 @dataclass(frozen=True)
@@ -143,9 +146,9 @@ class Ingestor:
         readable = self._readable(batch, report)
         if not readable:
             return
-        vectors = self.embedder.embed([text for _, texts in readable for text in texts])
+        vectors = self.embedder.embed([text for _pending, texts in readable for text in texts])
         offset = 0
-        for pending, _ in readable:
+        for pending, _texts in readable:
             count = len(pending.plan.sentences)
             sentence_vectors = vectors[offset : offset + count]
             offset += count
@@ -189,7 +192,8 @@ class Ingestor:
             except TranslationError as error:
                 for pending in foreign:
                     log.warning("cannot ingest %s: %s", pending.name, error)
-                    report.failures.append(Failure(pending.name, f"cannot translate it: {error}"))
+                    reason = _("cannot translate it: %(error)s") % {"error": error}
+                    report.failures.append(Failure(pending.name, reason))
                     del model_texts[id(pending)]
                 continue
             offset = 0

@@ -224,3 +224,10 @@ def m004_briefings(db: Database) -> None:
         foreign_keys=[("briefing_id", "briefings", "id")],
         not_null={"briefing_id"},
     )
+
+
+@migrations()
+def m011_chat_language(db: Database) -> None:
+    """The language a chat is spoken to in (none: each person's own), and machine translations."""
+    db.table("chat_settings").add_column("language", str)
+    db.table("chat_settings").add_column("translations", int, not_null_default=1)

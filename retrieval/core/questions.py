@@ -4,9 +4,12 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from retrieval.language.detection import Language, detect
-from retrieval.language.translation import Apertium, TranslationError
+from retrieval.language.translation import Apertium, TranslationError, unknown_words, unmarked
+from retrieval.text.cognates import MIN_LENGTH, PREFIX, closest
+from retrieval.text.query import stems
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +52,32 @@ def names_and_numbers(text: str) -> list[str]:
     return list(kept)
 
 
+class Vocabulary(Protocol):
+    """The words the keyword index holds, as stems."""
+
+    def known_terms(self, terms: Sequence[str]) -> set[str]:
+        """Which of the terms the index holds."""
+        ...
+
+    def terms_starting(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
+        """Indexed terms beginning with a prefix, with how many chunks hold each."""
+        ...
+
+
 class QuestionReader:
     """Detects a question's language and translates it for the model and for each language's
-    articles, keeping names and numbers as written for keyword search."""
+    articles, keeping names and numbers as written for keyword search, and putting the
+    collection's own spelling in place of words Apertium does not know (cognates)."""
 
-    def __init__(self, translator: Apertium, languages: Callable[[], frozenset[str]]) -> None:
+    def __init__(
+        self,
+        translator: Apertium,
+        languages: Callable[[], frozenset[str]],
+        vocabulary: Vocabulary,
+    ) -> None:
         self.translator = translator
         self.languages = languages  # the languages the collection's articles are written in
+        self.vocabulary = vocabulary
 
     def read(self, text: str, hint: Language | None = None) -> Query:
         """One question read for search."""
@@ -89,9 +111,32 @@ class QuestionReader:
         return queries
 
     def _translate(self, texts: list[str], source: Language, target: str) -> list[str]:
-        """Translations, or the texts themselves when Apertium cannot translate (logged)."""
+        """Translations with cognates in place of unknown words, or the texts themselves when
+        Apertium cannot translate (logged)."""
         try:
-            return self.translator.translate(texts, source, target)  # type: ignore[arg-type]
+            marked = self.translator.translate_marked(texts, source, target)  # type: ignore[arg-type]
         except TranslationError as error:
             log.warning("questions searched untranslated: %s", error)
             return list(texts)
+        stand_ins = self._cognates({w for text in marked for w in unknown_words(text)})
+        return [_replace_words(unmarked(text), stand_ins) for text in marked]
+
+    def _cognates(self, words: set[str]) -> dict[str, str]:
+        """The indexed term standing in for each unknown word, where one is spelt alike."""
+        stemmed = {word: stems(word)[0] for word in words if len(word) >= MIN_LENGTH}
+        known = self.vocabulary.known_terms(sorted(set(stemmed.values())))
+        found = {}
+        for word, stem in stemmed.items():
+            if stem not in known:
+                term = closest(stem, self.vocabulary.terms_starting(stem[:PREFIX]))
+                if term:
+                    found[word] = term
+        return found
+
+
+def _replace_words(text: str, replacements: Mapping[str, str]) -> str:
+    """The text with whole words replaced."""
+    if not replacements:
+        return text
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, replacements)) + r")\b")
+    return pattern.sub(lambda m: replacements[m.group(1)], text)

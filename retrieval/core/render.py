@@ -4,6 +4,7 @@ import json
 import textwrap
 
 from retrieval.core.models import Answer, Article, Hit, Quote
+from retrieval.language.messages import _
 
 
 def clip(text: str, limit: int) -> str:
@@ -18,30 +19,40 @@ def clip(text: str, limit: int) -> str:
 
 
 def answer_record(answer: Answer) -> dict[str, object]:
-    """The JSON shape of an answer; when abstaining, the sources are the closest articles."""
+    """The JSON shape of an answer; when abstaining, the sources are the closest articles.
+
+    A source quoted from an article in another language than the question's carries the quote's
+    `machine_translation` into the question's language: a translation, not a quote.
+    """
     quotes = answer.related if answer.abstained else answer.quotes
+    translations = () if answer.abstained else answer.translations
+    sources: list[dict[str, object]] = []
+    for n, q in enumerate(quotes, 1):
+        source: dict[str, object] = {
+            "n": n,
+            "article_id": q.article_id,
+            "title": q.title,
+            "source": q.source,
+            "published": q.published,
+            "url": q.url,
+            "language": q.language,
+            "quote": q.text,
+            "start": q.start,
+            "end": q.end,
+            "score": q.score,
+        }
+        if n <= len(translations) and translations[n - 1]:
+            source["machine_translation"] = translations[n - 1]
+        sources.append(source)
     return {
         "question": answer.question,
+        "language": answer.language,
         "answer": answer.text,
         "abstained": answer.abstained,
         "coverage": answer.coverage,
         "missing": list(answer.missing),
         "searched": answer.searched,
-        "sources": [
-            {
-                "n": n,
-                "article_id": q.article_id,
-                "title": q.title,
-                "source": q.source,
-                "published": q.published,
-                "url": q.url,
-                "quote": q.text,
-                "start": q.start,
-                "end": q.end,
-                "score": q.score,
-            }
-            for n, q in enumerate(quotes, 1)
-        ],
+        "sources": sources,
     }
 
 
@@ -56,17 +67,30 @@ def citation(quote: Quote) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def answer_text(answer: Answer, width: int = 88) -> str:
-    """An answer for the terminal: the quoted sentences, then numbered sources."""
+def answer_text(answer: Answer, width: int = 88, translations: bool = True) -> str:
+    """An answer for the terminal: the quoted sentences, then numbered sources (each quote in
+    another language followed by its labelled machine translation, unless `translations` is off).
+    """
     if answer.abstained:
         lines = [answer.text]
         if answer.related:
-            lines += ["", "Closest articles:"]
+            lines += ["", _("Closest articles:")]
             lines += [f"  - {citation(q)}" for q in answer.related]
         return "\n".join(lines)
-    lines = [textwrap.fill(answer.text, width), "", "Sources:"]
+    lines = [textwrap.fill(answer.text, width), "", _("Sources:")]
+    shown = answer.translations if translations else ()
     for n, quote in enumerate(answer.quotes, 1):
         lines.append(textwrap.fill(f'[{n}] "{quote.text}"', width, subsequent_indent="    "))
+        if n <= len(shown) and shown[n - 1]:
+            label = _("machine translation")
+            lines.append(
+                textwrap.fill(
+                    f"({label}: {shown[n - 1]})",
+                    width,
+                    initial_indent="    ",
+                    subsequent_indent="    ",
+                )
+            )
         lines.append(f"    {citation(quote)}")
     return "\n".join(lines)
 

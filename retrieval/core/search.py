@@ -26,6 +26,16 @@ class SearchConfig:
     rerank: int = 30
     first_keyword_weight: float = 0.5
     keyword_weight: float = 0.6
+    # For a question the model reads through a translation: translated words match the
+    # articles' words less often than meanings match, so keywords weigh less (XQuAD, README).
+    translated_first_keyword_weight: float = 0.4
+    translated_keyword_weight: float = 0.5
+
+    def weights(self, query: Query) -> tuple[float, float]:
+        """The keyword weights of the first blend and of the re-ranking, for this query."""
+        if query.meaning is not None:
+            return self.translated_first_keyword_weight, self.translated_keyword_weight
+        return self.first_keyword_weight, self.keyword_weight
 
 
 @dataclass(frozen=True)
@@ -138,7 +148,7 @@ class Searcher:
         else:
             missing_dense = [c for c in keyword if c not in dense]
             dense.update(self.index.similarity(vector, missing_dense))
-            pool = top(blend(keyword, dense, config.first_keyword_weight), max(config.rerank, k))
+            pool = top(blend(keyword, dense, config.weights(query)[0]), max(config.rerank, k))
         sentences = self.store.chunk_sentences(pool)
         best_sentence = {
             chunk_id: max(
@@ -146,17 +156,21 @@ class Searcher:
             )
             for chunk_id, rows in sentences.items()
         }
-        scores = self._rerank(keyword, best_sentence, pool)
+        scores = self._rerank(keyword, best_sentence, pool, config.weights(query)[1])
         ranked = top(scores, k)
         return SearchResult(
             self._hits(ranked, scores, keyword, best_sentence), vector, stems, sentences, query
         )
 
     def _rerank(
-        self, keyword: dict[int, float], best_sentence: dict[int, float], pool: list[int]
+        self,
+        keyword: dict[int, float],
+        best_sentence: dict[int, float],
+        pool: list[int],
+        keyword_weight: float,
     ) -> dict[int, float]:
         """Final scores: keyword relevance blended with each chunk's best sentence similarity."""
-        weight = self.config.keyword_weight if keyword else 0.0
+        weight = keyword_weight if keyword else 0.0
         keyword_n = max_normalised({c: keyword.get(c, 0.0) for c in pool})
         sentence_n = min_max_normalised({c: best_sentence[c] for c in pool})
         return {c: weight * keyword_n[c] + (1 - weight) * sentence_n[c] for c in pool}

@@ -97,6 +97,11 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         migrations.apply(self.db)
+        # The indexed words (porter stems) with their chunk counts, read straight from FTS5.
+        self.db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocabulary "
+            "USING fts5vocab(main, chunks_fts, 'row')"
+        )
 
     def close(self) -> None:
         """Close the database connection."""
@@ -256,6 +261,23 @@ class Store:
         return int(value)
 
     # -- search primitives ------------------------------------------------
+
+    def known_terms(self, terms: Sequence[str]) -> set[str]:
+        """Which of the (stemmed) terms the keyword index holds."""
+        if not terms:
+            return set()
+        rows = self.rows(
+            f"SELECT term FROM chunks_vocabulary WHERE term IN ({marks(terms)})", list(terms)
+        )
+        return {row[0] for row in rows}
+
+    def terms_starting(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
+        """Indexed terms beginning with a prefix, with the number of chunks holding each."""
+        rows = self.rows(
+            "SELECT term, doc FROM chunks_vocabulary WHERE term >= ? AND term < ? LIMIT ?",
+            [prefix, prefix + "\uffff", limit],
+        )
+        return [(term, int(documents)) for term, documents in rows]
 
     def bm25_chunks(self, match: str, limit: int, filters: Filters = Filters()) -> dict[int, float]:
         """Best chunks for an FTS5 expression, as chunk id -> BM25 score (higher is better)."""

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.core.answer import support
+from retrieval.core.answer import support, threshold
 from retrieval.core.collection import Collection
 from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.questions import Query
 from retrieval.core.search import MODES, SearchResult
 from retrieval.evaluation.common import article_ranking, load_collection
+from retrieval.language.detection import Language
 from retrieval.text.documents import RawArticle
 
 
@@ -49,19 +51,31 @@ def squad_collection(path: Path) -> tuple[list[RawArticle], list[SquadQuestion]]
 def squad_report(path: Path, limit: int | None = None, db: Path | None = None) -> str:
     """Paragraph top-1/5/20 accuracy and answer-in-quote rates for each search mode."""
     articles, questions = squad_collection(path)
-    questions = questions[:limit] if limit else questions
+    return retrieval_report(articles, questions[:limit] if limit else questions, db)
+
+
+def retrieval_report(
+    articles: list[RawArticle],
+    questions: list[SquadQuestion],
+    db: Path | None = None,
+    language: Language = "en",
+    paragraphs: Language = "en",
+) -> str:
+    """The SQuAD tables for questions asked in `language` (the asker's, as a detection hint)
+    about paragraphs written in `paragraphs`."""
     embedder = SentenceTransformerEmbedder()
     with tempfile.TemporaryDirectory() as tmp:
         collection, ids = load_collection(articles, embedder, db or Path(tmp) / "squad.db")
-        vectors = embedder.embed([q.text for q in questions])
+        queries = collection.reader.read_all([q.text for q in questions], hint=language)
+        vectors = embedder.embed([query.model_text for query in queries])
         table = [
             "| mode | top-1 | top-5 | top-20 | answer in top-1 quote | in top-3 quotes |",
             "|---|---|---|---|---|---|",
         ]
         for mode in MODES:
             counts = np.zeros(5)
-            for question, vector in zip(questions, vectors, strict=True):
-                result = collection.searcher.search(question.text, 20, mode=mode, vector=vector)
+            for question, query, vector in zip(questions, queries, vectors, strict=True):
+                result = collection.searcher.search(query, 20, mode=mode, vector=vector)
                 ranked = article_ranking(result)
                 counts[:3] += [ids[question.origin] in ranked[:n] for n in (1, 5, 20)]
                 found = [
@@ -72,7 +86,8 @@ def squad_report(path: Path, limit: int | None = None, db: Path | None = None) -
             table.append(
                 f"| {mode} | " + " | ".join(f"{v:.3f}" for v in counts / len(questions)) + " |"
             )
-        abstention = _abstention(collection, questions, vectors, ids)
+        used = threshold(collection.answerer.config, language, paragraphs)
+        abstention = _abstention(collection, questions, queries, vectors, ids, used)
         collection.close()
     return "\n".join(
         [*table, "", f"{len(questions):,} questions, {len(articles):,} paragraphs.", abstention]
@@ -87,24 +102,26 @@ def _quotes(collection: Collection, result: SearchResult, n: int) -> list[str]:
 
 
 def _abstention(
-    collection: Collection, questions: list[SquadQuestion], vectors: np.ndarray, ids: dict[str, int]
+    collection: Collection,
+    questions: list[SquadQuestion],
+    queries: list[Query],
+    vectors: np.ndarray,
+    ids: dict[str, int],
+    used: float,
 ) -> str:
-    """How often every 5th question is answered, and withheld once its whole topic is left out."""
+    """How often every 5th question is answered, and withheld once its whole topic is left out;
+    `used` is the threshold the bot uses for this pair of languages."""
     answerer = collection.answerer
     config = answerer.config
     topics: dict[str, set[int]] = {}
     for question in questions:
         topics.setdefault(question.topic, set()).add(ids[question.origin])
     own, away = [], []
-    for question, vector in list(zip(questions, vectors, strict=True))[::5]:
-        result = collection.searcher.search(question.text, 100, vector=vector)
-        own.append(
-            support(
-                answerer.rank_sentences(result.first(config.quote_chunks)), config.coverage_weight
-            )
-        )
+    for question, query, vector in list(zip(questions, queries, vectors, strict=True))[::5]:
+        result = collection.searcher.search(query, 100, vector=vector)
+        own.append(support(answerer.rank_sentences(result.first(config.quote_chunks)), config))
         elsewhere = result.first(config.quote_chunks, skip=topics[question.topic])
-        away.append(support(answerer.rank_sentences(elsewhere), config.coverage_weight))
+        away.append(support(answerer.rank_sentences(elsewhere), config))
     lines = [
         f"Abstention ({len(own):,} questions; 'off-topic' = the same questions with their whole "
         "SQuAD article left out):",
@@ -112,9 +129,9 @@ def _abstention(
         "| min support | answers on-topic | abstains off-topic |",
         "|---|---|---|",
     ]
-    for threshold in (0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70):
-        mark = " (used)" if abs(threshold - config.min_support) < 1e-9 else ""
-        answered = sum(value >= threshold for value in own) / len(own)
-        withheld = sum(value < threshold for value in away) / len(away)
-        lines.append(f"| {threshold:.2f}{mark} | {answered:.3f} | {withheld:.3f} |")
+    for level in sorted({0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70, round(used, 3)}):
+        mark = " (used)" if abs(level - used) < 1e-9 else ""
+        answered = sum(value >= level for value in own) / len(own)
+        withheld = sum(value < level for value in away) / len(away)
+        lines.append(f"| {level:.2f}{mark} | {answered:.3f} | {withheld:.3f} |")
     return "\n".join(lines)

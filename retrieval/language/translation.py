@@ -34,6 +34,7 @@ _SPECIAL = re.compile(r"([\[\]{}^$/\\@<>])")  # characters Apertium's stream for
 _STREAM = re.compile(r"\\(.)|\[((?:[^\]\\]|\\.)*)\]", re.DOTALL)  # an escape, or a superblank
 _BREAKS = re.compile(r"[\s\x00]+")
 _SEPARATOR = "[\n]"
+_UNKNOWN = re.compile(r"\*(?=\w)")  # Apertium's mark before a word it does not know
 
 
 class TranslationError(RuntimeError):
@@ -64,6 +65,12 @@ class Apertium:
 
     def translate(self, texts: Sequence[str], source: Language, target: Language) -> list[str]:
         """Each text translated from `source` to `target` (unchanged when they are the same)."""
+        return [unmarked(text) for text in self.translate_marked(texts, source, target)]
+
+    def translate_marked(
+        self, texts: Sequence[str], source: Language, target: Language
+    ) -> list[str]:
+        """Translations with Apertium's `*` before each word it does not know (left as is)."""
         if source == target or not texts:
             return list(texts)
         return self._chain(PAIRS[(source, target)]).translate(texts)
@@ -169,9 +176,9 @@ class _Chain:
         except (OSError, subprocess.SubprocessError) as error:
             raise TranslatorMissing(f"cannot start Apertium ({error}); {INSTALL}") from error
         log.debug("starting Apertium: %s", self.mode_file.name)
-        # $1 = -n: unknown words without Apertium's "*" mark; $2: no extra tagger option.
+        # $1 = -g: unknown words marked with "*"; $2: no extra tagger option.
         self._process = subprocess.Popen(
-            ["bash", "-c", script, "apertium", "-n", ""],
+            ["bash", "-c", script, "apertium", "-g", ""],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -207,6 +214,16 @@ def _batches(texts: list[str]) -> list[list[str]]:
         batches[-1].append(text)
         size += len(text)
     return batches if batches[0] else []
+
+
+def unmarked(text: str) -> str:
+    """A translation without Apertium's marks on unknown words."""
+    return _UNKNOWN.sub("", text)
+
+
+def unknown_words(text: str) -> list[str]:
+    """The words Apertium marked as unknown in a translation."""
+    return re.findall(r"\*(\w+)", text)
 
 
 def _unstream(stream: str) -> str:

@@ -62,6 +62,7 @@ def test_ask_json_shape_and_exact_quotes(fake_cli: Path, capsys) -> None:
     assert code == 0 and record["abstained"] is False
     assert set(record) == {
         "question",
+        "language",
         "answer",
         "abstained",
         "coverage",
@@ -80,6 +81,7 @@ def test_ask_json_shape_and_exact_quotes(fake_cli: Path, capsys) -> None:
             "source",
             "published",
             "url",
+            "language",
             "quote",
             "start",
             "end",
@@ -168,7 +170,7 @@ def test_feeds_add_list_poll_remove(local_web: FeedServer, capsys) -> None:
     item = {"title": "Phishing ring dismantled", "link": "https://n.example/1", "guid": "1"}
     local_web.set("/wire.rss", rss([{**item, "content": " ".join(STORY * 5)}], title="Wire"))
     code, out, err = run(capsys, "feeds", "add", local_web.url("/wire.rss"))
-    assert code == 0 and "following #1 Wire: 1 new articles" in out, err
+    assert code == 0 and "following #1 Wire: 1 new article\n" in out, err
     code, out, _ = run(capsys, "feeds", "list")
     assert "#1 Wire" in out and "last poll 20" in out
     local_web.set("/wire.rss", "<html>not a feed</html>", content_type="text/html")
