@@ -6,15 +6,27 @@ INSTALLED := $(VENV)/.installed
 EMULATOR := tests/e2e/emulator
 EMULATOR_INSTALLED := $(EMULATOR)/node_modules/.package-lock.json
 ARTICLES := data/articles
+USER_BIN ?= $(HOME)/.local/bin
 
 # Debian packages: Apertium translates questions and Spanish articles (English <-> Spanish).
 SYSTEM_PACKAGES := apertium apertium-eng-spa
 SYSTEM_CHECK := command -v lt-proc >/dev/null && test -f /usr/share/apertium/modes/spa-eng.mode
 
+# How to call cyberbrief from a new shell: the venv is not on the PATH by itself.
+define HOW_TO_CALL
+	@echo ""
+	@echo "cyberbrief is installed in $(BIN)/, which is not on your PATH. From this folder:"
+	@printf '  %-32s %s\n' \
+	  "source $(BIN)/activate" 'then, in that shell: cyberbrief ask "How do cartels use social networks?"' \
+	  '$(BIN)/cyberbrief ask "..."' "the same, without activating" \
+	  "make install-user" "'cyberbrief' in every shell (a link in $(USER_BIN))"
+	@echo ""
+endef
+
 LOCALES := retrieval/language/locale
 
 
-.PHONY: install system run test lint bench eval clean messages
+.PHONY: install install-user system run test lint bench eval clean messages
 
 install: system $(INSTALLED)
 
@@ -41,7 +53,19 @@ $(EMULATOR_INSTALLED): $(EMULATOR)/package-lock.json
 
 run: install
 	$(BIN)/cyberbrief ingest $(ARTICLES)
+	$(HOW_TO_CALL)
 	$(BIN)/cyberbrief run
+	$(HOW_TO_CALL)
+
+# cyberbrief on the PATH of every shell: a link to this checkout's command in ~/.local/bin.
+install-user: install
+	mkdir -p $(USER_BIN)
+	ln -sfn $(CURDIR)/$(BIN)/cyberbrief $(USER_BIN)/cyberbrief
+	@case ":$$PATH:" in \
+	  *":$(USER_BIN):"*) echo "Done: 'cyberbrief' works in any shell now.";; \
+	  *) echo "Done, but $(USER_BIN) is not on your PATH. Add this line to ~/.bashrc (or ~/.zshrc):"; \
+	     echo "    export PATH=\"$(USER_BIN):\$$PATH\"";; \
+	esac
 
 test: install $(EMULATOR_INSTALLED)
 	$(BIN)/ruff check bot retrieval tests bench
@@ -53,6 +77,7 @@ bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench.bot_load
 	$(BIN)/python -m bench.alerts
 	$(BIN)/python -m bench.briefing
+	$(BIN)/python -m bench.cli_start
 
 # After changing the program's messages: extract them, merge them into each language's catalog
 # (new ones arrive untranslated, and a test fails until they are translated), compile.

@@ -1,108 +1,52 @@
-"""The `cyberbrief` command with the Telegram bot: `cyberbrief bot`, and `run` starting it."""
+"""The `cyberbrief` command with the Telegram bot: `cyberbrief bot`, and `run` starting it.
 
-import argparse
-import logging
-import os
-import sys
-from datetime import timedelta
-from urllib.parse import urlparse
-
-from bot.app import ALLOWED_UPDATES, build_application
-from bot.logs import hide_token
-from bot.settings import BotSettings, SettingsError
-from retrieval.cli import chat
-from retrieval.cli.common import CommandError
-from retrieval.cli.main import build_parser
-from retrieval.cli.main import run as run_cli
-from retrieval.conversations.assistant import Assistant
-from retrieval.core.collection import Collection
-from retrieval.core.config import Settings
-from retrieval.news.fetch import Fetcher
-from retrieval.news.poller import Poller
-
-log = logging.getLogger(__name__)
-
-NO_TOKEN = """\
-No Telegram bot token is set, so here is the terminal chat instead.
-To run the Telegram bot: open a chat with @BotFather in Telegram, send /newbot, follow the
-steps, then start cyberbrief with the token it gives you:
-    TELEGRAM_BOT_TOKEN=123456:ABC... cyberbrief run
-
+Only the parser is built here; the bot's code (and Telegram's library) is imported by
+bot.serve when `bot` or `run` is the command.
 """
+
+import logging
+import sys
+
+from retrieval.cli.main import language_asked
+from retrieval.cli.main import run as run_cli
+from retrieval.cli.parser import add_command, build_parser
+from retrieval.language.messages import _, speaking
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with the bot's commands added; returns the exit code."""
+    with speaking(language_asked(argv)):
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
+    """Build the parser in the language asked for, and run it."""
     parser, commands = build_parser()
-    bot = commands.add_parser("bot", help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
-    bot.add_argument("--webhook", metavar="URL", help="receive updates at this public HTTPS URL")
-    bot.add_argument(
-        "--webhook-secret", metavar="TOKEN", help="secret Telegram sends with each webhook call"
+    bot = add_command(
+        commands,
+        "bot",
+        "bot.serve:bot",
+        _("run the Telegram bot (its token from TELEGRAM_BOT_TOKEN)"),
+        _("examples:")
+        + "\n  TELEGRAM_BOT_TOKEN=123456:ABC... %(prog)s\n"
+        + "  %(prog)s --webhook https://bot.example.org/hook --webhook-secret SECRET",
     )
-    bot.add_argument("--listen", help="webhook server address (default 127.0.0.1)")
-    bot.add_argument("--port", type=int, help="webhook server port (default 8443)")
-    bot.add_argument("--api-url", metavar="URL", help="a self-hosted or local Bot API server")
-    bot.add_argument("--flood-limit", type=int, help="questions per person per minute (default 10)")
-    bot.set_defaults(handler=_bot)
-    commands.choices["run"].set_defaults(handler=_run)
+    bot.add_argument("--webhook", metavar="URL", help=_("receive updates at this public HTTPS URL"))
+    bot.add_argument(
+        "--webhook-secret",
+        metavar="TOKEN",
+        help=_("secret Telegram sends with each webhook call"),
+    )
+    bot.add_argument("--listen", help=_("webhook server address (default 127.0.0.1)"))
+    bot.add_argument("--port", type=int, help=_("webhook server port (default 8443)"))
+    bot.add_argument("--api-url", metavar="URL", help=_("a self-hosted or local Bot API server"))
+    bot.add_argument(
+        "--flood-limit", type=int, help=_("questions per person per minute (default 10)")
+    )
+    # A bot runs for days: its warnings are worth seeing without -v.
+    bot.set_defaults(log_level=logging.WARNING)
+    commands.choices["run"].set_defaults(handler="bot.serve:run", log_level=logging.WARNING)
     return run_cli(parser, argv)
-
-
-def _bot(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the Telegram bot until interrupted."""
-    try:
-        bot_settings = BotSettings.from_env(
-            api_url=args.api_url,
-            webhook_url=args.webhook,
-            webhook_secret=args.webhook_secret,
-            listen=args.listen,
-            port=args.port,
-            flood_limit=args.flood_limit,
-        )
-    except SettingsError as error:
-        raise CommandError(str(error)) from error
-    return serve(bot_settings, settings)
-
-
-def _run(args: argparse.Namespace, settings: Settings) -> int:
-    """The bot when a token is configured, otherwise the terminal chat."""
-    if os.environ.get("TELEGRAM_BOT_TOKEN", "").strip():
-        try:
-            return serve(BotSettings.from_env(), settings)
-        except SettingsError as error:
-            raise CommandError(str(error)) from error
-    sys.stderr.write(NO_TOKEN)
-    return chat.run(Collection.open(settings), sys.stdin, sys.stdout)
-
-
-def serve(bot_settings: BotSettings, settings: Settings) -> int:
-    """Run the bot by long polling, or as a webhook server when a webhook URL is set."""
-    if not bot_settings.token:
-        raise CommandError("set TELEGRAM_BOT_TOKEN to the token @BotFather gave you")
-    if bot_settings.webhook_url and not bot_settings.webhook_secret:
-        raise CommandError("a webhook needs --webhook-secret (or CYBERBRIEF_WEBHOOK_SECRET)")
-    logging.getLogger("bot").setLevel(logging.INFO)
-    hide_token(bot_settings.token)
-    collection = Collection.open(settings)
-    assistant = Assistant(collection, timedelta(minutes=bot_settings.followup_minutes))
-    poller = Poller(collection, Fetcher(settings.allowed_hosts))
-    application = build_application(bot_settings, assistant, poller=poller)
-    log.info("starting with database %s", settings.db_path)
-    try:
-        if bot_settings.webhook_url:
-            application.run_webhook(
-                listen=bot_settings.listen,
-                port=bot_settings.port,
-                url_path=urlparse(bot_settings.webhook_url).path.lstrip("/"),
-                webhook_url=bot_settings.webhook_url,
-                secret_token=bot_settings.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
-        else:
-            application.run_polling(allowed_updates=ALLOWED_UPDATES)
-    finally:
-        collection.close()
-    return 0
 
 
 if __name__ == "__main__":

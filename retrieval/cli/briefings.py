@@ -5,30 +5,18 @@ from datetime import UTC, datetime
 
 from retrieval.briefings.builder import Briefer, parse_window
 from retrieval.briefings.render import briefing_html, briefing_json, briefing_text
+from retrieval.cli.arguments import DATE_FORMAT
+from retrieval.cli.collection import open_articles
 from retrieval.cli.common import CommandError
-from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
 from retrieval.language.messages import _
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    """Add briefing."""
-    briefing = commands.add_parser("briefing", help="what is new: stories grouped and quoted")
-    briefing.add_argument(
-        "--since",
-        help="a window (24h, 7d, 2w) or a date; default: since the chat's last briefing, "
-        "at most 7d",
-    )
-    briefing.add_argument("--chat", type=int, help="rank for this chat's subscriptions")
-    briefing.add_argument("--format", choices=("text", "html", "json"), default="text")
-    briefing.set_defaults(handler=_briefing)
-
-
-def _briefing(args: argparse.Namespace, settings: Settings) -> int:
+def briefing(args: argparse.Namespace, settings: Settings) -> int:
     """Print the briefing of what was stored since a time."""
-    briefer = Briefer(Collection.open(settings))
-    since = _since(args.since, briefer.clock()) if args.since else briefer.since_last(args.chat)
-    briefing = briefer.build(since, chat_id=args.chat)
+    since = _since(args.since, datetime.now(UTC)) if args.since else None  # before any work
+    briefer = Briefer(open_articles(settings))
+    briefing = briefer.build(since or briefer.since_last(args.chat), chat_id=args.chat)
     render = {"text": briefing_text, "html": briefing_html, "json": briefing_json}[args.format]
     print(render(briefing))
     return 0
@@ -43,6 +31,7 @@ def _since(text: str, now: datetime) -> datetime:
             moment = datetime.fromisoformat(text)
         except ValueError:
             raise CommandError(
-                _("--since: %(error)s, or a date like 2026-11-01") % {"error": window_error}
+                _("--since %(text)r: %(error)s, or a date as %(format)s")
+                % {"text": text, "error": window_error, "format": DATE_FORMAT}
             ) from None
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

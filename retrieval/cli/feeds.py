@@ -3,45 +3,37 @@
 import argparse
 
 from retrieval.alerts.alerter import Alerter
-from retrieval.cli.common import CommandError
+from retrieval.cli.common import CommandError, program
+from retrieval.cli.progress import progress_bar
 from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
 from retrieval.core.store import Store
 from retrieval.language.messages import _, ngettext
 from retrieval.news.feeds import FeedError
-from retrieval.news.fetch import Fetcher, FetchError
+from retrieval.news.fetch import Fetcher, FetchError, PrivateAddress
 from retrieval.news.poller import Poller
 from retrieval.news.store import FeedNotFound, FeedStore
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    """Add feeds add|list|remove|poll."""
-    feeds = commands.add_parser("feeds", help="follow RSS and Atom feeds")
-    actions = feeds.add_subparsers(required=True, metavar="ACTION")
-    add = actions.add_parser("add", help="follow a feed (checked and read at once)")
-    add.add_argument("url")
-    add.set_defaults(handler=_feeds_add)
-    actions.add_parser("list", help="the feeds followed, with errors").set_defaults(
-        handler=_feeds_list
-    )
-    remove = actions.add_parser("remove", help="stop following a feed; its articles stay")
-    remove.add_argument("id", type=int)
-    remove.set_defaults(handler=_feeds_remove)
-    poll = actions.add_parser("poll", help="poll every feed now and queue alerts")
-    poll.set_defaults(handler=_feeds_poll)
-
-
-def _feeds(settings: Settings) -> tuple[Collection, Poller]:
+def _poller(settings: Settings) -> tuple[Collection, Poller]:
     """The collection and a poller fetching with the configured address rules."""
     collection = Collection.open(settings)
     return collection, Poller(collection, Fetcher(settings.allowed_hosts))
 
 
-def _feeds_add(args: argparse.Namespace, settings: Settings) -> int:
+def add(args: argparse.Namespace, settings: Settings) -> int:
     """Follow a feed after checking it, storing its current items."""
-    collection, poller = _feeds(settings)
+    collection, poller = _poller(settings)
     try:
         outcome, new = poller.add(args.url)
+    except PrivateAddress as error:
+        raise CommandError(
+            _(
+                "cannot follow %(url)s: %(error)s (to allow it for local testing, "
+                "set CYBERBRIEF_ALLOW_HOSTS=%(host)s)"
+            )
+            % {"url": args.url, "error": error, "host": error.host}
+        ) from error
     except (FetchError, FeedError) as error:
         raise CommandError(
             _("cannot follow %(url)s: %(error)s") % {"url": args.url, "error": error}
@@ -67,11 +59,14 @@ def _feeds_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _feeds_list(args: argparse.Namespace, settings: Settings) -> int:
+def list_feeds(args: argparse.Namespace, settings: Settings) -> int:
     """Print the followed feeds."""
     feeds = FeedStore(Store(settings.db_path)).all()
     if not feeds:
-        print(_("No feeds followed. Add one with: cyberbrief feeds add URL"))
+        print(
+            _("No feeds followed. Add one with: %(command)s")
+            % {"command": f"{program()} feeds add URL"}
+        )
     for feed in feeds:
         print(f"#{feed.id} {feed.title or _('(untitled)')} — {feed.url}")
         schedule = _("every %(minutes)s min; last poll %(last)s; next %(next)s") % {
@@ -85,22 +80,24 @@ def _feeds_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _feeds_remove(args: argparse.Namespace, settings: Settings) -> int:
+def remove(args: argparse.Namespace, settings: Settings) -> int:
     """Stop following a feed."""
     try:
         feed = FeedStore(Store(settings.db_path)).remove(args.id)
     except FeedNotFound as error:
         raise CommandError(
-            _("no feed #%(id)s (see: cyberbrief feeds list)") % {"id": args.id}
+            _("no feed #%(id)s (see: %(command)s)")
+            % {"id": args.id, "command": f"{program()} feeds list"}
         ) from error
     print(_("stopped following #%(id)s %(url)s") % {"id": feed.id, "url": feed.url})
     return 0
 
 
-def _feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
+def poll(args: argparse.Namespace, settings: Settings) -> int:
     """Poll every feed now, queue alerts; exit 1 if a feed failed."""
-    collection, poller = _feeds(settings)
-    report = poller.poll_all()
+    collection, poller = _poller(settings)
+    with progress_bar(len(poller.feeds.all()), "feed") as bar:
+        report = poller.poll_all(on_feed=lambda _: bar.update())
     queued = Alerter(collection).match_new()
     for outcome in report.feeds:
         feed = outcome.feed
@@ -113,7 +110,7 @@ def _feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
         print(f"#{feed.id} {feed.title or feed.url}: {state}")
         for warning in outcome.warnings:
             print("    " + _("warning: %(warning)s") % {"warning": warning})
-    print(
-        _("%(new)d new articles; %(queued)d alerts queued") % {"new": report.new, "queued": queued}
-    )
+    new = ngettext("%(count)d new article", "%(count)d new articles", report.new)
+    alerts = ngettext("%(count)d alert queued", "%(count)d alerts queued", queued)
+    print(f"{new % {'count': report.new}}; {alerts % {'count': queued}}")
     return 1 if report.errors else 0

@@ -1,64 +1,107 @@
-"""The `cyberbrief` command: the parser, logging, settings, and one-line errors."""
+"""The `cyberbrief` command: parse, set up logging and settings, run the command, report errors.
+
+Errors are printed once, here, as one line each with a non-zero exit; log messages only
+with -v. A command's module is imported when it runs (see parser.py), so this stays light.
+"""
 
 import argparse
+import importlib
 import logging
+import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
-from retrieval.cli import articles, briefings, evaluate, feeds
-from retrieval.cli.common import CommandError
-from retrieval.core.answer import EmptyQuestion
-from retrieval.core.config import Settings
-from retrieval.language.detection import LANGUAGES
-from retrieval.language.messages import speaking
+from retrieval.cli.common import CommandError, program
+from retrieval.cli.parser import build_parser
+from retrieval.core.config import Settings, default_db_path, language_from
+from retrieval.language.detection import Language
+from retrieval.language.messages import _, speaking
+
+Handler = Callable[[argparse.Namespace, Settings], int | None]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser, _ = build_parser()
-    return run(parser, argv)
+    with speaking(language_asked(argv)):
+        parser, _commands = build_parser()
+        return run(parser, argv)
+
+
+def language_asked(argv: list[str] | None) -> Language:
+    """The language of messages, before the parser (whose help it speaks) is built: --lang,
+    else CYBERBRIEF_LANG, else the locale's."""
+    words = sys.argv[1:] if argv is None else argv
+    lang = None
+    for n, word in enumerate(words):
+        if word == "--lang" and n + 1 < len(words):
+            lang = words[n + 1]
+        elif word.startswith("--lang="):
+            lang = word.removeprefix("--lang=")
+    return language_from(lang, os.environ)
 
 
 def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
     """Parse arguments, set up logging and settings, and run the chosen command's handler."""
     args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):  # no command: what to type first
+        parser.print_help(sys.stderr)
+        return 2
+    levels = {0: args.log_level, 1: logging.INFO}
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
+        level=levels.get(args.verbose, logging.DEBUG),
         format="%(levelname)s %(name)s: %(message)s",
     )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token
     settings = Settings.from_env(db=args.db, lang=args.lang)
     with speaking(settings.language):
-        try:
-            return int(args.handler(args, settings) or 0)
-        except (CommandError, EmptyQuestion) as error:
-            print(f"cyberbrief: {error}", file=sys.stderr)
-            return 2
-        except KeyboardInterrupt:
-            return 130
+        return _run(args, settings)
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
-    """The argument parser with all subcommands, and its subcommands for front ends to extend."""
-    parser = argparse.ArgumentParser(
-        prog="cyberbrief",
-        description="Answer questions about news articles with verbatim, cited quotes.",
-    )
-    parser.add_argument(
-        "--db",
-        help="SQLite database (default: $CYBERBRIEF_DB, else "
-        "$XDG_DATA_HOME/cyberbrief/cyberbrief.db)",
-    )
-    parser.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        help="language of messages and of questions too short to tell (default: "
-        "$CYBERBRIEF_LANG, else the locale's, else en)",
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    for capability in (articles, feeds, briefings, evaluate):
-        capability.register(commands)
-    return parser, commands
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the command's handler; errors as one line each."""
+    try:
+        check_database(settings.db_path, explicit=settings.db_path != default_db_path(os.environ))
+        return int(handler(args.handler)(args, settings) or 0)
+    except CommandError as error:
+        print(f"{program()}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except Exception as error:  # one line for people; the traceback with -v
+        if args.verbose:
+            raise
+        print(
+            f"{program()}: "
+            + _("unexpected error: %(error)s (run with -v to see where)")
+            % {"error": f"{error.__class__.__name__}: {error}"},
+            file=sys.stderr,
+        )
+        return 1
+
+
+def handler(reference: str) -> Handler:
+    """The function a command runs, from "module:function", importing its module now."""
+    module, _colon, name = reference.partition(":")
+    found: Handler = getattr(importlib.import_module(module), name)
+    return found
+
+
+def check_database(path: Path, explicit: bool) -> None:
+    """Refuse a database path that is a folder, or (when given) whose folder does not exist."""
+    if path.is_dir():
+        raise CommandError(
+            _("%(path)s is a folder; give the database a file name, e.g. %(example)s")
+            % {"path": path, "example": path / "cyberbrief.db"}
+        )
+    if explicit and not path.parent.is_dir():
+        raise CommandError(
+            _("no folder %(folder)s for the database %(path)s (check --db or CYBERBRIEF_DB)")
+            % {"folder": path.parent, "path": path}
+        )
 
 
 if __name__ == "__main__":

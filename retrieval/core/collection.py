@@ -10,13 +10,13 @@ from retrieval.core.answer import AnswerConfig, Answerer
 from retrieval.core.config import Settings
 from retrieval.core.embeddings import Embedder, SentenceTransformerEmbedder
 from retrieval.core.ingest import Ingestor, IngestReport
-from retrieval.core.models import Answer
+from retrieval.core.models import Answer, Mode, Outlet
 from retrieval.core.questions import Query, QuestionReader
-from retrieval.core.search import Mode, Searcher, SearchResult
+from retrieval.core.search import Searcher, SearchResult
 from retrieval.core.store import Filters, Store
 from retrieval.language.detection import Language
 from retrieval.language.translation import Apertium
-from retrieval.text.documents import Failure, RawArticle
+from retrieval.text.raw import Failure, RawArticle
 
 
 @dataclass(frozen=True)
@@ -110,3 +110,7 @@ class Collection:
     def summary(self) -> Summary:
         """How many articles, from which outlets, and the newest date."""
         return Summary(*self.store.collection_summary())
+
+    def outlets(self) -> list[Outlet]:
+        """Every outlet with its article count and date range, the biggest first."""
+        return self.store.outlets()

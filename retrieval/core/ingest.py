@@ -19,7 +19,7 @@ from retrieval.language.detection import detect, language_of
 from retrieval.language.messages import _
 from retrieval.language.translation import Apertium, TranslationError
 from retrieval.text.chunking import ChunkPlan, plan_chunks
-from retrieval.text.documents import Failure, RawArticle
+from retrieval.text.raw import Failure, RawArticle
 
 log = logging.getLogger(__name__)
 
@@ -100,26 +100,30 @@ class Ingestor:
         items: Iterable[RawArticle | Failure],
         on_item: Callable[[], None] | None = None,
     ) -> IngestReport:
-        """Store every article, report every failure, and say what happened."""
+        """Store every article, report every failure, and say what happened.
+
+        `on_item` is called once per item when it is done: stored, skipped or failed.
+        """
         report = IngestReport()
+        done = on_item or (lambda: None)
         batch: list[_Pending] = []
         seen: set[str] = set()
         for item in items:
             if isinstance(item, Failure):
-                log.warning("cannot ingest %s: %s", item.name, item.reason)
+                log.info("cannot ingest %s: %s", item.name, item.reason)  # the caller reports it
                 report.failures.append(item)
-            else:
-                pending = self._plan(item, seen)
-                if pending is None:
-                    report.skipped += 1
-                else:
-                    batch.append(pending)
-                    if sum(len(p.plan.sentences) for p in batch) >= self.batch_sentences:
-                        self._flush(batch, report)
-                        batch = []
-            if on_item:
-                on_item()
-        self._flush(batch, report)
+                done()
+                continue
+            pending = self._plan(item, seen)
+            if pending is None:
+                report.skipped += 1
+                done()
+                continue
+            batch.append(pending)
+            if sum(len(p.plan.sentences) for p in batch) >= self.batch_sentences:
+                self._flush(batch, report, done)
+                batch = []
+        self._flush(batch, report, done)
         return report
 
     def _plan(self, raw: RawArticle, seen: set[str]) -> _Pending | None:
@@ -141,9 +145,9 @@ class Ingestor:
         )
         return _Pending(raw, digest, stored.id if stored else None, plan)
 
-    def _flush(self, batch: list[_Pending], report: IngestReport) -> None:
+    def _flush(self, batch: list[_Pending], report: IngestReport, done: Callable[[], None]) -> None:
         """Embed the batch in one model call, then write each article in its own transaction."""
-        readable = self._readable(batch, report)
+        readable = self._readable(batch, report, done)
         if not readable:
             return
         vectors = self.embedder.embed([text for _pending, texts in readable for text in texts])
@@ -167,15 +171,17 @@ class Ingestor:
                 )
             except DuplicateArticle:  # another process stored it meanwhile
                 report.skipped += 1
+                done()
                 continue
             report.article_ids.append(article_id)
             if pending.replace is None:
                 report.added += 1
             else:
                 report.updated += 1
+            done()
 
     def _readable(
-        self, batch: list[_Pending], report: IngestReport
+        self, batch: list[_Pending], report: IngestReport, done: Callable[[], None]
     ) -> list[tuple[_Pending, list[str]]]:
         """Each article with its sentences as the model reads them: in English, translated if
         need be (one Apertium call per language); an article that cannot be translated is
@@ -191,10 +197,11 @@ class Ingestor:
                 )
             except TranslationError as error:
                 for pending in foreign:
-                    log.warning("cannot ingest %s: %s", pending.name, error)
+                    log.info("cannot ingest %s: %s", pending.name, error)  # the caller reports it
                     reason = _("cannot translate it: %(error)s") % {"error": error}
                     report.failures.append(Failure(pending.name, reason))
                     del model_texts[id(pending)]
+                    done()
                 continue
             offset = 0
             for pending in foreign:

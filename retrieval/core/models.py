@@ -6,6 +6,8 @@ from typing import Literal
 from retrieval.language.messages import _
 
 Coverage = Literal["full", "partial", "none"]
+Mode = Literal["hybrid", "bm25", "dense"]  # how search ranks: both fused, keywords, meaning
+MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,16 @@ class Article:
     language: str | None
     content_hash: str
     ingested_at: str
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """An outlet of the stored articles: how many, first and last publication dates."""
+
+    name: str
+    articles: int
+    first_published: str | None
+    last_published: str | None
 
 
 @dataclass(frozen=True)

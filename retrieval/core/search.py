@@ -3,19 +3,15 @@
 import threading
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
-from typing import Literal
 
 import numpy as np
 
 from retrieval.core.embeddings import Embedder
 from retrieval.core.fusion import blend, max_normalised, min_max_normalised, top
-from retrieval.core.models import Hit
+from retrieval.core.models import Hit, Mode
 from retrieval.core.questions import Query
 from retrieval.core.store import Filters, SentenceRow, Store
 from retrieval.text.query import fts_expression, query_stems
-
-Mode = Literal["hybrid", "bm25", "dense"]
-MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from sqlite_utils import Database
 
 from retrieval.core.embeddings import article_vector
 from retrieval.core.migrations import migrations
-from retrieval.core.models import Article
-from retrieval.text.documents import RawArticle
+from retrieval.core.models import Article, Outlet
+from retrieval.text.raw import RawArticle
 from retrieval.text.sentences import Span
 
 
@@ -255,6 +255,14 @@ class Store:
             row[0] for row in self.rows("SELECT DISTINCT coalesce(language, 'en') FROM articles")
         )
 
+    def outlets(self) -> list[Outlet]:
+        """Every outlet with its article count and date range, the biggest first."""
+        rows = self.rows(
+            "SELECT source, count(*), min(published), max(published) FROM articles "
+            "WHERE source IS NOT NULL GROUP BY source ORDER BY count(*) DESC, source"
+        )
+        return [Outlet(*row) for row in rows]
+
     def generation(self) -> int:
         """A counter bumped by every article write, for caches to notice changes."""
         ((value,),) = self.rows("SELECT value FROM meta WHERE key = 'generation'")
@@ -264,20 +272,13 @@ class Store:
 
     def known_terms(self, terms: Sequence[str]) -> set[str]:
         """Which of the (stemmed) terms the keyword index holds."""
-        if not terms:
-            return set()
-        rows = self.rows(
-            f"SELECT term FROM chunks_vocabulary WHERE term IN ({marks(terms)})", list(terms)
-        )
-        return {row[0] for row in rows}
+        sql = f"SELECT term FROM chunks_vocabulary WHERE term IN ({marks(terms)})"
+        return {row[0] for row in self.rows(sql, list(terms))} if terms else set()
 
     def terms_starting(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         """Indexed terms beginning with a prefix, with the number of chunks holding each."""
-        rows = self.rows(
-            "SELECT term, doc FROM chunks_vocabulary WHERE term >= ? AND term < ? LIMIT ?",
-            [prefix, prefix + "\uffff", limit],
-        )
-        return [(term, int(documents)) for term, documents in rows]
+        sql = "SELECT term, doc FROM chunks_vocabulary WHERE term >= ? AND term < ? LIMIT ?"
+        return [tuple(row) for row in self.rows(sql, [prefix, prefix + "\uffff", limit])]
 
     def bm25_chunks(self, match: str, limit: int, filters: Filters = Filters()) -> dict[int, float]:
         """Best chunks for an FTS5 expression, as chunk id -> BM25 score (higher is better)."""

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from retrieval.core.embeddings import SentenceTransformerEmbedder
 from retrieval.core.fusion import reciprocal_rank_fusion, top
-from retrieval.core.search import MODES
-from retrieval.evaluation.common import article_ranking, load_collection
+from retrieval.core.models import MODES
+from retrieval.evaluation.common import Progress, article_ranking, load_collection, quietly
 from retrieval.text.documents import RawArticle
 
 
@@ -22,7 +22,9 @@ def _jsonl(path: Path) -> Iterator[dict]:
                 yield json.loads(line)
 
 
-def beir_report(path: Path, split: str = "test", db: Path | None = None) -> str:
+def beir_report(
+    path: Path, split: str = "test", db: Path | None = None, progress: Progress = quietly
+) -> str:
     """nDCG@10 and recall@100 for each search mode, and reciprocal rank fusion for comparison."""
     qrels: dict[str, dict[str, int]] = {}
     for line in (path / "qrels" / f"{split}.tsv").read_text().splitlines()[1:]:
@@ -40,14 +42,14 @@ def beir_report(path: Path, split: str = "test", db: Path | None = None) -> str:
     ]
     embedder = SentenceTransformerEmbedder()
     with tempfile.TemporaryDirectory() as tmp:
-        collection, ids = load_collection(articles, embedder, db or Path(tmp) / "beir.db")
+        collection, ids = load_collection(articles, embedder, db or Path(tmp) / "beir.db", progress)
         doc_of = {article_id: origin.removeprefix("beir:") for origin, article_id in ids.items()}
         query_ids = list(queries)
         vectors = embedder.embed([queries[q] for q in query_ids])
         runs: dict[str, list[list[int]]] = {
             mode: [
                 article_ranking(collection.searcher.search(queries[q], 100, mode=mode, vector=v))
-                for q, v in zip(query_ids, vectors, strict=True)
+                for q, v in progress(zip(query_ids, vectors, strict=True), len(query_ids), mode)
             ]
             for mode in MODES
         }

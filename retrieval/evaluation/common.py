@@ -1,6 +1,8 @@
 """What every evaluation shares: a collection built from a data set, and rankings of articles."""
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from retrieval.core.collection import Collection
 from retrieval.core.embeddings import Embedder
@@ -9,13 +11,28 @@ from retrieval.core.search import SearchResult
 from retrieval.core.store import Store
 from retrieval.text.documents import RawArticle
 
+T = TypeVar("T")
+
+
+class Progress(Protocol):
+    """Passes items through, showing how far a long step has gone (`what` names the step)."""
+
+    def __call__(self, items: Iterable[T], total: int, what: str) -> Iterable[T]:
+        """The same items, one by one."""
+        ...
+
+
+def quietly(items: Iterable[T], total: int, what: str) -> Iterable[T]:
+    """No progress shown."""
+    return items
+
 
 def load_collection(
-    articles: list[RawArticle], embedder: Embedder, db: Path
+    articles: list[RawArticle], embedder: Embedder, db: Path, progress: Progress = quietly
 ) -> tuple[Collection, dict[str, int]]:
     """A collection holding the articles, and the article id of each origin."""
     collection = Collection(Store(db), embedder)
-    collection.ingest(articles)
+    collection.ingest(progress(articles, len(articles), "storing"))
     ids: dict[str, int] = {}
     for raw in articles:
         key = collection.store.find_key(origin=raw.origin) or collection.store.find_key(

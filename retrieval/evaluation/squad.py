@@ -10,9 +10,10 @@ import numpy as np
 from retrieval.core.answer import support, threshold
 from retrieval.core.collection import Collection
 from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.models import MODES
 from retrieval.core.questions import Query
-from retrieval.core.search import MODES, SearchResult
-from retrieval.evaluation.common import article_ranking, load_collection
+from retrieval.core.search import SearchResult
+from retrieval.evaluation.common import Progress, article_ranking, load_collection, quietly
 from retrieval.language.detection import Language
 from retrieval.text.documents import RawArticle
 
@@ -48,16 +49,19 @@ def squad_collection(path: Path) -> tuple[list[RawArticle], list[SquadQuestion]]
     return articles, questions
 
 
-def squad_report(path: Path, limit: int | None = None, db: Path | None = None) -> str:
+def squad_report(
+    path: Path, limit: int | None = None, db: Path | None = None, progress: Progress = quietly
+) -> str:
     """Paragraph top-1/5/20 accuracy and answer-in-quote rates for each search mode."""
     articles, questions = squad_collection(path)
-    return retrieval_report(articles, questions[:limit] if limit else questions, db)
+    return retrieval_report(articles, questions[:limit] if limit else questions, db, progress)
 
 
 def retrieval_report(
     articles: list[RawArticle],
     questions: list[SquadQuestion],
     db: Path | None = None,
+    progress: Progress = quietly,
     language: Language = "en",
     paragraphs: Language = "en",
 ) -> str:
@@ -65,7 +69,9 @@ def retrieval_report(
     about paragraphs written in `paragraphs`."""
     embedder = SentenceTransformerEmbedder()
     with tempfile.TemporaryDirectory() as tmp:
-        collection, ids = load_collection(articles, embedder, db or Path(tmp) / "squad.db")
+        collection, ids = load_collection(
+            articles, embedder, db or Path(tmp) / "squad.db", progress
+        )
         queries = collection.reader.read_all([q.text for q in questions], hint=language)
         vectors = embedder.embed([query.model_text for query in queries])
         table = [
@@ -74,7 +80,8 @@ def retrieval_report(
         ]
         for mode in MODES:
             counts = np.zeros(5)
-            for question, query, vector in zip(questions, queries, vectors, strict=True):
+            rows = zip(questions, queries, vectors, strict=True)
+            for question, query, vector in progress(rows, len(questions), mode):
                 result = collection.searcher.search(query, 20, mode=mode, vector=vector)
                 ranked = article_ranking(result)
                 counts[:3] += [ids[question.origin] in ranked[:n] for n in (1, 5, 20)]
@@ -87,7 +94,7 @@ def retrieval_report(
                 f"| {mode} | " + " | ".join(f"{v:.3f}" for v in counts / len(questions)) + " |"
             )
         used = threshold(collection.answerer.config, language, paragraphs)
-        abstention = _abstention(collection, questions, queries, vectors, ids, used)
+        abstention = _abstention(collection, questions, queries, vectors, ids, used, progress)
         collection.close()
     return "\n".join(
         [*table, "", f"{len(questions):,} questions, {len(articles):,} paragraphs.", abstention]
@@ -108,6 +115,7 @@ def _abstention(
     vectors: np.ndarray,
     ids: dict[str, int],
     used: float,
+    progress: Progress = quietly,
 ) -> str:
     """How often every 5th question is answered, and withheld once its whole topic is left out;
     `used` is the threshold the bot uses for this pair of languages."""
@@ -117,7 +125,8 @@ def _abstention(
     for question in questions:
         topics.setdefault(question.topic, set()).add(ids[question.origin])
     own, away = [], []
-    for question, query, vector in list(zip(questions, queries, vectors, strict=True))[::5]:
+    sample = list(zip(questions, queries, vectors, strict=True))[::5]
+    for question, query, vector in progress(sample, len(sample), "abstention"):
         result = collection.searcher.search(query, 100, vector=vector)
         own.append(support(answerer.rank_sentences(result.first(config.quote_chunks)), config))
         elsewhere = result.first(config.quote_chunks, skip=topics[question.topic])

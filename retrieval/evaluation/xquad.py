@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from retrieval.evaluation.common import Progress, quietly
 from retrieval.evaluation.squad import SquadQuestion, retrieval_report
 from retrieval.language.detection import Language
 from retrieval.text.documents import RawArticle
@@ -49,12 +50,13 @@ def xquad_report(
     paragraphs: Language,
     limit: int | None = None,
     db: Path | None = None,
+    progress: Progress = quietly,
 ) -> str:
     """The SQuAD tables for XQuAD questions in one language over paragraphs in another."""
     articles, asked = xquad_collection(folder, questions, paragraphs)
     asked = asked[:limit] if limit else asked
     heading = f"XQuAD, questions in {questions}, paragraphs in {paragraphs}:\n\n"
-    return heading + retrieval_report(articles, asked, db, questions, paragraphs)
+    return heading + retrieval_report(articles, asked, db, progress, questions, paragraphs)
 
 
 def _load(folder: Path, language: Language) -> dict:

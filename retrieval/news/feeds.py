@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import feedparser
 
+from retrieval.text.dates import UnreadableDate, iso_date
 from retrieval.text.urls import canonical_url
 
 _TAG = re.compile(r"<[^>]*>")
@@ -83,8 +84,14 @@ def _link(link: str | None) -> str | None:
 
 
 def _published(entry: feedparser.FeedParserDict) -> str | None:
-    """The entry's publication (else update) time as ISO 8601 UTC."""
+    """The entry's publication (else update) time as ISO 8601 UTC, else read leniently.
+
+    A date that cannot be read is left out; the item is kept.
+    """
     moment: time.struct_time | None = entry.get("published_parsed") or entry.get("updated_parsed")
-    if not moment:
+    if moment:
+        return datetime.fromtimestamp(calendar.timegm(moment), UTC).isoformat()
+    try:
+        return iso_date(entry.get("published") or entry.get("updated"))
+    except UnreadableDate:
         return None
-    return datetime.fromtimestamp(calendar.timegm(moment), UTC).isoformat()

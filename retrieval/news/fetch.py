@@ -30,6 +30,14 @@ class FetchError(Exception):
     """A URL that could not be fetched or was refused; the message says why, for people."""
 
 
+class PrivateAddress(FetchError):
+    """A host refused because it resolves to a private, local or reserved address."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(f"{host} is a private or local address; refusing to fetch it")
+        self.host = host
+
+
 @dataclass(frozen=True)
 class Response:
     """A fetched document, or `not_modified` after a conditional request."""
@@ -184,7 +192,7 @@ class Fetcher:
             if address in self.allowed_hosts:
                 continue
             if not _public(ipaddress.ip_address(address.split("%")[0])):
-                raise FetchError(f"{host} is a private or local address; refusing to fetch it")
+                raise PrivateAddress(host)
         if not addresses:
             raise FetchError(f"cannot resolve {host}")
         return addresses[0]

@@ -93,11 +93,13 @@ class Poller:
         """Poll every feed whose time has come."""
         return self._poll(self.feeds.due(self.clock()))
 
-    def poll_all(self) -> PollReport:
-        """Poll every feed now."""
-        return self._poll(self.feeds.all())
+    def poll_all(self, on_feed: Callable[[FeedOutcome], None] | None = None) -> PollReport:
+        """Poll every feed now; `on_feed` hears of each feed as it is done."""
+        return self._poll(self.feeds.all(), on_feed)
 
-    def _poll(self, feeds: list[FeedRecord]) -> PollReport:
+    def _poll(
+        self, feeds: list[FeedRecord], on_feed: Callable[[FeedOutcome], None] | None = None
+    ) -> PollReport:
         """Download feeds side by side, then store them one by one; one failure stops no other."""
         report = PollReport()
         with ThreadPoolExecutor(PARALLEL_FETCHES, thread_name_prefix="feeds") as pool:
@@ -109,6 +111,8 @@ class Poller:
                     reason = f"internal error: {error.__class__.__name__}"
                     self.feeds.failed(feed, self.clock(), reason)
                     report.feeds.append(FeedOutcome(feed, error=f"internal error: {error!r}"[:300]))
+                if on_feed:
+                    on_feed(report.feeds[-1])
         return report
 
     def poll(self, feed: FeedRecord) -> FeedOutcome:

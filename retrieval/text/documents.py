@@ -3,8 +3,6 @@
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 import lxml.html
@@ -13,6 +11,8 @@ import trafilatura.settings
 import yaml
 from lxml import etree
 
+from retrieval.text.dates import UnreadableDate, iso_date
+from retrieval.text.raw import Failure, RawArticle
 from retrieval.text.urls import canonical_url
 
 SUFFIXES = frozenset({".md", ".markdown", ".txt", ".html", ".htm", ".json", ".jsonl"})
@@ -34,19 +34,6 @@ _BLOCK_TAGS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class RawArticle:
-    """An article read from a file, a record or a page, not stored yet."""
-
-    title: str
-    text: str
-    source: str | None = None
-    published: str | None = None
-    url: str | None = None
-    language: str | None = None
-    origin: str | None = None
-
-
 class DocumentError(ValueError):
     """A file or record that cannot be read as an article; the message says why."""
 
@@ -56,21 +43,18 @@ class DocumentError(ValueError):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class Failure:
-    """A file or record that could not be read, and why."""
-
-    name: str
-    reason: str
-
-
 def find_files(paths: list[Path]) -> Iterator[Path | Failure]:
     """Expand files and folders into the readable files below them, in a stable order."""
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES:
-                    yield child
+            found = [
+                child
+                for child in sorted(path.rglob("*"))
+                if child.is_file() and child.suffix.lower() in SUFFIXES
+            ]
+            if not found:
+                yield Failure(str(path), f"no {', '.join(sorted(SUFFIXES))} files in this folder")
+            yield from found
         elif path.is_file():
             yield path
         else:
@@ -99,15 +83,33 @@ def read_file(path: Path) -> Iterator[RawArticle | Failure]:
         yield Failure(error.name, error.reason)
 
 
+def article_count(path: Path) -> int:
+    """How many articles or failures read_file gives for a file, found cheaply (for progress)."""
+    suffix = path.suffix.lower()
+    if suffix not in {".json", ".jsonl"}:
+        return 1
+    try:
+        text = _decode(path)
+        if suffix == ".jsonl":
+            return sum(1 for line in text.split("\n") if line.strip())
+        data = json.loads(text)
+    except (DocumentError, json.JSONDecodeError):
+        return 1
+    return len(data) if isinstance(data, list) else 1
+
+
 def _decode(path: Path) -> str:
     """Read a file as UTF-8 text, refusing empty, huge, binary and undecodable files."""
     name = str(path)
-    size = path.stat().st_size
-    if size == 0:
-        raise DocumentError(name, "empty file")
-    if size > MAX_FILE_BYTES:
-        raise DocumentError(name, f"file too large ({size:,} bytes)")
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            raise DocumentError(name, "empty file")
+        if size > MAX_FILE_BYTES:
+            raise DocumentError(name, f"file too large ({size:,} bytes)")
+        data = path.read_bytes()
+    except OSError as error:
+        raise DocumentError(name, f"cannot read it ({error.strerror or error})") from error
     if b"\x00" in data[:8192]:
         raise DocumentError(name, "binary file")
     try:
@@ -240,14 +242,20 @@ def _article(meta: Mapping[str, object], text: str, name: str) -> RawArticle:
         raise DocumentError(name, "no article text")
     title = _string(meta.get("title")) or Path(name.split("#")[0].split(":")[0]).stem
     url = _string(meta.get("url") or meta.get("link"))
+    warnings: tuple[str, ...] = ()
+    try:
+        published = iso_date(meta.get("published") or meta.get("date"))
+    except UnreadableDate as error:
+        published, warnings = None, (f"{error}; stored without a date",)
     return RawArticle(
         title=" ".join(title.split()),
         text=body,
         source=_string(meta.get("source") or meta.get("outlet") or meta.get("sitename")),
-        published=_date(meta.get("published") or meta.get("date"), name),
+        published=published,
         url=canonical_url(url) if url and url.startswith(("http://", "https://")) else None,
         language=_string(meta.get("language") or meta.get("lang")),
         origin=name,
+        warnings=warnings,
     )
 
 
@@ -257,22 +265,3 @@ def _string(value: object) -> str | None:
         return None
     text = str(value).strip()
     return text or None
-
-
-def _date(value: object, name: str) -> str | None:
-    """An ISO 8601 date or date-time string from front matter, JSON or page metadata."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value).strip()
-    try:
-        return (
-            datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
-            if "T" in text
-            else date.fromisoformat(text[:10]).isoformat()
-        )
-    except ValueError as error:
-        raise DocumentError(name, f"unreadable date '{text[:40]}'") from error

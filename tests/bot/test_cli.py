@@ -7,7 +7,9 @@ import pytest
 
 from bot.app import api_base_url
 from bot.cli import main
-from tests.conftest import FakeEmbedder
+from retrieval.core.collection import Collection
+from retrieval.core.store import Store
+from tests.conftest import FakeEmbedder, shipped_articles
 
 
 def test_run_without_a_token_explains_and_falls_back_to_the_terminal_chat(
@@ -16,10 +18,20 @@ def test_run_without_a_token_explains_and_falls_back_to_the_terminal_chat(
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
     monkeypatch.setattr("retrieval.core.collection.SentenceTransformerEmbedder", FakeEmbedder)
+    Collection(Store(tmp_path / "t.db"), FakeEmbedder()).ingest(shipped_articles())
     assert main(["--db", str(tmp_path / "t.db"), "run"]) == 0
     out, err = capsys.readouterr()
-    assert "@BotFather" in err and "TELEGRAM_BOT_TOKEN" in err
-    assert out.startswith("cyberbrief: 0 articles")
+    assert "@BotFather" in err and "TELEGRAM_BOT_TOKEN=123456:ABC... cyberbrief run" in err
+    assert out.startswith("cyberbrief: 3 articles")
+
+
+def test_run_on_an_empty_collection_says_how_to_fill_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["--db", str(tmp_path / "t.db"), "run"]) == 2
+    assert "no articles in" in capsys.readouterr().err
+    assert not (tmp_path / "t.db").exists()
 
 
 def test_bot_needs_a_token_and_a_webhook_secret(

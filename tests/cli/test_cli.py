@@ -108,6 +108,7 @@ def test_ask_reads_questions_from_stdin_one_json_per_line(
 
 
 def test_empty_question_gets_a_clear_message(fake_cli: Path, capsys) -> None:
+    run(capsys, "ingest", str(ARTICLES))
     code, out, err = run(capsys, "ask", "   ")
     assert code == 2 and out == ""
     assert err == "cyberbrief: The question is empty: type a few words to search for.\n"
@@ -164,6 +165,7 @@ def test_ingest_url_refuses_private_addresses_without_configuration(
     feed_server.set("/ring.html", page("Phishing ring dismantled", STORY), content_type="text/html")
     code, out, err = run(capsys, "ingest", feed_server.url("/ring.html"))
     assert code == 1 and "private or local address" in err and out.startswith("0 added")
+    assert "set CYBERBRIEF_ALLOW_HOSTS=127.0.0.1)" in err
 
 
 def test_feeds_add_list_poll_remove(local_web: FeedServer, capsys) -> None:

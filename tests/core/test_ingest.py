@@ -6,7 +6,7 @@ import pytest
 
 from retrieval.core.collection import Collection
 from retrieval.core.store import Store
-from retrieval.text.documents import RawArticle, find_files, read_file
+from retrieval.text.documents import Failure, RawArticle, find_files, read_file
 from tests.conftest import shipped_articles
 
 
@@ -23,6 +23,16 @@ def test_same_articles_twice_are_stored_once(collection: Collection) -> None:
     assert counts(collection.store) == before
     assert before["articles"] == 3 and before["chunks"] == before["embeddings"] >= 3
     assert before["sentences"] > 30
+
+
+def test_progress_hears_of_each_item_once_it_is_done(collection: Collection) -> None:
+    items = [*shipped_articles(), Failure("bad.json", "malformed JSON"), shipped_articles()[0]]
+    stored_when_told: list[int] = []
+    collection.ingest(
+        items, on_item=lambda: stored_when_told.append(counts(collection.store)["articles"])
+    )
+    # one call per item: the failure and the repeat at once, each article once it is written
+    assert stored_when_told == [0, 0, 1, 2, 3]
 
 
 def test_same_url_or_same_text_is_one_article(collection: Collection) -> None:

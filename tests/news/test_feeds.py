@@ -142,3 +142,15 @@ def test_documents_that_are_not_feeds_are_refused(body: bytes) -> None:
 def test_feed_with_no_items_is_an_empty_feed() -> None:
     feed = parse_feed(rss([], title="Quiet"), FEED_URL)
     assert (feed.title, feed.items, feed.warning) == ("Quiet", [], None)
+
+
+def test_a_date_feedparser_cannot_read_is_read_leniently_or_left_out() -> None:
+    items = [
+        {"title": "Spanish", "link": "https://n.example/1", "pubDate": "3 de mayo de 2012"},
+        {"title": "Nonsense", "link": "https://n.example/2", "pubDate": "the other day"},
+    ]
+    feed = parse_feed(rss(items).encode(), FEED_URL)
+    assert [(item.title, item.published) for item in feed.items] == [
+        ("Spanish", "2012-05-03"),
+        ("Nonsense", None),
+    ]

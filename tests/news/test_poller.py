@@ -9,7 +9,7 @@ from retrieval.alerts.alerter import Alerter
 from retrieval.core.collection import Collection
 from retrieval.news.feeds import FULL_TEXT_CHARS, FeedError
 from retrieval.news.fetch import Fetcher, FetchError
-from retrieval.news.poller import Poller
+from retrieval.news.poller import FeedOutcome, Poller
 from retrieval.news.store import MAX_BACKOFF, FeedRecord, FeedStore
 from tests.conftest import ManualClock
 from tests.feedserver import FeedServer, atom, page, rss
@@ -241,6 +241,16 @@ def test_failing_feed_keeps_its_error_and_the_others_are_stored(
     failed = poller.feeds.get(bad.id)
     assert failed.last_error is not None and error in failed.last_error and failed.errors == 1
     assert poller.feeds.get(good.id).last_error is None
+
+
+def test_poll_all_tells_of_each_feed_as_it_is_done(poller: Poller, feed_server: FeedServer) -> None:
+    feed_server.set("/a.xml", rss([item(1, RANSOMWARE)], title="A"))
+    feed_server.set("/b.xml", "<html>not a feed</html>", content_type="text/html")
+    for path in ("/a.xml", "/b.xml"):
+        follow(poller, feed_server.url(path))
+    heard: list[FeedOutcome] = []
+    report = poller.poll_all(on_feed=heard.append)
+    assert heard == report.feeds and [bool(o.error) for o in heard] == [False, True]
 
 
 def test_item_with_a_malformed_link_does_not_stop_the_poll(

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from retrieval.text.documents import Failure, RawArticle, find_files, read_file
+from retrieval.text.documents import Failure, RawArticle, article_count, find_files, read_file
 
 
 def read(path: Path) -> list[RawArticle | Failure]:
@@ -103,7 +103,6 @@ def test_bad_files_fail_with_a_reason(tmp_path: Path) -> None:
             b'{"title": "x", ',
             "malformed JSON (line 1: Expecting property name enclosed in double quotes)",
         ),
-        "bad-date.md": (b"---\npublished: yesterday\n---\nText.", "unreadable date 'yesterday'"),
         "only-front.md": (b"---\ntitle: x\n---\n", "no article text"),
         "picture.png": (b"\x89PNG", "unsupported file type '.png'"),
     }
@@ -121,3 +120,56 @@ def test_folders_expand_to_supported_files_and_missing_paths_fail(tmp_path: Path
     found = list(find_files([tmp_path, tmp_path / "missing.md"]))
     assert [p.name for p in found if isinstance(p, Path)] == ["a.txt", "b.md", "c.jsonl"]
     assert found[-1] == Failure(str(tmp_path / "missing.md"), "no such file or folder")
+
+
+def test_a_folder_without_article_files_is_a_failure(tmp_path: Path) -> None:
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG")
+    (failure,) = find_files([tmp_path])
+    assert isinstance(failure, Failure) and failure.name == str(tmp_path)
+    assert ".jsonl" in failure.reason and ".md" in failure.reason
+
+
+def test_an_unreadable_file_is_a_failure_not_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "folder.md"  # a folder where a file was expected: reading it fails
+    folder.mkdir()
+    (failure,) = read(folder)
+    assert isinstance(failure, Failure) and failure.reason.startswith("cannot read it (")
+
+
+def test_dates_are_read_leniently_and_an_unreadable_one_is_dropped_not_the_article(
+    tmp_path: Path,
+) -> None:
+    records = [
+        {"title": "Loose", "text": "One.", "published": "2017-02-3"},
+        {"title": "Spanish", "text": "Two.", "date": "3 de mayo de 2012"},
+        {"title": "Mail", "text": "Three.", "published": "Wed, 03 May 2012 10:00:00 GMT"},
+        {"title": "Never", "text": "Four.", "published": "yesterday"},
+        {"title": "Either", "text": "Five.", "published": "3/2/2017"},
+    ]
+    path = tmp_path / "dates.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records))
+    articles = read(path)
+    assert all(isinstance(a, RawArticle) for a in articles)
+    assert [(a.title, a.published, a.warnings) for a in articles if isinstance(a, RawArticle)] == [
+        ("Loose", "2017-02-03", ()),
+        ("Spanish", "2012-05-03", ()),
+        ("Mail", "2012-05-03T10:00:00+00:00", ()),
+        ("Never", None, ("unreadable date 'yesterday'; stored without a date",)),
+        (
+            "Either",
+            None,
+            ("ambiguous date '3/2/2017' (day or month first?); stored without a date",),
+        ),
+    ]
+
+
+def test_article_count_matches_what_is_read(tmp_path: Path) -> None:
+    files = {
+        "a.jsonl": '{"text": "x"}\n\n{broken\n{"text": "y"}\n',
+        "b.json": '[{"text": "x"}, {"text": "y"}, 3]',
+        "c.json": "{broken",
+        "d.md": "Text.",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+        assert article_count(tmp_path / name) == len(read(tmp_path / name)), name

@@ -1,0 +1,89 @@
+"""Running the Telegram bot from the command line: `cyberbrief bot`, and `run` starting it."""
+
+import argparse
+import logging
+import os
+import sys
+from datetime import timedelta
+from urllib.parse import urlparse
+
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.logs import hide_token
+from bot.settings import BotSettings, SettingsError
+from retrieval.cli.common import CommandError, program
+from retrieval.cli.questions import chat
+from retrieval.conversations.assistant import Assistant
+from retrieval.core.collection import Collection
+from retrieval.core.config import Settings
+from retrieval.language.messages import _
+from retrieval.news.fetch import Fetcher
+from retrieval.news.poller import Poller
+
+log = logging.getLogger(__name__)
+
+
+def no_token() -> str:
+    """What to do to run the Telegram bot, shown when there is no token."""
+    return _(
+        "No Telegram bot token is set, so here is the terminal chat instead.\n"
+        "To run the Telegram bot: open a chat with @BotFather in Telegram, send /newbot, "
+        "follow the\nsteps, then start cyberbrief with the token it gives you:\n"
+        "    %(command)s\n\n"
+    ) % {"command": f"TELEGRAM_BOT_TOKEN=123456:ABC... {program()} run"}
+
+
+def bot(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the Telegram bot until interrupted."""
+    try:
+        bot_settings = BotSettings.from_env(
+            api_url=args.api_url,
+            webhook_url=args.webhook,
+            webhook_secret=args.webhook_secret,
+            listen=args.listen,
+            port=args.port,
+            flood_limit=args.flood_limit,
+        )
+    except SettingsError as error:
+        raise CommandError(str(error)) from error
+    return serve(bot_settings, settings)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """The bot when a token is configured, otherwise the terminal chat."""
+    if os.environ.get("TELEGRAM_BOT_TOKEN", "").strip():
+        try:
+            return serve(BotSettings.from_env(), settings)
+        except SettingsError as error:
+            raise CommandError(str(error)) from error
+    sys.stderr.write(no_token())
+    return chat(args, settings)
+
+
+def serve(bot_settings: BotSettings, settings: Settings) -> int:
+    """Run the bot by long polling, or as a webhook server when a webhook URL is set."""
+    if not bot_settings.token:
+        raise CommandError(_("set TELEGRAM_BOT_TOKEN to the token @BotFather gave you"))
+    if bot_settings.webhook_url and not bot_settings.webhook_secret:
+        raise CommandError(_("a webhook needs --webhook-secret (or CYBERBRIEF_WEBHOOK_SECRET)"))
+    logging.getLogger("bot").setLevel(logging.INFO)
+    hide_token(bot_settings.token)
+    collection = Collection.open(settings)
+    assistant = Assistant(collection, timedelta(minutes=bot_settings.followup_minutes))
+    poller = Poller(collection, Fetcher(settings.allowed_hosts))
+    application = build_application(bot_settings, assistant, poller=poller)
+    log.info("starting with database %s", settings.db_path)
+    try:
+        if bot_settings.webhook_url:
+            application.run_webhook(
+                listen=bot_settings.listen,
+                port=bot_settings.port,
+                url_path=urlparse(bot_settings.webhook_url).path.lstrip("/"),
+                webhook_url=bot_settings.webhook_url,
+                secret_token=bot_settings.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    finally:
+        collection.close()
+    return 0
