@@ -5,7 +5,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -21,6 +21,7 @@ from bot.alerts.delivery import AlertJobs
 from bot.alerts.handlers import SubscriptionHandlers
 from bot.answers.handlers import Handlers
 from bot.briefings.handlers import BriefingHandlers
+from bot.languages import LanguageHandlers, set_command_menus
 from bot.settings import BotSettings
 from retrieval.alerts.alerter import Alerter
 from retrieval.briefings.builder import Briefer
@@ -29,21 +30,6 @@ from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
 
 log = logging.getLogger(__name__)
-
-COMMANDS = [
-    BotCommand("ask", "Ask a question about the articles"),
-    BotCommand("sources", "All sources of the last answer here"),
-    BotCommand("start", "What I know, and questions to try"),
-    BotCommand("help", "How to ask, here and in groups"),
-    BotCommand("briefing", "What's new: a digest of recent stories"),
-    BotCommand("schedule", "Scheduled briefings here (admins)"),
-    BotCommand("subscribe", "Alerts about new stories on a topic"),
-    BotCommand("subscriptions", "Topics followed in this chat"),
-    BotCommand("unsubscribe", "Stop alerts on a topic"),
-    BotCommand("feeds", "The news feeds I follow"),
-    BotCommand("previews", "Link previews on or off in this chat"),
-    BotCommand("about", "What this bot is and what it stores"),
-]
 
 RETRIES = 3  # times a request is retried after Telegram answers RetryAfter
 
@@ -83,10 +69,11 @@ def build_application(
     )
     subscriptions = SubscriptionHandlers(alerter, poller, assistant, settings)
     briefer = Briefer(collection)
-    briefings = BriefingHandlers(briefer, settings)
+    briefings = BriefingHandlers(briefer, assistant, settings)
     handlers = Handlers(assistant, briefer.briefings, settings)
-    add_handlers(application, handlers, subscriptions, briefings)
-    jobs = AlertJobs(alerter, poller)
+    languages = LanguageHandlers(assistant, settings)
+    add_handlers(application, handlers, subscriptions, briefings, languages)
+    jobs = AlertJobs(alerter, poller, assistant)
     if application.job_queue is not None:
         application.job_queue.run_repeating(jobs.poll, settings.poll_seconds)
         application.job_queue.run_repeating(jobs.deliver, settings.deliver_seconds, first=1)
@@ -99,11 +86,14 @@ def add_handlers(
     handlers: Handlers,
     subscriptions: SubscriptionHandlers,
     briefings: BriefingHandlers,
+    languages: LanguageHandlers,
 ) -> None:
-    """Route updates to handlers; what no handler takes is ignored on purpose."""
+    """Route updates to handlers, each run in its chat's language; what no handler takes is
+    ignored on purpose."""
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
+    spoken = languages.speaking
     for name, callback in [
         ("start", handlers.start),
         ("help", handlers.help),
@@ -119,18 +109,24 @@ def add_handlers(
         ("feeds", subscriptions.feeds),
         ("addfeed", subscriptions.add_feed),
         ("removefeed", subscriptions.remove_feed),
+        ("language", languages.language),
+        ("translations", languages.translations),
     ]:
-        application.add_handler(CommandHandler(name, callback, filters=new))
-    application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
-    application.add_handler(MessageHandler(new & filters.TEXT & (private | groups), handlers.text))
-    content = ~filters.TEXT & ~filters.StatusUpdate.ALL
-    application.add_handler(MessageHandler(new & private & content, handlers.not_text))
+        application.add_handler(CommandHandler(name, spoken(callback), filters=new))
+    application.add_handler(MessageHandler(new & filters.COMMAND, spoken(handlers.unknown_command)))
     application.add_handler(
-        MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, handlers.edited)
+        MessageHandler(new & filters.TEXT & (private | groups), spoken(handlers.text))
     )
-    application.add_handler(CallbackQueryHandler(subscriptions.subscribe_button, pattern=r"^sub:"))
-    application.add_handler(CallbackQueryHandler(handlers.button))
-    application.add_error_handler(handlers.error)
+    content = ~filters.TEXT & ~filters.StatusUpdate.ALL
+    application.add_handler(MessageHandler(new & private & content, spoken(handlers.not_text)))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, spoken(handlers.edited))
+    )
+    application.add_handler(
+        CallbackQueryHandler(spoken(subscriptions.subscribe_button), pattern=r"^sub:")
+    )
+    application.add_handler(CallbackQueryHandler(spoken(handlers.button)))
+    application.add_error_handler(spoken(handlers.error))
 
 
 def _post_init(
@@ -141,7 +137,7 @@ def _post_init(
     async def post_init(application: Application) -> None:
         """Settle the outbox, set the command menu, load the model, pick example questions."""
         await asyncio.to_thread(alerter.recover)
-        await application.bot.set_my_commands(COMMANDS)
+        await set_command_menus(application.bot)
         await asyncio.to_thread(assistant.overview)
         log.info("bot @%s is ready", application.bot.username)
 

@@ -16,7 +16,7 @@ from retrieval.alerts.matching import BadTopic
 from retrieval.alerts.store import SubscriptionNotFound
 from retrieval.conversations.assistant import Assistant
 from retrieval.core.render import clip
-from retrieval.language.messages import _
+from retrieval.language.messages import _, spoken
 from retrieval.news.feeds import FeedError
 from retrieval.news.fetch import FetchError
 from retrieval.news.poller import Poller
@@ -57,6 +57,7 @@ class SubscriptionHandlers:
         except (BadTopic, TooManySubscriptions) as error:
             return f"{error}."
         await asyncio.to_thread(self.alerter.resume, chat_id)
+        await asyncio.to_thread(self.assistant.adopt_language, chat_id, spoken())
         return render.subscribed_message(subscription)
 
     async def subscriptions(self, update: Update, context: Context) -> None:

@@ -27,7 +27,9 @@ from bot.messaging import (
 from bot.settings import BotSettings
 from retrieval.briefings.store import BriefingStore
 from retrieval.conversations.assistant import Assistant, Reply
+from retrieval.conversations.store import ChatSettings
 from retrieval.core.answer import EmptyQuestion
+from retrieval.language.messages import spoken
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +76,17 @@ class Handlers:
         if stored is None:
             await send(message, [render.no_answer_yet_message()])
             return
-        previews = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
-        await send(message, render.sources_messages(stored), previews=previews.link_previews)
+        settings = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
+        translations = (
+            await asyncio.to_thread(self.assistant.translations, stored.sources, spoken())
+            if settings.translations and not stored.abstained
+            else ()
+        )
+        await send(
+            message,
+            render.sources_messages(stored, translations),
+            previews=settings.link_previews,
+        )
 
     async def ask(self, update: Update, context: Context) -> None:
         """/ask <question>, also as a reply to one of the bot's answers."""
@@ -167,7 +178,7 @@ class Handlers:
         if not isinstance(message, Message):
             await query.answer("This message is too old; ask again, please.")
             return
-        page = await asyncio.to_thread(self.assistant.more, answer_id, message.chat_id)
+        page = await asyncio.to_thread(self.assistant.more, answer_id, message.chat_id, spoken())
         if page is None:
             await query.answer("This answer is gone; ask again, please.")
             return
@@ -179,7 +190,7 @@ class Handlers:
         settings = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
         sent = await send(
             message,
-            render.more_messages(page),
+            render.more_messages(page, settings.translations),
             buttons.keyboard(answer_id, more=True),
             previews=settings.link_previews,
             quote=True,
@@ -201,32 +212,36 @@ class Handlers:
             return
         async with typing(message, self.settings.typing_delay):
             try:
-                reply, previews = await asyncio.to_thread(
+                reply, settings = await asyncio.to_thread(
                     self._ask, message.chat_id, user.id, question, replied_to
                 )
             except EmptyQuestion:
                 await self._ask_for_question(message)
                 return
         texts = render.answer_messages(
-            reply.answer, reply.query if reply.followup else None, reply.scoped
+            reply.answer,
+            reply.query if reply.followup else None,
+            reply.scoped,
+            reply.answer.translations if settings.translations else (),
         )
         abstained = reply.answer.abstained
         markup = buttons.keyboard(reply.answer_id, more=not abstained, subscribe=abstained)
-        sent = await send(message, texts, markup, previews=previews)
+        sent = await send(message, texts, markup, previews=settings.link_previews)
         ids = [m.message_id for m in sent]
         await asyncio.to_thread(self.assistant.delivered, reply.answer_id, message.chat_id, ids)
 
     def _ask(
         self, chat_id: int, user_id: int, question: str, replied_to: int | None
-    ) -> tuple[Reply, bool]:
-        """In a worker thread: the answer, and whether this chat wants link previews.
+    ) -> tuple[Reply, ChatSettings]:
+        """In a worker thread: the answer, and the chat's settings.
 
-        A reply to a briefing is answered from that briefing's stories only.
+        A reply to a briefing is answered from that briefing's stories only. The language spoken
+        to the asker decides for questions too short to tell their language.
         """
         briefing = self.briefings.for_message(chat_id, replied_to) if replied_to else None
         within = briefing.article_ids if briefing else None
-        reply = self.assistant.ask(chat_id, user_id, question, replied_to, within)
-        return reply, self.assistant.chat_settings(chat_id).link_previews
+        reply = self.assistant.ask(chat_id, user_id, question, replied_to, within, spoken())
+        return reply, self.assistant.chat_settings(chat_id)
 
     async def _ask_for_question(self, message: Message) -> None:
         """A command or mention without a question: show how to ask."""

@@ -8,6 +8,7 @@ from retrieval.conversations.assistant import Overview, Page
 from retrieval.conversations.store import StoredAnswer
 from retrieval.core.models import Answer, Quote
 from retrieval.core.render import clip
+from retrieval.language.messages import _
 
 MAX_QUOTE = 1500
 MAX_ECHO = 200
@@ -26,12 +27,22 @@ def citation(quote: Quote) -> str:
     return " · ".join(parts)
 
 
-def source_block(number: int, quote: Quote) -> str:
-    """One numbered source: its citation and the exact quote in a blockquote."""
-    return (
+def source_block(number: int, quote: Quote, translation: str | None = None) -> str:
+    """One numbered source: its citation and the exact quote in a blockquote, then its machine
+    translation if any: labelled as such, in italics, never in a blockquote."""
+    block = (
         f"<b>[{number}]</b> {citation(quote)}\n"
         f"<blockquote>{escape(clip(quote.text, MAX_QUOTE))}</blockquote>"
     )
+    if translation:
+        label = escape(_("Machine translation, not a quote:"))
+        block += f"\n<i>{label} {escape(clip(translation, MAX_QUOTE))}</i>"
+    return block
+
+
+def _aligned(translations: Sequence[str | None], count: int) -> list[str | None]:
+    """Translations for `count` quotes (None where there is none)."""
+    return [translations[n] if n < len(translations) else None for n in range(count)]
 
 
 def short_answer(quotes: Sequence[Quote], first_number: int = 1) -> str:
@@ -49,16 +60,22 @@ def short_answer(quotes: Sequence[Quote], first_number: int = 1) -> str:
 
 
 def answer_messages(
-    answer: Answer, query: str | None = None, from_briefing: bool = False
+    answer: Answer,
+    query: str | None = None,
+    from_briefing: bool = False,
+    translations: Sequence[str | None] = (),
 ) -> list[str]:
-    """An answer as messages: the short answer, then each source; `query` if read in context."""
+    """An answer as messages: the short answer, then each source (with its machine translation
+    from `translations`, if any); `query` if read in context."""
     blocks = ["<i>From the stories of that briefing:</i>"] if from_briefing else []
     if query:
         blocks.append(f"<i>Read with your previous question: {escape(clip(query, MAX_ECHO))}</i>")
     if answer.abstained:
         return pack([*blocks, *abstention_blocks(answer)])
     blocks.append(short_answer(answer.quotes))
-    blocks += [source_block(n, quote) for n, quote in enumerate(answer.quotes, 1)]
+    shown = _aligned(translations, len(answer.quotes))
+    pairs = zip(answer.quotes, shown, strict=True)
+    blocks += [source_block(n, q, t) for n, (q, t) in enumerate(pairs, 1)]
     return pack(blocks)
 
 
@@ -73,22 +90,29 @@ def abstention_blocks(answer: Answer) -> list[str]:
     return blocks
 
 
-def more_messages(page: Page) -> list[str]:
+def more_messages(page: Page, translations: bool = True) -> list[str]:
     """The next sources of an earlier answer, numbered on from those already shown."""
     head = f"More sources for “{escape(clip(page.answer.question, MAX_ECHO))}”:"
     blocks = [head, short_answer(page.quotes, page.first_number)]
-    blocks += [source_block(n, q) for n, q in enumerate(page.quotes, page.first_number)]
+    shown = _aligned(page.translations if translations else (), len(page.quotes))
+    blocks += [
+        source_block(n, q, t)
+        for n, (q, t) in enumerate(zip(page.quotes, shown, strict=True), page.first_number)
+    ]
     return pack(blocks)
 
 
-def sources_messages(answer: StoredAnswer) -> list[str]:
-    """Every source shown for an answer, in full, for /sources."""
+def sources_messages(answer: StoredAnswer, translations: Sequence[str | None] = ()) -> list[str]:
+    """Every source shown for an answer, in full, for /sources (with machine translations)."""
     question = escape(clip(answer.question, MAX_ECHO))
     if answer.abstained:
         head = f"No sources answered “{question}”; the closest articles were:"
     else:
         head = f"Sources for “{question}”:"
-    blocks = [head] + [source_block(n, quote) for n, quote in enumerate(answer.sources, 1)]
+    shown = _aligned(translations, len(answer.sources))
+    blocks = [head] + [
+        source_block(n, q, t) for n, (q, t) in enumerate(zip(answer.sources, shown, strict=True), 1)
+    ]
     if len(blocks) == 1:
         blocks.append("No article came close.")
     return pack(blocks)

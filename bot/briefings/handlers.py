@@ -10,13 +10,15 @@ from telegram.error import Forbidden, TelegramError
 
 from bot import addressing
 from bot.html import pack
+from bot.languages import chat_language
 from bot.messaging import Context, may_configure, send, send_to_chat
 from bot.settings import BotSettings
 from retrieval.briefings.builder import Briefer, Briefing, parse_window
 from retrieval.briefings.render import briefing_blocks
 from retrieval.briefings.schedules import BadSchedule, next_run, parse_schedule
 from retrieval.briefings.store import ChatSchedule
-from retrieval.language.messages import N_, _, moment
+from retrieval.conversations.assistant import Assistant
+from retrieval.language.messages import N_, _, moment, speaking, spoken
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +31,9 @@ SCHEDULE_USAGE = N_(
 class BriefingHandlers:
     """On-demand and scheduled briefings."""
 
-    def __init__(self, briefer: Briefer, settings: BotSettings) -> None:
+    def __init__(self, briefer: Briefer, assistant: Assistant, settings: BotSettings) -> None:
         self.briefer = briefer
+        self.assistant = assistant
         self.settings = settings
 
     async def briefing(self, update: Update, context: Context) -> None:
@@ -109,6 +112,7 @@ class BriefingHandlers:
         saved = await asyncio.to_thread(
             store.set_schedule, message.chat_id, schedule, first, user.id
         )
+        await asyncio.to_thread(self.assistant.adopt_language, message.chat_id, spoken())
         await send(message, [_schedule_message(saved)])
 
     async def run_due(self, context: Context) -> None:
@@ -126,7 +130,8 @@ class BriefingHandlers:
             if not claimed:
                 continue
             try:
-                await self.send_briefing(context.bot, due.chat_id)
+                with speaking(await chat_language(self.assistant, due.chat_id)):
+                    await self.send_briefing(context.bot, due.chat_id)
             except Forbidden as error:
                 log.info("chat %s is unreachable (%s): schedule removed", due.chat_id, error)
                 await asyncio.to_thread(self.briefer.briefings.remove_schedule, due.chat_id)

@@ -1,7 +1,8 @@
 """Conversations over a collection: follow-ups, answers remembered per chat, more sources, votes."""
 
+import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +14,9 @@ from retrieval.core.collection import Collection, Summary
 from retrieval.core.models import Answer, Quote
 from retrieval.core.store import Filters
 from retrieval.language.detection import Language
+from retrieval.language.translation import TranslationError
+
+log = logging.getLogger(__name__)
 
 MORE_ATTEMPTS = 3
 
@@ -35,6 +39,7 @@ class Page:
     answer: StoredAnswer
     quotes: tuple[Quote, ...]
     first_number: int
+    translations: tuple[str | None, ...] = ()  # by machine, of quotes in another language
 
 
 @dataclass(frozen=True)
@@ -69,16 +74,19 @@ class Assistant:
         text: str,
         replied_to: int | None = None,
         within: frozenset[int] | None = None,
+        language: Language | None = None,
     ) -> Reply:
         """Answer a message; a reply to an answer, or a short follow-up soon after, uses context.
 
         With `within` (a briefing's articles, say) the answer comes from those articles only,
-        and the message is read on its own.
+        and the message is read on its own. `language` is the asker's: it decides for messages
+        too short to tell their language.
         """
         previous = None if within is not None else self._context(chat_id, user_id, text, replied_to)
         query = followup.resolve(previous.query, text) if previous else text.strip()
         filters = Filters(article_ids=within) if within is not None else Filters()
-        answer = self.collection.ask(query, filters, vector=self.batcher.embed(query))
+        read = self.collection.read(query, language)
+        answer = self.collection.ask(read, filters, vector=self.batcher.embed(read.model_text))
         answer_id = self.conversations.record_answer(chat_id, user_id, text.strip(), query, answer)
         return Reply(
             answer_id, answer, query, followup=previous is not None, scoped=within is not None
@@ -102,7 +110,7 @@ class Assistant:
         """Remember the messages that carried an answer, so replies to them are follow-ups."""
         self.conversations.attach_messages(answer_id, chat_id, message_ids)
 
-    def more(self, answer_id: int, chat_id: int) -> Page | None:
+    def more(self, answer_id: int, chat_id: int, language: Language | None = None) -> Page | None:
         """The next sources of an answer in this chat (empty when there are no more), or None."""
         stored = self.conversations.answer(answer_id)
         if stored is None or stored.chat_id != chat_id:
@@ -111,18 +119,38 @@ class Assistant:
             return Page(stored, (), len(stored.sources) + 1)
         shown = {(q.article_id, q.start) for q in stored.sources}
         size = self.collection.answerer.config.max_quotes
-        fresh: list[Quote] = []
+        fresh: list[tuple[Quote, str | None]] = []
         skip = len(stored.sources)
-        for _ in range(MORE_ATTEMPTS):
-            page = self.collection.ask(stored.query, skip=skip).quotes
-            fresh += [q for q in page if (q.article_id, q.start) not in shown]
-            shown.update((q.article_id, q.start) for q in page)
+        read = self.collection.read(stored.query, language)
+        for _attempt in range(MORE_ATTEMPTS):
+            answer = self.collection.ask(read, skip=skip)
+            page = list(
+                zip(answer.quotes, _padded(answer.translations, answer.quotes), strict=True)
+            )
+            fresh += [(q, t) for q, t in page if (q.article_id, q.start) not in shown]
+            shown.update((q.article_id, q.start) for q, _t in page)
             if not page or len(fresh) >= size:
                 break
             skip += len(page)
-        quotes = tuple(fresh[:size])
+        quotes = tuple(q for q, _t in fresh[:size])
         self.conversations.add_sources(answer_id, quotes)
-        return Page(stored, quotes, len(stored.sources) + 1)
+        translations = tuple(t for _q, t in fresh[:size])
+        return Page(stored, quotes, len(stored.sources) + 1, translations)
+
+    def translations(self, quotes: Sequence[Quote], language: Language) -> tuple[str | None, ...]:
+        """Machine translations into `language` of the quotes written in another (None for the
+        others, and for all when Apertium cannot translate)."""
+        foreign = [q for q in quotes if (q.language or "en") != language]
+        texts: dict[int, str] = {}
+        try:
+            for source in {q.language or "en" for q in foreign}:
+                same = [q for q in foreign if (q.language or "en") == source]
+                found = self.collection.translate([q.text for q in same], source, language)
+                texts.update(zip((id(q) for q in same), found, strict=True))
+        except TranslationError as error:
+            log.warning("quotes left untranslated: %s", error)
+            return tuple(None for _q in quotes)
+        return tuple(texts.get(id(q)) for q in quotes)
 
     def vote(self, answer_id: int, chat_id: int, user_id: int, vote: int) -> bool:
         """Store a 👍 (+1) or 👎 (-1) on an answer in this chat; False if there is none."""
@@ -152,6 +180,12 @@ class Assistant:
         """Show machine translations of quotes in another language, or not."""
         return self.conversations.change_chat_settings(chat_id, translations=enabled)
 
+    def adopt_language(self, chat_id: int, language: Language) -> None:
+        """Speak `language` in a chat from now on unless the chat chose one: messages sent
+        unprompted (alerts, scheduled briefings) go out in the language they were set up in."""
+        if self.chat_settings(chat_id).language is None:
+            self.set_language(chat_id, language)
+
     def overview(self) -> Overview:
         """The collection's summary and two example questions, recomputed when articles change."""
         generation = self.collection.store.generation()
@@ -161,3 +195,8 @@ class Assistant:
                 examples = example_questions(articles, self.collection.ask)
                 self._overview = (generation, Overview(self.collection.summary(), examples))
             return self._overview[1]
+
+
+def _padded(translations: tuple[str | None, ...], quotes: tuple[Quote, ...]) -> list[str | None]:
+    """Translations aligned with the quotes (None where there is none)."""
+    return [translations[n] if n < len(translations) else None for n in range(len(quotes))]

@@ -47,7 +47,7 @@ def test_only_admins_schedule_briefings_in_groups(bot: BotHarness) -> None:
 def run_due(bot: BotHarness, now: datetime) -> list[Call]:
     """Run the schedule job once at a given moment; return the messages it sent."""
     briefer = Briefer(bot.assistant.collection, clock=lambda: now)
-    handlers = BriefingHandlers(briefer, BotSettings(token="424242:TEST"))
+    handlers = BriefingHandlers(briefer, bot.assistant, BotSettings(token="424242:TEST"))
     before = len(bot.telegram.calls)
     bot.loop.run_until_complete(handlers.run_due(SimpleNamespace(bot=bot.application.bot)))
     return [c for c in bot.telegram.calls[before:] if c.method == "sendMessage"]

@@ -203,7 +203,7 @@ def test_link_previews_setting_survives_and_is_admin_only_in_groups(bot: BotHarn
 def test_commands_are_registered_at_start_up(bot: BotHarness) -> None:
     assert bot.application.post_init is not None
     bot.loop.run_until_complete(bot.application.post_init(bot.application))
-    (call,) = bot.telegram.sent("setMyCommands")
+    call, *_per_language = bot.telegram.sent("setMyCommands")
     names = [command["command"] for command in call.params["commands"]]
     assert names == [
         "ask",
@@ -216,6 +216,8 @@ def test_commands_are_registered_at_start_up(bot: BotHarness) -> None:
         "subscriptions",
         "unsubscribe",
         "feeds",
+        "language",
+        "translations",
         "previews",
         "about",
     ]
