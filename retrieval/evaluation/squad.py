@@ -64,6 +64,7 @@ def retrieval_report(
     progress: Progress = quietly,
     language: Language = "en",
     paragraphs: Language = "en",
+    every: int = 5,
 ) -> str:
     """The SQuAD tables for questions asked in `language` (the asker's, as a detection hint)
     about paragraphs written in `paragraphs`."""
@@ -94,7 +95,9 @@ def retrieval_report(
                 f"| {mode} | " + " | ".join(f"{v:.3f}" for v in counts / len(questions)) + " |"
             )
         used = threshold(collection.answerer.config, language, paragraphs)
-        abstention = _abstention(collection, questions, queries, vectors, ids, used, progress)
+        abstention = _abstention(
+            collection, questions, queries, vectors, ids, used, progress, every
+        )
         collection.close()
     return "\n".join(
         [*table, "", f"{len(questions):,} questions, {len(articles):,} paragraphs.", abstention]
@@ -116,16 +119,17 @@ def _abstention(
     ids: dict[str, int],
     used: float,
     progress: Progress = quietly,
+    every: int = 5,
 ) -> str:
-    """How often every 5th question is answered, and withheld once its whole topic is left out;
-    `used` is the threshold the bot uses for this pair of languages."""
+    """How often every `every`th question is answered, and withheld once its whole topic is left
+    out; `used` is the threshold the bot uses for this pair of languages."""
     answerer = collection.answerer
     config = answerer.config
     topics: dict[str, set[int]] = {}
     for question in questions:
         topics.setdefault(question.topic, set()).add(ids[question.origin])
     own, away = [], []
-    sample = list(zip(questions, queries, vectors, strict=True))[::5]
+    sample = list(zip(questions, queries, vectors, strict=True))[::every]
     for question, query, vector in progress(sample, len(sample), "abstention"):
         result = collection.searcher.search(query, 100, vector=vector)
         own.append(support(answerer.rank_sentences(result.first(config.quote_chunks)), config))
