@@ -6,6 +6,7 @@ INSTALLED := $(VENV)/.installed
 EMULATOR := tests/e2e/emulator
 EMULATOR_INSTALLED := $(EMULATOR)/node_modules/.package-lock.json
 ARTICLES := data/articles
+STARTER_FEEDS := data/feeds/cybercrime.opml
 USER_BIN ?= $(HOME)/.local/bin
 
 # Debian packages: Apertium translates questions and Spanish articles (English <-> Spanish).
@@ -51,8 +52,11 @@ $(INSTALLED): pyproject.toml
 $(EMULATOR_INSTALLED): $(EMULATOR)/package-lock.json
 	npm ci --prefix $(EMULATOR) --no-audit --no-fund
 
+# The starter feeds are offered on a terminal while no feed is followed (never asked without one);
+# a feed that cannot be reached is reported and does not stop the bot from starting.
 run: install
 	$(BIN)/cyberbrief ingest $(ARTICLES)
+	-$(BIN)/cyberbrief feeds import $(STARTER_FEEDS) --offer
 	$(HOW_TO_CALL)
 	$(BIN)/cyberbrief run
 	$(HOW_TO_CALL)
@@ -77,6 +81,7 @@ bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench.bot_load
 	$(BIN)/python -m bench.alerts
 	$(BIN)/python -m bench.briefing
+	$(BIN)/python -m bench.answer_length
 	$(BIN)/python -m bench.cli_start
 
 # After changing the program's messages: extract them, merge them into each language's catalog

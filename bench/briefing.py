@@ -55,7 +55,10 @@ def grow(store: Store, args: argparse.Namespace, now: datetime) -> None:
         for number in range(total):
             age = timedelta(days=args.days) * (1 - (number + 0.5) / total)
             stamp = (now - age).isoformat(timespec="seconds")
-            db.execute("UPDATE articles SET ingested_at = ? WHERE id = ?", [stamp, number + 1])
+            db.execute(
+                "UPDATE articles SET ingested_at = ?, published = ? WHERE id = ?",
+                [stamp, stamp, number + 1],
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

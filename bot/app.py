@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -14,6 +15,7 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -21,16 +23,23 @@ from bot.alerts.delivery import AlertJobs
 from bot.alerts.handlers import SubscriptionHandlers
 from bot.answers.handlers import Handlers
 from bot.briefings.handlers import BriefingHandlers
+from bot.commands import COMMANDS
 from bot.languages import LanguageHandlers, set_command_menus
+from bot.monitoring import MonitoringServer, count_update
+from bot.operations.handlers import OperationsHandlers
 from bot.settings import BotSettings
 from retrieval.alerts.alerter import Alerter
 from retrieval.briefings.builder import Briefer
 from retrieval.conversations.assistant import Assistant
+from retrieval.conversations.store import Forgetting
 from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
+from retrieval.operations.store import Owners, Shelf, Statistics
 
 log = logging.getLogger(__name__)
 
+DAY = 24 * 60 * 60  # seconds
+MONITORING = "monitoring"  # bot_data key of the running MonitoringServer
 RETRIES = 3  # times a request is retried after Telegram answers RetryAfter
 
 # Channel posts, inline queries and the rest are not requested: the bot ignores them on purpose.
@@ -56,7 +65,7 @@ def build_application(
     builder = (builder or ApplicationBuilder()).token(settings.token)
     collection = assistant.collection
     poller = poller or Poller(collection, Fetcher())
-    alerter = Alerter(collection)
+    alerter = Alerter(collection, news_age=timedelta(days=settings.policy.news_days))
     if settings.api_url:
         base = api_base_url(settings.api_url)
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
@@ -64,20 +73,29 @@ def build_application(
         builder.concurrent_updates(True)
         .rate_limiter(AIORateLimiter(max_retries=RETRIES))
         .defaults(Defaults(allow_sending_without_reply=True))
-        .post_init(_post_init(assistant, alerter))
+        .post_init(_post_init(assistant, alerter, settings))
+        .post_shutdown(_post_shutdown)
         .build()
     )
-    subscriptions = SubscriptionHandlers(alerter, poller, assistant, settings)
+    owners = Owners(collection.store, settings.owners)
+    subscriptions = SubscriptionHandlers(alerter, poller, assistant, settings, owners)
+    keep_days = settings.policy.keep_questions_days
+    store = collection.store
+    operations = OperationsHandlers(
+        owners, Forgetting(store), keep_days, Statistics(store), Shelf(store)
+    )
     briefer = Briefer(collection)
     briefings = BriefingHandlers(briefer, assistant, settings)
-    handlers = Handlers(assistant, briefer.briefings, settings)
+    handlers = Handlers(assistant, briefer.briefings, settings, owners)
     languages = LanguageHandlers(assistant, settings)
-    add_handlers(application, handlers, subscriptions, briefings, languages)
+    add_handlers(application, handlers, subscriptions, briefings, operations, languages)
     jobs = AlertJobs(alerter, poller, assistant)
     if application.job_queue is not None:
         application.job_queue.run_repeating(jobs.poll, settings.poll_seconds)
         application.job_queue.run_repeating(jobs.deliver, settings.deliver_seconds, first=1)
         application.job_queue.run_repeating(briefings.run_due, settings.schedule_seconds, first=1)
+        if keep_days:
+            application.job_queue.run_repeating(operations.forget_old, DAY, first=60)
     return application
 
 
@@ -86,33 +104,27 @@ def add_handlers(
     handlers: Handlers,
     subscriptions: SubscriptionHandlers,
     briefings: BriefingHandlers,
+    operations: OperationsHandlers,
     languages: LanguageHandlers,
 ) -> None:
     """Route updates to handlers, each run in its chat's language; what no handler takes is
     ignored on purpose."""
+    application.add_handler(TypeHandler(Update, count_update), group=-1)  # counts, stops none
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
+    front = {
+        "answers": handlers,
+        "alerts": subscriptions,
+        "briefings": briefings,
+        "operations": operations,
+        "languages": languages,
+    }
     spoken = languages.speaking
-    for name, callback in [
-        ("start", handlers.start),
-        ("help", handlers.help),
-        ("about", handlers.about),
-        ("ask", handlers.ask),
-        ("sources", handlers.sources),
-        ("previews", handlers.previews),
-        ("briefing", briefings.briefing),
-        ("schedule", briefings.schedule),
-        ("subscribe", subscriptions.subscribe),
-        ("subscriptions", subscriptions.subscriptions),
-        ("unsubscribe", subscriptions.unsubscribe),
-        ("feeds", subscriptions.feeds),
-        ("addfeed", subscriptions.add_feed),
-        ("removefeed", subscriptions.remove_feed),
-        ("language", languages.language),
-        ("translations", languages.translations),
-    ]:
-        application.add_handler(CommandHandler(name, spoken(callback), filters=new))
+    for command in COMMANDS:  # each row names its handler: "answers.ask"
+        capability, method = command.handler.split(".")
+        callback = getattr(front[capability], method)
+        application.add_handler(CommandHandler(command.name, spoken(callback), filters=new))
     application.add_handler(MessageHandler(new & filters.COMMAND, spoken(handlers.unknown_command)))
     application.add_handler(
         MessageHandler(new & filters.TEXT & (private | groups), spoken(handlers.text))
@@ -125,20 +137,34 @@ def add_handlers(
     application.add_handler(
         CallbackQueryHandler(spoken(subscriptions.subscribe_button), pattern=r"^sub:")
     )
+    application.add_handler(
+        CallbackQueryHandler(spoken(subscriptions.alert_button), pattern=r"^(unsub|mute|unmute):")
+    )
     application.add_handler(CallbackQueryHandler(spoken(handlers.button)))
     application.add_error_handler(spoken(handlers.error))
 
 
 def _post_init(
-    assistant: Assistant, alerter: Alerter
+    assistant: Assistant, alerter: Alerter, settings: BotSettings
 ) -> Callable[[Application], Coroutine[Any, Any, None]]:
-    """Start-up: settle interrupted alerts, register the commands, warm the model."""
+    """Start-up (polling and webhook alike): monitoring, the outbox, commands, the model."""
 
     async def post_init(application: Application) -> None:
-        """Settle the outbox, set the command menu, load the model, pick example questions."""
+        """Serve metrics, settle the outbox, set the command menus, load the model."""
+        if settings.metrics_port is not None:
+            probe = assistant.collection.store.generation
+            server = MonitoringServer(settings.metrics_listen, settings.metrics_port, probe)
+            application.bot_data[MONITORING] = server.start()
         await asyncio.to_thread(alerter.recover)
         await set_command_menus(application.bot)
         await asyncio.to_thread(assistant.overview)
         log.info("bot @%s is ready", application.bot.username)
 
     return post_init
+
+
+async def _post_shutdown(application: Application) -> None:
+    """Stop serving metrics."""
+    server = application.bot_data.pop(MONITORING, None)
+    if isinstance(server, MonitoringServer):
+        server.stop()

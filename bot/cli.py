@@ -43,6 +43,12 @@ def _main(argv: list[str] | None) -> int:
     bot.add_argument(
         "--flood-limit", type=int, help=_("questions per person per minute (default 10)")
     )
+    bot.add_argument(
+        "--metrics-port",
+        type=int,
+        metavar="N",
+        help=_("serve Prometheus /metrics and /healthz on this port (CYBERBRIEF_METRICS_PORT)"),
+    )
     # A bot runs for days: its warnings are worth seeing without -v.
     bot.set_defaults(log_level=logging.WARNING)
     commands.choices["run"].set_defaults(handler="bot.serve:run", log_level=logging.WARNING)

@@ -1,40 +1,24 @@
 """The language the bot speaks: each update in the chat's chosen language, else the person's own
-(Telegram's language_code); /language and /translations; the command menu in each language."""
+(Telegram's language_code); /language and /translations; the command menus in each language."""
 
 import asyncio
 from collections.abc import Callable, Coroutine
 from functools import wraps
 from typing import Any
 
-from telegram import Bot, BotCommand, Update, User
+from telegram import Bot, Update, User
 
 from bot import addressing
+from bot.commands import menus
 from bot.messaging import Context, admins_only_message, may_configure, send
 from bot.settings import BotSettings
 from retrieval.conversations.assistant import Assistant
 from retrieval.conversations.store import ChatSettings
 from retrieval.language.detection import DEFAULT, LANGUAGES, Language, language_of
-from retrieval.language.messages import N_, _, speaking
+from retrieval.language.messages import _, speaking
 
 Callback = Callable[[Any, Context], Coroutine[Any, Any, None]]
 
-# The command menu, described in each language.
-COMMANDS = (
-    ("ask", N_("Ask a question about the articles")),
-    ("sources", N_("All sources of the last answer here")),
-    ("start", N_("What I know, and questions to try")),
-    ("help", N_("How to ask, here and in groups")),
-    ("briefing", N_("What's new: a digest of recent stories")),
-    ("schedule", N_("Scheduled briefings here (admins)")),
-    ("subscribe", N_("Alerts about new stories on a topic")),
-    ("subscriptions", N_("Topics followed in this chat")),
-    ("unsubscribe", N_("Stop alerts on a topic")),
-    ("feeds", N_("The news feeds I follow")),
-    ("language", N_("The language I speak here: es or en")),
-    ("translations", N_("Machine translations of quotes: on or off")),
-    ("previews", N_("Link previews on or off in this chat")),
-    ("about", N_("What this bot is and what it stores")),
-)
 NAMES = {"en": "English", "es": "español"}
 
 
@@ -43,18 +27,13 @@ def spoken_by(settings: ChatSettings, user: User | None) -> Language:
     return settings.language or language_of(user.language_code if user else None) or DEFAULT
 
 
-def command_menu() -> list[BotCommand]:
-    """The command menu in the language being spoken."""
-    return [BotCommand(name, _(description)) for name, description in COMMANDS]
-
-
 async def set_command_menus(bot: Bot) -> None:
-    """The command menu for everyone (English) and for each language's speakers."""
-    with speaking(DEFAULT):
-        await bot.set_my_commands(command_menu())
-    for language in LANGUAGES:
-        with speaking(language):
-            await bot.set_my_commands(command_menu(), language_code=language)
+    """The command menus of each scope for everyone (in English) and for each language's
+    speakers (Telegram shows a person the one of their language_code)."""
+    for language in (None, *LANGUAGES):
+        with speaking(language or DEFAULT):
+            for scope, commands in menus():
+                await bot.set_my_commands(commands, scope=scope, language_code=language)
 
 
 async def chat_language(assistant: Assistant, chat_id: int) -> Language:

@@ -26,13 +26,16 @@ async def may_configure(message: Message, user: User, bot: Bot, owners: frozense
     return member.status in ADMINS
 
 
-async def send_to_chat(bot: Bot, chat_id: int, text: str) -> Message:
+async def send_to_chat(
+    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message:
     """Post one HTML message to a chat unprompted (alerts, scheduled briefings), previews off."""
     return await bot.send_message(
         chat_id,
         text,
         parse_mode=ParseMode.HTML,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
+        reply_markup=markup,
     )
 
 
@@ -59,8 +62,8 @@ async def send(
     return sent
 
 
-async def set_keyboard(query: CallbackQuery, markup: InlineKeyboardMarkup) -> None:
-    """Change the buttons under a message, if it still has different ones."""
+async def set_keyboard(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
+    """Change the buttons under a message (None: take them all away), if they differ."""
     with contextlib.suppress(BadRequest):
         await query.edit_message_reply_markup(markup)
 

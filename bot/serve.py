@@ -18,6 +18,7 @@ from retrieval.core.config import Settings
 from retrieval.language.messages import _
 from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
+from retrieval.operations.store import Owners
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,17 @@ def no_token() -> str:
     ) % {"command": f"TELEGRAM_BOT_TOKEN=123456:ABC... {program()} run"}
 
 
+def no_owners() -> str:
+    """How to become one of the bot's owners, shown when it has none."""
+    return f"""\
+The bot has no owners yet, so nobody can add news feeds from Telegram.
+To become one: send /whoami to the bot to see your Telegram id, then run
+    {program()} owners add ID
+(it takes effect at once; CYBERBRIEF_OWNERS=ID works too, read at start-up).
+
+"""
+
+
 def bot(args: argparse.Namespace, settings: Settings) -> int:
     """Run the Telegram bot until interrupted."""
     try:
@@ -42,6 +54,7 @@ def bot(args: argparse.Namespace, settings: Settings) -> int:
             listen=args.listen,
             port=args.port,
             flood_limit=args.flood_limit,
+            metrics_port=args.metrics_port,
         )
     except SettingsError as error:
         raise CommandError(str(error)) from error
@@ -68,6 +81,8 @@ def serve(bot_settings: BotSettings, settings: Settings) -> int:
     logging.getLogger("bot").setLevel(logging.INFO)
     hide_token(bot_settings.token)
     collection = Collection.open(settings)
+    if not Owners(collection.store, bot_settings.owners).ids():
+        sys.stderr.write(no_owners())
     assistant = Assistant(collection, timedelta(minutes=bot_settings.followup_minutes))
     poller = Poller(collection, Fetcher(settings.allowed_hosts))
     application = build_application(bot_settings, assistant, poller=poller)

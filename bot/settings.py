@@ -5,6 +5,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
+from retrieval.core.config import ConfigError, Policy, owner_ids
+
 Number = TypeVar("Number", int, float)
 
 
@@ -30,6 +32,9 @@ class BotSettings:
     poll_seconds: float = 60.0
     deliver_seconds: float = 10.0
     schedule_seconds: float = 30.0
+    policy: Policy = Policy()
+    metrics_port: int | None = None  # /metrics and /healthz; None: not served
+    metrics_listen: str = "127.0.0.1"
 
     def __repr__(self) -> str:
         """Like the dataclass repr, with the secrets hidden."""
@@ -57,17 +62,25 @@ class BotSettings:
                 env, "CYBERBRIEF_FOLLOWUP_MINUTES", float, cls.followup_minutes
             ),
             "typing_delay": _number(env, "CYBERBRIEF_TYPING_DELAY", float, cls.typing_delay),
-            "owners": _owners(env.get("CYBERBRIEF_OWNERS", "")),
             "poll_seconds": _number(env, "CYBERBRIEF_POLL_SECONDS", float, cls.poll_seconds),
             "deliver_seconds": _number(
                 env, "CYBERBRIEF_DELIVER_SECONDS", float, cls.deliver_seconds
             ),
+            "metrics_port": _number(env, "CYBERBRIEF_METRICS_PORT", int, None),
+            "metrics_listen": env.get("CYBERBRIEF_METRICS_LISTEN") or cls.metrics_listen,
         }
+        try:
+            values["policy"] = Policy.from_env(env)
+            values["owners"] = owner_ids(env)
+        except ConfigError as error:
+            raise SettingsError(str(error)) from error
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
 
 
-def _number(env: Mapping[str, str], name: str, kind: type[Number], default: Number) -> Number:
+def _number(
+    env: Mapping[str, str], name: str, kind: type[Number], default: Number | None
+) -> Number | None:
     """A positive number from the environment, or the default when unset."""
     raw = env.get(name, "").strip()
     if not raw:
@@ -79,11 +92,3 @@ def _number(env: Mapping[str, str], name: str, kind: type[Number], default: Numb
     if value < 0:
         raise SettingsError(f"{name} must not be negative")
     return value
-
-
-def _owners(raw: str) -> frozenset[int]:
-    """Telegram user ids from a comma- or space-separated list."""
-    try:
-        return frozenset(int(part) for part in raw.replace(",", " ").split())
-    except ValueError as error:
-        raise SettingsError("CYBERBRIEF_OWNERS must list numeric Telegram user ids") from error

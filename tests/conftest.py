@@ -3,6 +3,7 @@
 import hashlib
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -58,6 +59,25 @@ def _word_vector(word: str, dimension: int) -> np.ndarray:
 def shipped_articles() -> list:
     """The articles shipped in data/articles, read as ingestion reads them."""
     return [item for path in find_files([ARTICLES]) for item in read_file(path)]
+
+
+def this_weeks_news(collection: Collection) -> None:
+    """The shipped articles retold as this week's web news: new titles, links and dates.
+
+    The shipped articles themselves (2006, 2012, undated) are never news in a briefing.
+    """
+    now = datetime.now(UTC)
+    news = [
+        replace(
+            raw,
+            title=f"{raw.title} (this week)",
+            published=(now - timedelta(hours=n + 1)).isoformat(timespec="seconds"),
+            url=f"https://news.example/{n}",
+            origin=None,
+        )
+        for n, raw in enumerate(shipped_articles())
+    ]
+    assert collection.ingest(news).added == len(news)
 
 
 @pytest.fixture

@@ -18,8 +18,9 @@ LAYERS = {
     "retrieval.evaluation": 2,
     "retrieval.alerts": 3,
     "retrieval.briefings": 4,
-    "retrieval.cli": 5,
-    "bot": 6,
+    "retrieval.operations": 5,
+    "retrieval.cli": 6,
+    "bot": 7,
 }
 # What only some layers may use: Telegram only in bot/, SQL never in bot/.
 FORBIDDEN = {"retrieval": ("telegram",), "bot": ("sqlite3", "sqlite_utils")}

@@ -5,13 +5,14 @@ import logging
 import warnings
 
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.alerts.render import alert_messages
+from bot.alerts.render import alert_keyboard, alert_messages
 from bot.languages import chat_language
 from bot.messaging import send_to_chat
+from bot.monitoring import ALERTS, FEED_POLL_ERRORS
 from retrieval.alerts.alerter import Alerter, Delivery
 from retrieval.conversations.assistant import Assistant
 from retrieval.language.messages import speaking
@@ -34,6 +35,7 @@ class AlertJobs:
     async def poll(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Poll the feeds that are due, then match what is new against subscriptions."""
         report = await asyncio.to_thread(self.poller.poll_due)
+        FEED_POLL_ERRORS.inc(len(report.errors))
         if report.feeds:
             log.info("polled %d feeds: %d new articles", len(report.feeds), report.new)
         await self.deliver(context)
@@ -41,7 +43,8 @@ class AlertJobs:
     async def deliver(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Match new articles, then send every due alert, one batched message per chat."""
         async with self._delivering:
-            await asyncio.to_thread(self.alerter.match_new)
+            matching = await asyncio.to_thread(self.alerter.match)
+            ALERTS.labels("queued").inc(matching.queued)
             deliveries = await asyncio.to_thread(self.alerter.deliveries)
             for delivery in deliveries:
                 with speaking(await chat_language(self.assistant, delivery.chat_id)):
@@ -53,24 +56,25 @@ class AlertJobs:
             part = Delivery(delivery.chat_id, tuple(stories))
             await asyncio.to_thread(self.alerter.sending, part)
             try:
-                sent = await send_to_chat(bot, delivery.chat_id, text)
-            except RetryAfter as error:
-                with warnings.catch_warnings():  # PTB 22 warns it will become a timedelta
-                    warnings.simplefilter("ignore", PTBDeprecationWarning)
-                    wait = error.retry_after
-                seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
-                await asyncio.to_thread(self.alerter.failed, part, str(error), float(seconds))
-                return
-            except Forbidden as error:
-                await asyncio.to_thread(self.alerter.chat_gone, part, str(error))
-                return
-            except BadRequest as error:
-                if any(reason in str(error).lower() for reason in GONE):
-                    await asyncio.to_thread(self.alerter.chat_gone, part, str(error))
-                else:
-                    await asyncio.to_thread(self.alerter.failed, part, str(error))
-                return
-            except (NetworkError, TelegramError) as error:
-                await asyncio.to_thread(self.alerter.failed, part, str(error))
+                sent = await send_to_chat(bot, delivery.chat_id, text, alert_keyboard(stories))
+            except TelegramError as error:
+                await self._failed(part, error)
+                ALERTS.labels("failed").inc(len(part.alert_ids))
                 return
             await asyncio.to_thread(self.alerter.delivered, part, sent.message_id)
+            ALERTS.labels("sent").inc(len(part.alert_ids))
+
+    async def _failed(self, part: Delivery, error: TelegramError) -> None:
+        """Retry later (when Telegram says, if it does), or pause a chat that is gone."""
+        if isinstance(error, RetryAfter):
+            with warnings.catch_warnings():  # PTB 22 warns it will become a timedelta
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                wait = error.retry_after
+            seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+            await asyncio.to_thread(self.alerter.failed, part, str(error), float(seconds))
+        elif isinstance(error, Forbidden) or (
+            isinstance(error, BadRequest) and any(r in str(error).lower() for r in GONE)
+        ):
+            await asyncio.to_thread(self.alerter.chat_gone, part, str(error))
+        else:
+            await asyncio.to_thread(self.alerter.failed, part, str(error))

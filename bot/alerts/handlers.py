@@ -9,11 +9,11 @@ from telegram.constants import ChatType
 
 from bot import addressing, buttons
 from bot.alerts import render
-from bot.messaging import Context, admins_only_message, may_configure, send
+from bot.messaging import Context, admins_only_message, may_configure, send, set_keyboard
 from bot.settings import BotSettings
-from retrieval.alerts.alerter import Alerter, TooManySubscriptions
+from retrieval.alerts.alerter import MUTE, Alerter, TooManySubscriptions
 from retrieval.alerts.matching import BadTopic
-from retrieval.alerts.store import SubscriptionNotFound
+from retrieval.alerts.store import AlreadySubscribed, SubscriptionNotFound
 from retrieval.conversations.assistant import Assistant
 from retrieval.core.render import clip
 from retrieval.language.messages import _, spoken
@@ -21,6 +21,7 @@ from retrieval.news.feeds import FeedError
 from retrieval.news.fetch import FetchError
 from retrieval.news.poller import Poller
 from retrieval.news.store import FeedNotFound
+from retrieval.operations.store import Owners
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +30,18 @@ class SubscriptionHandlers:
     """Subscriptions per chat (admins decide in groups) and the bot's feeds (owners decide)."""
 
     def __init__(
-        self, alerter: Alerter, poller: Poller, assistant: Assistant, settings: BotSettings
+        self,
+        alerter: Alerter,
+        poller: Poller,
+        assistant: Assistant,
+        settings: BotSettings,
+        owners: Owners,
     ) -> None:
         self.alerter = alerter
         self.poller = poller
         self.assistant = assistant
         self.settings = settings
+        self.owners = owners
 
     async def subscribe(self, update: Update, context: Context) -> None:
         """/subscribe <topic>: alerts about new stories on the topic, in this chat."""
@@ -56,9 +63,13 @@ class SubscriptionHandlers:
             subscription = await asyncio.to_thread(self.alerter.subscribe, chat_id, user_id, topic)
         except (BadTopic, TooManySubscriptions) as error:
             return f"{error}."
+        except AlreadySubscribed as error:
+            return render.already_subscribed_message(error.subscription)
         await asyncio.to_thread(self.alerter.resume, chat_id)
         await asyncio.to_thread(self.assistant.adopt_language, chat_id, spoken())
-        return render.subscribed_message(subscription)
+        feeds = await asyncio.to_thread(self.poller.feeds.all)
+        days = self.alerter.news_age.days
+        return render.subscribed_message(subscription, len(feeds), days)
 
     async def subscriptions(self, update: Update, context: Context) -> None:
         """/subscriptions: the topics this chat follows, with ids."""
@@ -110,6 +121,38 @@ class SubscriptionHandlers:
         await query.answer()
         text = await self._subscribe(message.chat_id, query.from_user.id, stored.query)
         await send(message, [text], quote=True)
+        offer_taken = render.without_buttons(message.reply_markup, lambda d: d.startswith("sub:"))
+        await set_keyboard(query, offer_taken)
+
+    async def alert_button(self, update: Update, context: Context) -> None:
+        """Unsubscribe, Mute this topic for a week, or Unmute, pressed under an alert."""
+        query = update.callback_query
+        if query is None or not isinstance(query.message, Message):
+            return
+        action, _colon, number = str(query.data).partition(":")
+        message = query.message
+        if not number.isdigit():
+            await query.answer(_("This button no longer works."))
+            return
+        if not await may_configure(message, query.from_user, context.bot, self.settings.owners):
+            await query.answer(admins_only_message(), show_alert=True)
+            return
+        chat_id, sub_id = message.chat_id, int(number)
+        try:
+            if action == "unsub":
+                removed = await asyncio.to_thread(self.alerter.unsubscribe, chat_id, sub_id)
+                await query.answer(clip(render.unsubscribed_message(removed), 190))
+                await set_keyboard(query, render.without_topic(message.reply_markup, sub_id))
+                return
+            period = MUTE if action == "mute" else None
+            muted = await asyncio.to_thread(self.alerter.mute, chat_id, sub_id, period)
+        except SubscriptionNotFound:
+            await query.answer(_("You no longer follow this topic."))
+            await set_keyboard(query, render.without_topic(message.reply_markup, sub_id))
+            return
+        await query.answer(render.muted_message(muted))
+        keyboard = render.muted_keyboard(message.reply_markup, sub_id, action == "mute")
+        await set_keyboard(query, keyboard)
 
     # -- feeds ----------------------------------------------------------------
 
@@ -129,7 +172,7 @@ class SubscriptionHandlers:
             await send(message, [_("Send the feed's address: <code>/addfeed https://…/rss</code>")])
             return
         if not await self._may_change_feeds(message, user, context):
-            await send(message, [render.owners_only_message()])
+            await send(message, [render.owners_only_message(user.id)])
             return
         reading = _("Reading the feed and storing its articles; this can take a minute…")
         await send(message, [reading])
@@ -154,7 +197,7 @@ class SubscriptionHandlers:
             )
             return
         if not await self._may_change_feeds(message, user, context):
-            await send(message, [render.owners_only_message()])
+            await send(message, [render.owners_only_message(user.id)])
             return
         try:
             removed = await asyncio.to_thread(self.poller.feeds.remove, feed_id)
@@ -167,7 +210,7 @@ class SubscriptionHandlers:
 
     async def _may_change_feeds(self, message: Message, user: User, context: Context) -> bool:
         """Feeds are shared by every chat: only owners change them, and in groups only as admins."""
-        if user.id not in self.settings.owners:
+        if user.id not in await asyncio.to_thread(self.owners.ids):
             return False
         if message.chat.type == ChatType.PRIVATE:
             return True

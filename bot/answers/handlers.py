@@ -6,14 +6,17 @@ import logging
 
 from telegram import (
     CallbackQuery,
+    MaybeInaccessibleMessage,
     Message,
     Update,
     User,
 )
+from telegram.constants import ChatType
 from telegram.error import Forbidden, NetworkError, TelegramError
 
 from bot import addressing, buttons
 from bot.answers import render
+from bot.commands import available
 from bot.flood import FloodGate
 from bot.messaging import (
     Context,
@@ -24,12 +27,14 @@ from bot.messaging import (
     set_keyboard,
     typing,
 )
+from bot.monitoring import ABSTENTIONS, ANSWER_SECONDS
 from bot.settings import BotSettings
 from retrieval.briefings.store import BriefingStore
 from retrieval.conversations.assistant import Assistant, Reply
 from retrieval.conversations.store import ChatSettings
 from retrieval.core.answer import EmptyQuestion
-from retrieval.language.messages import spoken
+from retrieval.language.messages import _, spoken
+from retrieval.operations.store import Owners
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +43,12 @@ class Handlers:
     """The bot's handlers, sharing one assistant and one flood gate."""
 
     def __init__(
-        self, assistant: Assistant, briefings: BriefingStore, settings: BotSettings
+        self, assistant: Assistant, briefings: BriefingStore, settings: BotSettings, owners: Owners
     ) -> None:
         self.assistant = assistant
         self.briefings = briefings
         self.settings = settings
+        self.owners = owners
         self.flood = FloodGate(settings.flood_limit, settings.flood_window)
 
     # -- commands ---------------------------------------------------------
@@ -57,9 +63,14 @@ class Handlers:
         await send(message, [render.start_message(overview, user.first_name if user else None)])
 
     async def help(self, update: Update, context: Context) -> None:
-        """/help: how to ask, in private and in groups."""
-        if update.effective_message:
-            await send(update.effective_message, [render.help_message(context.bot.username)])
+        """/help: how to ask here, and the commands that work in this chat."""
+        message, user = update.effective_message, update.effective_user
+        if message is None:
+            return
+        private = message.chat.type == ChatType.PRIVATE
+        owner = user is not None and user.id in await asyncio.to_thread(self.owners.ids)
+        text = render.help_message(context.bot.username, available(private, owner), private)
+        await send(message, [text])
 
     async def about(self, update: Update, context: Context) -> None:
         """/about: what the bot is and what it stores."""
@@ -158,15 +169,26 @@ class Handlers:
         press = buttons.parse(query.data)
         message = query.message
         if press is None or message is None:
-            await query.answer("This button no longer works.")
+            await query.answer(_("This button no longer works."))
         elif press.action == "more":
             await self._more(query, press.answer_id)
         else:
-            vote = 1 if press.action == "up" else -1
-            stored = await asyncio.to_thread(
-                self.assistant.vote, press.answer_id, message.chat.id, query.from_user.id, vote
-            )
-            await query.answer("Thanks for the feedback!" if stored else "This answer is gone.")
+            await self._vote(query, message, press.answer_id, 1 if press.action == "up" else -1)
+
+    async def _vote(
+        self, query: CallbackQuery, message: MaybeInaccessibleMessage, answer_id: int, vote: int
+    ) -> None:
+        """Store a vote (a second press on the other button changes it) and show the counts."""
+        votes = await asyncio.to_thread(
+            self.assistant.vote, answer_id, message.chat.id, query.from_user.id, vote
+        )
+        if votes is None:
+            await query.answer(_("This answer is gone."))
+            return
+        await query.answer(render.vote_message(votes.mine))
+        private = message.chat.type == ChatType.PRIVATE  # in groups the buttons are everyone's
+        markup = message.reply_markup if isinstance(message, Message) else None
+        await set_keyboard(query, buttons.with_votes(markup, answer_id, votes, mark=private))
 
     async def _more(self, query: CallbackQuery, answer_id: int) -> None:
         """Send the next sources below the answer, and move the More button to them."""
@@ -176,26 +198,28 @@ class Handlers:
             return
         message = query.message
         if not isinstance(message, Message):
-            await query.answer("This message is too old; ask again, please.")
+            await query.answer(_("This message is too old; ask again, please."))
             return
         page = await asyncio.to_thread(self.assistant.more, answer_id, message.chat_id, spoken())
         if page is None:
-            await query.answer("This answer is gone; ask again, please.")
+            await query.answer(_("This answer is gone; ask again, please."))
             return
+        votes = await asyncio.to_thread(self.assistant.votes, answer_id, query.from_user.id)
+        private = message.chat.type == ChatType.PRIVATE
         if not page.quotes:
-            await query.answer("No more sources for this question.")
-            await set_keyboard(query, buttons.keyboard(answer_id, more=False))
+            await query.answer(_("No more sources for this question."))
+            await set_keyboard(query, buttons.keyboard(answer_id, False, votes=votes, mark=private))
             return
         await query.answer()
         settings = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
         sent = await send(
             message,
             render.more_messages(page, settings.translations),
-            buttons.keyboard(answer_id, more=True),
+            buttons.keyboard(answer_id, more=True, votes=votes, mark=private),
             previews=settings.link_previews,
             quote=True,
         )
-        await set_keyboard(query, buttons.keyboard(answer_id, more=False))
+        await set_keyboard(query, buttons.keyboard(answer_id, False, votes=votes, mark=private))
         ids = [m.message_id for m in sent]
         await asyncio.to_thread(self.assistant.delivered, answer_id, message.chat_id, ids)
 
@@ -212,20 +236,20 @@ class Handlers:
             return
         async with typing(message, self.settings.typing_delay):
             try:
-                reply, settings = await asyncio.to_thread(
-                    self._ask, message.chat_id, user.id, question, replied_to
-                )
+                with ANSWER_SECONDS.time():
+                    reply, settings = await asyncio.to_thread(
+                        self._ask, message.chat_id, user.id, question, replied_to
+                    )
             except EmptyQuestion:
                 await self._ask_for_question(message)
                 return
+        answered = reply.answer.answered
+        if not answered:
+            ABSTENTIONS.inc()
         texts = render.answer_messages(
-            reply.answer,
-            reply.query if reply.followup else None,
-            reply.scoped,
-            reply.answer.translations if settings.translations else (),
+            reply.answer, reply.read_as, reply.scoped, settings.translations
         )
-        abstained = reply.answer.abstained
-        markup = buttons.keyboard(reply.answer_id, more=not abstained, subscribe=abstained)
+        markup = buttons.keyboard(reply.answer_id, more=answered, subscribe=not answered)
         sent = await send(message, texts, markup, previews=settings.link_previews)
         ids = [m.message_id for m in sent]
         await asyncio.to_thread(self.assistant.delivered, reply.answer_id, message.chat_id, ids)

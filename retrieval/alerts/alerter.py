@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -22,6 +22,7 @@ from retrieval.alerts.store import (
     DROPPED,
     FAILED,
     AlertStore,
+    AlreadySubscribed,
     OutboxEntry,
     StoryLink,
     Subscription,
@@ -29,6 +30,7 @@ from retrieval.alerts.store import (
 from retrieval.core.answer import quotable
 from retrieval.core.collection import Collection
 from retrieval.core.models import Article, Quote, quote_of
+from retrieval.core.store import whole_second
 from retrieval.language.messages import _ as gettext
 from retrieval.text.query import stems
 
@@ -40,7 +42,24 @@ MATCH_BATCH = 500
 MAX_ATTEMPTS = 8
 MAX_SUBSCRIPTIONS = 20  # per chat
 NEWS_AGE = timedelta(days=7)  # older articles (a new feed's back catalogue) are stored, not alerted
+MUTE = timedelta(days=7)
 STORIES_PER_MESSAGE = 5
+
+
+@dataclass(frozen=True)
+class Matching:
+    """What matching new articles did: alerts queued, and articles too old to alert about."""
+
+    articles: int = 0
+    queued: int = 0
+    too_old: int = 0
+
+    def __add__(self, other: "Matching") -> "Matching":
+        return Matching(
+            self.articles + other.articles,
+            self.queued + other.queued,
+            self.too_old + other.too_old,
+        )
 
 
 class TooManySubscriptions(ValueError):
@@ -56,6 +75,7 @@ class StoryAlert:
     quotes: tuple[Quote, ...]
     links: tuple[StoryLink, ...]
     topic: str
+    subscription_id: int
 
 
 @dataclass(frozen=True)
@@ -79,9 +99,11 @@ class Alerter:
         collection: Collection,
         clock: Clock = lambda: datetime.now(UTC),
         threshold: float = TOPIC_THRESHOLD,
+        news_age: timedelta = NEWS_AGE,
     ) -> None:
         self.collection = collection
         self.threshold = threshold
+        self.news_age = news_age
         self.alerts = AlertStore(collection.store)
         self.clock = clock
 
@@ -90,17 +112,32 @@ class Alerter:
     def subscribe(self, chat_id: int, user_id: int | None, text: str) -> Subscription:
         """Subscribe a chat to a topic in plain words ('-word' excludes a word)."""
         topic = parse_topic(text)
+        raw = " ".join(text.split())
+        existing = self.alerts.subscription_on(chat_id, raw)
+        if existing is not None:
+            raise AlreadySubscribed(existing)
         if len(self.alerts.subscriptions(chat_id)) >= MAX_SUBSCRIPTIONS:
             raise TooManySubscriptions(
                 gettext("a chat can follow at most %(count)d topics") % {"count": MAX_SUBSCRIPTIONS}
             )
         vector = self.collection.embedder.embed([topic.text])[0]
-        raw = " ".join(text.split())
         return self.alerts.add_subscription(chat_id, user_id, raw, vector)
 
+    def mute(self, chat_id: int, sub_id: int, period: timedelta | None = MUTE) -> Subscription:
+        """Hear nothing of one of a chat's topics for a while (stories meanwhile are skipped).
+
+        A period of None hears the topic again at once.
+        """
+        until = whole_second(self.clock() + period) if period is not None else None
+        return self.alerts.mute(chat_id, sub_id, until)
+
     def subscriptions(self, chat_id: int) -> list[Subscription]:
-        """A chat's subscriptions."""
-        return self.alerts.subscriptions(chat_id)
+        """A chat's subscriptions; a mute that has run out shows as none."""
+        now = self.clock().isoformat(timespec="seconds")
+        return [
+            s if not s.muted_until or s.muted_until > now else replace(s, muted_until=None)
+            for s in self.alerts.subscriptions(chat_id)
+        ]
 
     def unsubscribe(self, chat_id: int, sub_id: int) -> Subscription:
         """Remove a chat's subscription; its queued alerts go to another topic they match."""
@@ -151,14 +188,23 @@ class Alerter:
 
     def match_new(self) -> int:
         """Match every article not matched yet; queue alerts; returns how many were queued."""
-        queued = 0
-        while ids := self.alerts.unmatched_articles(MATCH_BATCH):
-            queued += self._match(ids)
-        return queued
+        return self.match().queued
 
-    def _match(self, ids: list[int]) -> int:
+    def match(self) -> Matching:
+        """Match every article not matched yet, queue alerts, and say what it did."""
+        done = Matching()
+        while ids := self.alerts.unmatched_articles(MATCH_BATCH):
+            done += self._match(ids)
+        return done
+
+    def _match(self, ids: list[int]) -> Matching:
         """Assign stories and queue alerts for a batch of new articles, each in one transaction."""
-        subscriptions = self.alerts.subscriptions(active=True)
+        now = self.clock().isoformat(timespec="seconds")
+        subscriptions = [
+            s
+            for s in self.alerts.subscriptions(active=True)
+            if not s.muted_until or s.muted_until <= now
+        ]
         topics = [parse_topic(sub.topic) for sub in subscriptions]
         matrix = np.stack([sub.vector for sub in subscriptions]) if subscriptions else None
         store = self.collection.store
@@ -171,14 +217,16 @@ class Alerter:
         )
         articles = store.articles(ids)
         vectors = store.article_vectors(ids)
-        oldest_news = (self.clock() - NEWS_AGE).date().isoformat()
-        queued = 0
+        oldest_news = (self.clock() - self.news_age).date().isoformat()
+        queued = too_old = 0
         for article_id in ids:
             article = articles[article_id]
             vector = vectors.get(article_id)
             story_id = (index.find(vector) if vector is not None else None) or article_id
             matched = []
-            if (article.published or oldest_news) >= oldest_news:  # older: no news to announce
+            if (article.published or oldest_news) < oldest_news:
+                too_old += 1  # stored, but no news to announce
+            else:
                 _, sentence_vectors = self.alerts.sentence_vectors(article_id)
                 matched = [
                     (subscriptions[n].chat_id, subscriptions[n].id)
@@ -188,7 +236,7 @@ class Alerter:
             queued += self.alerts.record_match(article_id, story_id, matched, self.clock())
             if vector is not None:
                 index.add(story_id, vector)
-        return queued
+        return Matching(len(ids), queued, too_old)
 
     # -- delivery ---------------------------------------------------------------
 
@@ -226,7 +274,9 @@ class Alerter:
         texts = [article.text[start:end] for start, end in spans]
         rows = key_sentences(subscription.vector, vectors, [quotable(t) for t in texts])
         quotes = tuple(quote_of(article, *spans[row]) for row in rows)
-        return StoryAlert((entry.id,), article, quotes, tuple(links), subscription.topic)
+        return StoryAlert(
+            (entry.id,), article, quotes, tuple(links), subscription.topic, subscription.id
+        )
 
     def sending(self, delivery: Delivery) -> None:
         """Mark a delivery's alerts as going out now."""

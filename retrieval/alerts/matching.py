@@ -41,6 +41,14 @@ def parse_topic(raw: str) -> Topic:
     return Topic(text, tuple(query_stems(text)), tuple(query_stems(" ".join(dropped))))
 
 
+def topic_label(raw: str) -> str:
+    """A topic as people read it: "sextortion of minors (without: football)", not "-football"."""
+    words = " ".join(raw.split())[:MAX_TOPIC].split()
+    kept = " ".join(word for word in words if not word.startswith("-"))
+    dropped = [word[1:] for word in words if word.startswith("-") and len(word) > 1]
+    return kept + (f" (without: {', '.join(dropped)})" if dropped else "")
+
+
 def topic_similarities(topics: np.ndarray | None, sentence_vectors: np.ndarray) -> np.ndarray:
     """How close an article comes to each topic (rows): its closest sentence's cosine."""
     if topics is None or len(sentence_vectors) == 0:

@@ -1,5 +1,6 @@
 """Stories, subscriptions and the alert outbox, in the store's database."""
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,19 @@ class SubscriptionNotFound(LookupError):
     """No subscription with this id in this chat."""
 
 
+class AlreadySubscribed(ValueError):
+    """The chat already follows this topic."""
+
+    def __init__(self, subscription: "Subscription") -> None:
+        super().__init__(f"this chat already follows that topic (#{subscription.id})")
+        self.subscription = subscription
+
+
+def topic_key(topic: str) -> str:
+    """What makes two topics the same: their words, case-folded."""
+    return " ".join(topic.split()).casefold()
+
+
 @dataclass(frozen=True)
 class Subscription:
     """A chat's standing request to hear about new stories on a topic."""
@@ -26,6 +40,7 @@ class Subscription:
     vector: np.ndarray
     after_article: int
     paused: bool
+    muted_until: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,16 +63,15 @@ class StoryLink:
     source: str | None
 
 
-_SUBSCRIPTION = "id, chat_id, user_id, topic, vector, after_article, paused"
+_SUBSCRIPTION = "id, chat_id, user_id, topic, vector, after_article, paused, muted_until"
 _OUTBOX = "id, chat_id, story_id, subscription_id, attempts"
 
 
 def _subscription(row: tuple) -> Subscription:
     """A subscription from its row."""
-    sub_id, chat_id, user_id, topic, vector, after, paused = row
-    return Subscription(
-        sub_id, chat_id, user_id, topic, np.frombuffer(vector, dtype="<f4"), after, bool(paused)
-    )
+    sub_id, chat_id, user_id, topic, vector, after, paused, muted_until = row
+    vector = np.frombuffer(vector, dtype="<f4")
+    return Subscription(sub_id, chat_id, user_id, topic, vector, after, bool(paused), muted_until)
 
 
 class AlertStore:
@@ -166,19 +180,47 @@ class AlertStore:
     def add_subscription(
         self, chat_id: int, user_id: int | None, topic: str, vector: np.ndarray
     ) -> Subscription:
-        """Store a subscription; it covers articles stored from now on."""
+        """Store a subscription; it covers articles stored from now on. One per topic and chat."""
+        key = topic_key(topic)
+        try:
+            with self.store.transaction() as db:
+                ((after,),) = db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchall()
+                row = {
+                    "chat_id": chat_id,
+                    "user_id": user_id,
+                    "topic": topic,
+                    "topic_key": key,
+                    "vector": np.asarray(vector, dtype="<f4").tobytes(),
+                    "after_article": after,
+                    "paused": 0,
+                    "created_at": utc_now(),
+                }
+                table = db.table("subscriptions")
+                sub_id = int(table.insert(row).last_pk)  # type: ignore[arg-type]
+        except sqlite3.IntegrityError as error:  # the unique (chat, topic) index: one each
+            existing = self.subscription_on(chat_id, topic)
+            if existing is None:
+                raise
+            raise AlreadySubscribed(existing) from error
+        return self.subscription(chat_id, sub_id)
+
+    def subscription_on(self, chat_id: int, topic: str) -> Subscription | None:
+        """The chat's subscription to the same topic, if it has one."""
+        rows = self.store.rows(
+            f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE chat_id = ? AND topic_key = ?",
+            [chat_id, topic_key(topic)],
+        )
+        return _subscription(rows[0]) if rows else None
+
+    def mute(self, chat_id: int, sub_id: int, until: datetime | None) -> Subscription:
+        """Silence one of a chat's subscriptions until a moment (None: hear it again)."""
+        self.subscription(chat_id, sub_id)
+        stamp = until.isoformat(timespec="seconds") if until else None
         with self.store.transaction() as db:
-            ((after,),) = db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchall()
-            row = {
-                "chat_id": chat_id,
-                "user_id": user_id,
-                "topic": topic,
-                "vector": np.asarray(vector, dtype="<f4").tobytes(),
-                "after_article": after,
-                "paused": 0,
-                "created_at": utc_now(),
-            }
-            sub_id = int(db.table("subscriptions").insert(row).last_pk)  # type: ignore[arg-type]
+            db.execute(
+                "UPDATE subscriptions SET muted_until = ? WHERE id = ? AND chat_id = ?",
+                [stamp, sub_id, chat_id],
+            )
         return self.subscription(chat_id, sub_id)
 
     def subscription(self, chat_id: int, sub_id: int) -> Subscription:

@@ -1,7 +1,6 @@
 """Briefings: what is new in a window, near-duplicates as one story, related stories together."""
 
 import math
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -10,19 +9,19 @@ import numpy as np
 
 from retrieval.alerts.matching import StoryIndex, key_sentences
 from retrieval.alerts.store import AlertStore, StoryLink
+from retrieval.briefings.headings import OTHERS, background, heading
 from retrieval.briefings.store import ArticleHead, BriefingStore
+from retrieval.briefings.window import news_moment
 from retrieval.core.answer import quotable
 from retrieval.core.collection import Collection
 from retrieval.core.models import Article, Quote, quote_of
 from retrieval.core.store import whole_second
 from retrieval.language.messages import _ as gettext
-from retrieval.text.query import terms
 
 Clock = Callable[[], datetime]
 
 MAX_STORIES = 10
 SECTION_THRESHOLD = 0.45  # cosine between stories for them to share a heading
-HEADING_WORDS = 3
 DEFAULT_WINDOW = timedelta(days=7)
 
 
@@ -40,15 +39,15 @@ class BriefStory:
 
 @dataclass(frozen=True)
 class Section:
-    """Related stories under a short heading made of their most telling words."""
+    """Related stories under the phrase they share; None heads a briefing with no such group."""
 
-    heading: str
+    heading: str | None
     stories: tuple[BriefStory, ...]
 
 
 @dataclass(frozen=True)
 class Briefing:
-    """The stories stored in [since, until), most important first, grouped into sections."""
+    """The stories that are news in [since, until), most important first, grouped into sections."""
 
     since: datetime
     until: datetime
@@ -98,9 +97,15 @@ class Briefer:
     def build(
         self, since: datetime, until: datetime | None = None, chat_id: int | None = None
     ) -> Briefing:
-        """The briefing of what was stored in [since, until), ranked for a chat if given."""
+        """The briefing of what is news in [since, until) (see news_moment), ranked for a chat."""
         until = whole_second(until or self.clock())
-        heads = self.briefings.heads(since.astimezone(UTC), until.astimezone(UTC))
+        candidates = self.briefings.heads(since.astimezone(UTC), until.astimezone(UTC))
+        moments = {
+            head.id: when
+            for head in candidates
+            if (when := news_moment(head, since, until)) is not None
+        }
+        heads = [head for head in candidates if head.id in moments]
         if not heads:
             return Briefing(since, until, (), 0)
         ids = [head.id for head in heads]
@@ -109,7 +114,11 @@ class Briefer:
         interest = self._interest(chat_id, groups, vectors)
         scored = sorted(
             (
-                (_score(members, since, until) + interest.get(story_id, 0.0), story_id, members)
+                (
+                    _score(members, moments, since, until) + interest.get(story_id, 0.0),
+                    story_id,
+                    members,
+                )
                 for story_id, members in groups.items()
             ),
             key=lambda entry: (-entry[0], -entry[1]),
@@ -121,7 +130,7 @@ class Briefer:
             for score, _, members in chosen
             if members[0].id in articles
         ]
-        sections = self._sections(stories, vectors)
+        sections = self._sections(stories, vectors, [head.title for head in heads])
         return Briefing(since, until, tuple(sections), len(groups))
 
     def _group(
@@ -184,8 +193,13 @@ class Briefer:
         )
 
     @staticmethod
-    def _sections(stories: Sequence[BriefStory], vectors: dict[int, np.ndarray]) -> list[Section]:
-        """Stories clustered greedily by meaning, each cluster headed by its telling words."""
+    def _sections(
+        stories: Sequence[BriefStory], vectors: dict[int, np.ndarray], titles: list[str]
+    ) -> list[Section]:
+        """Stories clustered greedily by meaning; a cluster is headed by the phrase it shares.
+
+        `titles` are all the window's titles, against which a phrase's rarity is measured.
+        """
         clusters: list[tuple[np.ndarray | None, list[BriefStory]]] = []
         for story in stories:
             vector = vectors.get(story.article.id)
@@ -201,33 +215,33 @@ class Briefer:
             members.append(story)
             mean = (centre if centre is not None else 0) * (len(members) - 1) + vector
             clusters[best] = (mean / max(float(np.linalg.norm(mean)), 1e-12), members)
-        counts = Counter(word for story in stories for word in set(_words(story)))
-        return [
-            Section(_heading(members, counts, len(stories)), tuple(members))
-            for _, members in clusters
-        ]
+        common = background(titles)
+        sections: list[Section] = []
+        others: list[BriefStory] = []
+        for _, members in clusters:
+            name = None
+            if len(members) > 1:
+                name = heading(
+                    [story.article.title for story in members],
+                    [story.article.text for story in members],
+                    common,
+                    len(titles),
+                )
+            if name is None:
+                others.extend(members)
+            else:
+                sections.append(Section(name, tuple(members)))
+        if others:  # stories sharing no phrase with another: under one heading, or none at all
+            sections.append(Section(OTHERS if sections else None, tuple(others)))
+        return sections
 
 
-def _score(members: list[ArticleHead], since: datetime, until: datetime) -> float:
+def _score(
+    members: list[ArticleHead], moments: dict[int, datetime], since: datetime, until: datetime
+) -> float:
     """Importance before the chat's interests: outlets telling the story, and how recent it is."""
     outlets = len({m.source or f"#{m.id}" for m in members})
-    newest = max(datetime.fromisoformat(m.ingested_at) for m in members)
+    newest = max(moments[m.id] for m in members)
     span = max((until - since).total_seconds(), 1.0)
     recency = 1.0 - min(max((until - newest).total_seconds() / span, 0.0), 1.0)
     return math.log2(1 + outlets) + recency
-
-
-def _words(story: BriefStory) -> list[str]:
-    """The searchable words of a story's title and quotes."""
-    return terms(" ".join([story.article.title, *(q.text for q in story.quotes)]))
-
-
-def _heading(members: Sequence[BriefStory], counts: Counter[str], total: int) -> str:
-    """A few words shared by a section's stories and rare among the others."""
-    inside = Counter(word for story in members for word in set(_words(story)))
-    ranked = sorted(
-        inside,
-        key=lambda w: (-(inside[w] * math.log(1 + total / counts[w])), -len(w), w),
-    )
-    words = [w for w in ranked if len(w) > 2 and not w.isdigit()][:HEADING_WORDS]
-    return " · ".join(word.capitalize() for word in words) or "Other news"

@@ -30,6 +30,8 @@ def _meta(story: BriefStory) -> str:
         parts.append(names + (f" ({outlets})" if count > 1 else ""))
     if story.article.published:
         parts.append(story.article.published[:10])
+    else:
+        parts.append(f"undated, stored {story.article.ingested_at[:10]}")
     return " · ".join(parts)
 
 
@@ -78,7 +80,8 @@ def briefing_blocks(briefing: Briefing) -> list[str]:
     for section in briefing.sections:
         for n, story in enumerate(section.stories):
             block = story_html(story)
-            blocks.append(f"<u>{escape(section.heading)}</u>\n\n{block}" if n == 0 else block)
+            title = f"<u>{escape(section.heading)}</u>\n\n" if section.heading and n == 0 else ""
+            blocks.append(title + block)
     return blocks
 
 
@@ -103,7 +106,8 @@ def briefing_text(briefing: Briefing) -> str:
         "",
     ]
     for section in briefing.sections:
-        lines += [f"== {section.heading} ==", ""]
+        if section.heading:
+            lines += [f"== {section.heading} ==", ""]
         for story in section.stories:
             lines.append(story.article.title)
             if _meta(story):
@@ -130,6 +134,7 @@ def briefing_json(briefing: Briefing) -> str:
                             "title": story.article.title,
                             "outlets": list(story.outlets),
                             "published": story.article.published,
+                            "stored": story.article.ingested_at,
                             "articles": list(story.article_ids),
                             "links": [link.url for link in story.links if link.url],
                             "quotes": [

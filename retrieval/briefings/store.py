@@ -3,7 +3,7 @@
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from retrieval.briefings.schedules import WEEKDAYS, Schedule, parse_schedule
 from retrieval.core.store import Store, marks, utc_now
@@ -20,6 +20,7 @@ class ArticleHead:
     source: str | None
     published: str | None
     ingested_at: str
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class ChatSchedule:
     next_run_at: datetime
 
 
+_HEAD = "id, title, source, published, ingested_at, url"
+
+
 def _iso(moment: datetime) -> str:
     """An aware datetime as ISO 8601 seconds."""
     return moment.isoformat(timespec="seconds")
@@ -56,11 +60,21 @@ class BriefingStore:
     # -- articles -------------------------------------------------------------
 
     def heads(self, since: datetime, until: datetime) -> list[ArticleHead]:
-        """The articles stored in [since, until), oldest first."""
+        """Articles that may belong to [since, until): dated around it, or stored in it; by id.
+
+        Dates are compared as text, a day wider on each side (dates come with and without
+        times and offsets); the builder keeps those whose moment really falls in the window.
+        """
         rows = self.store.rows(
-            "SELECT id, title, source, published, ingested_at FROM articles "
-            "WHERE ingested_at >= ? AND ingested_at < ? ORDER BY id",
-            [_iso(since), _iso(until)],
+            f"SELECT {_HEAD} FROM articles WHERE published >= ? AND published < ? "
+            f"UNION SELECT {_HEAD} FROM articles WHERE ingested_at >= ? AND ingested_at < ? "
+            "ORDER BY id",
+            [
+                (since - timedelta(days=1)).date().isoformat(),
+                (until + timedelta(days=2)).date().isoformat(),
+                _iso(since),
+                _iso(until),
+            ],
         )
         return [ArticleHead(*row) for row in rows]
 

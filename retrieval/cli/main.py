@@ -14,7 +14,7 @@ from pathlib import Path
 
 from retrieval.cli.common import CommandError, program
 from retrieval.cli.parser import build_parser
-from retrieval.core.config import Settings, default_db_path, language_from
+from retrieval.core.config import ConfigError, Settings, default_db_path, language_from
 from retrieval.language.detection import Language
 from retrieval.language.messages import _, speaking
 
@@ -53,7 +53,11 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token
-    settings = Settings.from_env(db=args.db, lang=args.lang)
+    try:
+        settings = Settings.from_env(db=args.db, lang=args.lang)
+    except ConfigError as error:
+        print(f"{program()}: {error}", file=sys.stderr)
+        return 2
     with speaking(settings.language):
         return _run(args, settings)
 
@@ -63,7 +67,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         check_database(settings.db_path, explicit=settings.db_path != default_db_path(os.environ))
         return int(handler(args.handler)(args, settings) or 0)
-    except CommandError as error:
+    except (CommandError, ConfigError) as error:
         print(f"{program()}: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -7,6 +7,7 @@ or `eval` need (page extraction, feed parsing, HTTP, the evaluation code).
 
 import argparse
 import logging
+from importlib.metadata import version
 from pathlib import Path
 
 from retrieval.cli.arguments import DATE_FORMAT, add_filter_options, positive_int
@@ -16,6 +17,7 @@ from retrieval.language.detection import LANGUAGES
 from retrieval.language.messages import N_, _
 
 Commands = argparse._SubParsersAction
+STARTER_FEEDS = "data/feeds/cybercrime.opml"
 
 INGEST_FORMATS = N_("""\
 what it reads:
@@ -63,11 +65,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
     parser.add_argument("--db", metavar="PATH", help=_(DB_HELP))
     parser.add_argument("--lang", choices=LANGUAGES, help=_(LANG_HELP))
     parser.add_argument("-v", "--verbose", action="count", default=0, help=_(VERBOSE_HELP))
+    parser.add_argument(
+        "--version", action="version", version=f"cyberbrief {version('cyberbrief')}"
+    )
     parser.set_defaults(log_level=logging.ERROR)
     commands = parser.add_subparsers(metavar="COMMAND", title=_("commands"))
     _articles_commands(commands)
     _feeds_commands(commands)
     _briefing_command(commands)
+    _operations_commands(commands)
     _eval_commands(commands)
     return parser, commands
 
@@ -177,7 +183,7 @@ def _articles_commands(commands: Commands) -> None:
 
 
 def _feeds_commands(commands: Commands) -> None:
-    """feeds add|list|remove|poll."""
+    """feeds add|list|remove|poll|import|export."""
     feeds = commands.add_parser(
         "feeds", help=_("follow RSS and Atom feeds"), parents=[global_options()]
     )
@@ -203,6 +209,32 @@ def _feeds_commands(commands: Commands) -> None:
     add_command(
         actions, "poll", "retrieval.cli.feeds:poll", _("poll every feed now and queue alerts")
     )
+    imports = add_command(
+        actions,
+        "import",
+        "retrieval.cli.feeds:import_list",
+        _(
+            "follow every feed of an OPML file (what feed readers export); a web page in it is "
+            "followed through the feed it names; the next poll reads them"
+        ),
+        _("example:") + f"\n  %(prog)s {STARTER_FEEDS}",
+    )
+    imports.add_argument("file", type=Path, metavar="FILE.opml")
+    imports.add_argument(
+        "--offer",
+        action="store_true",
+        help=_("only when no feed is followed yet, and only after asking on a terminal"),
+    )
+    export = add_command(
+        actions,
+        "export",
+        "retrieval.cli.feeds:export",
+        _("the feeds followed, as OPML for any feed reader"),
+        _("example:") + "\n  %(prog)s --output feeds.opml",
+    )
+    export.add_argument(
+        "--output", type=Path, metavar="FILE", help=_("write here (default: stdout)")
+    )
 
 
 def _briefing_command(commands: Commands) -> None:
@@ -225,6 +257,74 @@ def _briefing_command(commands: Commands) -> None:
     )
     briefing.add_argument("--chat", type=int, help=_("rank for this chat's subscriptions"))
     briefing.add_argument("--format", choices=("text", "html", "json"), default="text")
+
+
+def _operations_commands(commands: Commands) -> None:
+    """owners add|remove|list, articles list|show|remove, stats, backup."""
+    owners = commands.add_parser(
+        "owners",
+        help=_("the bot's owners: Telegram user ids who manage its feeds"),
+        parents=[global_options()],
+    )
+    actions = owners.add_subparsers(required=True, metavar="ACTION", title=_("actions"))
+    add_command(
+        actions,
+        "add",
+        "retrieval.cli.owners:add",
+        _("make a Telegram user an owner (each person sees their id with /whoami)"),
+        _("example:") + "\n  %(prog)s 123456789",
+    ).add_argument("id", type=positive_int, metavar="ID")
+    add_command(
+        actions, "remove", "retrieval.cli.owners:remove", _("stop a stored owner being one")
+    ).add_argument("id", type=positive_int, metavar="ID")
+    add_command(actions, "list", "retrieval.cli.owners:list_owners", _("the owners, and where set"))
+    articles = commands.add_parser(
+        "articles", help=_("the articles stored: list, show, remove"), parents=[global_options()]
+    )
+    shelf = articles.add_subparsers(required=True, metavar="ACTION", title=_("actions"))
+    listing = add_command(
+        shelf,
+        "list",
+        "retrieval.cli.operations:articles_list",
+        _("the articles stored last, newest first, with their ids"),
+        _("example:") + '\n  %(prog)s --limit 50 --source "InSight Crime"',
+    )
+    listing.add_argument("--limit", type=positive_int, default=20, help=_("how many (default 20)"))
+    listing.add_argument("--source", metavar="OUTLET", help=_("only this outlet's"))
+    add_command(
+        shelf,
+        "show",
+        "retrieval.cli.operations:articles_show",
+        _("one article and where it is from"),
+    ).add_argument("id", type=positive_int, metavar="ID")
+    add_command(
+        shelf,
+        "remove",
+        "retrieval.cli.operations:articles_remove",
+        _("delete an article for good (its feed will not bring it back)"),
+    ).add_argument("id", type=positive_int, metavar="ID")
+    add_command(
+        commands,
+        "stats",
+        "retrieval.cli.operations:stats",
+        _(
+            "the bot at a glance: articles, feeds and their health, chats, subscriptions, "
+            "questions answered and abstained, votes with their questions"
+        ),
+    ).add_argument(
+        "--days", type=positive_int, default=7, help=_("the period counted (default 7 days)")
+    )
+    backup = add_command(
+        commands,
+        "backup",
+        "retrieval.cli.operations:backup",
+        _("copy the database safely while the bot runs (SQLite's online backup)"),
+        _("examples:") + "\n  %(prog)s /var/backups/cyberbrief/\n  %(prog)s copy.db --force",
+    )
+    backup.add_argument(
+        "path", type=Path, metavar="PATH", help=_("a file, or a folder to put it in")
+    )
+    backup.add_argument("--force", action="store_true", help=_("replace PATH if it exists"))
 
 
 def _eval_commands(commands: Commands) -> None:

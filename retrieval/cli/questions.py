@@ -64,7 +64,9 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def chat(args: argparse.Namespace, settings: Settings) -> int:
     """Ask questions one after another in the terminal."""
-    return terminal_chat.run(open_articles(settings), sys.stdin, sys.stdout, settings.language)
+    history = terminal_chat.history_file(settings)
+    collection = open_articles(settings)
+    return terminal_chat.run(collection, sys.stdin, sys.stdout, history, settings.language)
 
 
 def sources(args: argparse.Namespace, settings: Settings) -> int:

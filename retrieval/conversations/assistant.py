@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from retrieval.conversations import followup
 from retrieval.conversations.batching import EmbeddingBatcher
 from retrieval.conversations.examples import example_questions
+from retrieval.conversations.followup import FollowUps, looks_like_followup
 from retrieval.conversations.store import ChatSettings, Conversations, StoredAnswer
 from retrieval.core.collection import Collection, Summary
 from retrieval.core.models import Answer, Quote
@@ -31,6 +31,11 @@ class Reply:
     followup: bool
     scoped: bool = False
 
+    @property
+    def read_as(self) -> str | None:
+        """The whole question a follow-up was read as, to show above the answer."""
+        return self.query if self.followup else None
+
 
 @dataclass(frozen=True)
 class Page:
@@ -40,6 +45,15 @@ class Page:
     quotes: tuple[Quote, ...]
     first_number: int
     translations: tuple[str | None, ...] = ()  # by machine, of quotes in another language
+
+
+@dataclass(frozen=True)
+class Votes:
+    """The 👍 and 👎 on an answer, and the vote that counts for one person (+1, -1 or 0)."""
+
+    up: int = 0
+    down: int = 0
+    mine: int = 0
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,7 @@ class Assistant:
     ) -> None:
         self.collection = collection
         self.batcher = EmbeddingBatcher(collection.embedder)
+        self.followups = FollowUps(self.batcher.embed_all)
         self.conversations = Conversations(collection.store)
         self.followup_window = followup_window
         self.clock = clock
@@ -76,14 +91,16 @@ class Assistant:
         within: frozenset[int] | None = None,
         language: Language | None = None,
     ) -> Reply:
-        """Answer a message; a reply to an answer, or a short follow-up soon after, uses context.
+        """Answer a message, read with the question it follows up if it follows one up.
 
-        With `within` (a briefing's articles, say) the answer comes from those articles only,
-        and the message is read on its own. `language` is the asker's: it decides for messages
-        too short to tell their language.
+        A reply to one of the bot's answers follows that answer's question, whoever replies; a
+        short elliptical message soon after one's own question follows that question. With
+        `within` (a briefing's articles, say) the answer comes from those articles only, and
+        the message is read on its own. `language` is the asker's: it decides for messages too
+        short to tell their language.
         """
         previous = None if within is not None else self._context(chat_id, user_id, text, replied_to)
-        query = followup.resolve(previous.query, text) if previous else text.strip()
+        query = self.followups.resolve(previous.query, text) if previous else text.strip()
         filters = Filters(article_ids=within) if within is not None else Filters()
         read = self.collection.read(query, language)
         answer = self.collection.ask(read, filters, vector=self.batcher.embed(read.model_text))
@@ -98,12 +115,12 @@ class Assistant:
         """The earlier answer a message follows up, if it follows one up."""
         if replied_to is not None:
             earlier = self.conversations.answer_for_message(chat_id, replied_to)
-            if earlier and followup.looks_like_followup(text, replying=True):
+            if earlier and looks_like_followup(text, replying=True):
                 return earlier
             return None
         last = self.conversations.last_answer(chat_id, user_id)
         if last and self.clock() - last.asked_at <= self.followup_window:
-            return last if followup.looks_like_followup(text) else None
+            return last if looks_like_followup(text) else None
         return None
 
     def delivered(self, answer_id: int, chat_id: int, message_ids: list[int]) -> None:
@@ -152,13 +169,26 @@ class Assistant:
             return tuple(None for _q in quotes)
         return tuple(texts.get(id(q)) for q in quotes)
 
-    def vote(self, answer_id: int, chat_id: int, user_id: int, vote: int) -> bool:
-        """Store a 👍 (+1) or 👎 (-1) on an answer in this chat; False if there is none."""
+    def vote(self, answer_id: int, chat_id: int, user_id: int, vote: int) -> Votes | None:
+        """Give, change or (pressed again) take back a 👍 (+1) or 👎 (-1); the votes after it.
+
+        None if the answer is not one given in this chat.
+        """
         stored = self.conversations.answer(answer_id)
         if stored is None or stored.chat_id != chat_id:
-            return False
-        self.conversations.record_feedback(stored, user_id, 1 if vote > 0 else -1)
-        return True
+            return None
+        vote = 1 if vote > 0 else -1
+        if self.votes(answer_id, user_id).mine == vote:
+            self.conversations.withdraw_feedback(answer_id, user_id)
+        else:
+            self.conversations.record_feedback(stored, user_id, vote)
+        return self.votes(answer_id, user_id)
+
+    def votes(self, answer_id: int, user_id: int) -> Votes:
+        """The 👍 and 👎 on an answer, and which of them is this person's."""
+        given = self.conversations.feedback(answer_id)
+        mine = next((f.vote for f in given if f.user_id == user_id), 0)
+        return Votes(sum(f.vote > 0 for f in given), sum(f.vote < 0 for f in given), mine)
 
     def last_answer(self, chat_id: int) -> StoredAnswer | None:
         """The latest answer given in a chat, with all the sources shown for it."""

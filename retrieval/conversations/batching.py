@@ -1,6 +1,7 @@
 """Questions asked at the same moment, embedded together: one model call serves many people."""
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,23 +35,29 @@ class EmbeddingBatcher:
 
     def embed(self, text: str) -> np.ndarray:
         """The text's vector, computed in a batch with the texts of other threads waiting now."""
-        slot = _Slot(text)
+        return self.embed_all([text])[0]
+
+    def embed_all(self, texts: Sequence[str]) -> np.ndarray:
+        """One vector per text, the texts queued together and batched with other threads'."""
+        slots = [_Slot(text) for text in texts]
         with self._changed:
-            self._pending.append(slot)
+            self._pending.extend(slots)
         while True:
             with self._changed:
-                while self._busy and not slot.done:
+                while self._busy and not all(slot.done for slot in slots):
                     self._changed.wait()
-                if slot.done:
+                if all(slot.done for slot in slots):
                     break
                 self._busy = True
                 batch = self._pending[: self.max_batch]
                 del self._pending[: self.max_batch]
             self._run(batch)
-        if slot.error is not None:
-            raise slot.error
-        assert slot.vector is not None
-        return slot.vector
+        for slot in slots:
+            if slot.error is not None:
+                raise slot.error
+        if not slots:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return np.stack([slot.vector for slot in slots if slot.vector is not None])
 
     def _run(self, batch: list[_Slot]) -> None:
         """Embed one batch, hand out the vectors (or the error), and free the model."""

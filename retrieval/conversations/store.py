@@ -58,14 +58,14 @@ class Conversations:
         self, chat_id: int, user_id: int, question: str, query: str, answer: Answer
     ) -> int:
         """Remember an answer given in a chat; returns its id."""
-        sources = answer.related if answer.abstained else answer.quotes
+        sources = answer.quotes if answer.answered else answer.reading
         with self.store.transaction() as db:
             row = {
                 "chat_id": chat_id,
                 "user_id": user_id,
                 "question": question,
                 "query": query,
-                "abstained": int(answer.abstained),
+                "abstained": int(not answer.answered),
                 "sources": _dump(sources),
                 "asked_at": utc_now(),
             }
@@ -131,6 +131,13 @@ class Conversations:
                 replace=True,
             )
 
+    def withdraw_feedback(self, answer_id: int, user_id: int) -> None:
+        """Take back one person's vote on an answer."""
+        with self.store.transaction() as db:
+            db.execute(
+                "DELETE FROM feedback WHERE answer_id = ? AND user_id = ?", [answer_id, user_id]
+            )
+
     def feedback(self, answer_id: int) -> list[Feedback]:
         """Every vote on an answer."""
         rows = self.store.rows(
@@ -174,6 +181,43 @@ class Conversations:
                 },
                 replace=True,
             )
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What was deleted: questions with their answers, and votes."""
+
+    questions: int
+    votes: int
+
+
+class Forgetting:
+    """Deleting what people asked: on request (/forget) and after the retention period."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def person(self, chat_id: int, user_id: int) -> Forgotten:
+        """Delete a person's questions and answers in a chat, every vote on them, and theirs."""
+        return self._delete("chat_id = ? AND user_id = ?", [chat_id, user_id], user_id)
+
+    def older_than(self, cutoff: datetime) -> Forgotten:
+        """Delete every question asked before a moment, with its answer and the votes on it."""
+        return self._delete("asked_at < ?", [cutoff.isoformat(timespec="seconds")], None)
+
+    def _delete(self, where: str, params: list[object], voter: int | None) -> Forgotten:
+        """Delete the answers matching a condition (and votes by `voter` in the same chat)."""
+        chosen = f"SELECT id FROM answers WHERE {where}"
+        with self.store.transaction() as db:
+            votes = db.execute(f"DELETE FROM feedback WHERE answer_id IN ({chosen})", params)
+            voted = votes.rowcount
+            if voter is not None:  # the person's votes on others' answers in that chat
+                voted += db.execute(
+                    "DELETE FROM feedback WHERE user_id = ? AND chat_id = ?", [voter, params[0]]
+                ).rowcount
+            db.execute(f"DELETE FROM answer_messages WHERE answer_id IN ({chosen})", params)
+            asked = db.execute(f"DELETE FROM answers WHERE {where}", params).rowcount
+        return Forgotten(asked, voted)
 
 
 def _dump(quotes: Sequence[Quote]) -> str:

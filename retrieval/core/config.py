@@ -14,6 +14,47 @@ def default_db_path(env: Mapping[str, str]) -> Path:
     return Path(data_home) / "cyberbrief" / "cyberbrief.db"
 
 
+class ConfigError(ValueError):
+    """An environment variable holds a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the collection keeps and announces: the same for the bot and the command line."""
+
+    news_days: int = 7  # an article published longer ago is stored, never alerted
+    keep_questions_days: int = 0  # questions asked in chats are deleted after this; 0: kept
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "Policy":
+        """CYBERBRIEF_NEWS_DAYS and CYBERBRIEF_KEEP_QUESTIONS_DAYS, else the defaults."""
+        return cls(
+            news_days=_days(env, "CYBERBRIEF_NEWS_DAYS", cls.news_days, minimum=1),
+            keep_questions_days=_days(
+                env, "CYBERBRIEF_KEEP_QUESTIONS_DAYS", cls.keep_questions_days, minimum=0
+            ),
+        )
+
+
+def owner_ids(env: Mapping[str, str] = os.environ) -> frozenset[int]:
+    """The Telegram user ids in CYBERBRIEF_OWNERS (comma- or space-separated)."""
+    raw = env.get("CYBERBRIEF_OWNERS", "")
+    try:
+        return frozenset(int(part) for part in raw.replace(",", " ").split())
+    except ValueError as error:
+        raise ConfigError("CYBERBRIEF_OWNERS must list numeric Telegram user ids") from error
+
+
+def _days(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+    """A whole number of days from the environment."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < minimum:
+        raise ConfigError(f"{name} must be a whole number of days, at least {minimum}: {raw!r}")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable about the retrieval layer."""
@@ -22,6 +63,8 @@ class Settings:
     # Hosts or addresses that may be fetched although private (e.g. 127.0.0.1 in tests).
     allowed_hosts: frozenset[str] = frozenset()
     language: Language = DEFAULT  # the command line's own words; a hint for questions
+    policy: Policy = Policy()
+    owners: frozenset[int] = frozenset()  # CYBERBRIEF_OWNERS; more may be stored in the database
 
     @classmethod
     def from_env(
@@ -37,6 +80,8 @@ class Settings:
             db_path=Path(path).expanduser(),
             allowed_hosts=frozenset(hosts),
             language=language_from(lang, env),
+            policy=Policy.from_env(env),
+            owners=owner_ids(env),
         )
 
 

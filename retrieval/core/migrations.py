@@ -231,3 +231,27 @@ def m011_chat_language(db: Database) -> None:
     """The language a chat is spoken to in (none: each person's own), and machine translations."""
     db.table("chat_settings").add_column("language", str)
     db.table("chat_settings").add_column("translations", int, not_null_default=1)
+
+
+@migrations()
+def m012_subscriptions_and_owners(db: Database) -> None:
+    """One subscription per topic and chat (compared case-folded), muting, and stored owners."""
+    subscriptions = db.table("subscriptions")
+    subscriptions.add_column("topic_key", str)
+    subscriptions.add_column("muted_until", str)
+    kept: dict[tuple[int, str], int] = {}
+    rows = db.execute("SELECT id, chat_id, topic FROM subscriptions ORDER BY id").fetchall()
+    for sub_id, chat_id, topic in rows:
+        key = " ".join(topic.split()).casefold()  # as AlertStore keys topics, frozen here
+        first = kept.setdefault((chat_id, key), sub_id)
+        if first == sub_id:
+            db.execute("UPDATE subscriptions SET topic_key = ? WHERE id = ?", [key, sub_id])
+        else:  # a duplicate: its alerts go to the first, which alone stays
+            db.execute(
+                "UPDATE alerts SET subscription_id = ? WHERE subscription_id = ?", [first, sub_id]
+            )
+            db.execute("DELETE FROM subscriptions WHERE id = ?", [sub_id])
+    subscriptions.create_index(["chat_id", "topic_key"], unique=True)
+    db.table("owners").create(
+        {"user_id": int, "added_by": str, "added_at": str}, pk="user_id", not_null={"added_at"}
+    )

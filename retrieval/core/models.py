@@ -100,6 +100,17 @@ class Answer:
     translations: tuple[str | None, ...] = ()
 
     @property
+    def answered(self) -> bool:
+        """Whether the quotes answer the question: neither an abstention nor partly covered."""
+        return not self.abstained and self.coverage == "full"
+
+    @property
+    def reading(self) -> tuple[Quote, ...]:
+        """What is shown when the question is not answered: the closest passages, each once."""
+        seen = {(q.article_id, q.start) for q in self.related}
+        return (*self.related, *(q for q in self.quotes if (q.article_id, q.start) not in seen))
+
+    @property
     def text(self) -> str:
         """The short answer: the quotes joined, each followed by its citation number."""
         if self.abstained:

@@ -174,21 +174,31 @@ class BotHarness:
         """Send a message to the bot; return its replies."""
         return self.process(self.message(text, **options))
 
-    def press(self, message_id: int, data: str, chat_id: int = USER["id"]) -> list[Call]:
-        """Press an inline button on one of the bot's messages."""
+    def press(
+        self,
+        message_id: int,
+        data: str,
+        chat_id: int = USER["id"],
+        user: dict[str, Any] = USER,
+        markup: dict[str, Any] | None = None,
+    ) -> list[Call]:
+        """Press an inline button on one of the bot's messages (carrying `markup`, if given)."""
         chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT,
+            "text": "an answer",
+        }
+        if markup is not None:
+            message["reply_markup"] = markup
         query = {
             "id": str(next(self._update_ids)),
-            "from": USER,
+            "from": user,
             "chat_instance": "1",
             "data": data,
-            "message": {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "chat": chat,
-                "from": BOT,
-                "text": "an answer",
-            },
+            "message": message,
         }
         return self.process({"callback_query": query})
 

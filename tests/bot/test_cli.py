@@ -48,3 +48,35 @@ def test_bot_needs_a_token_and_a_webhook_secret(
 def test_api_url_accepts_a_server_root_or_its_bot_path() -> None:
     assert api_base_url("http://127.0.0.1:8081/") == "http://127.0.0.1:8081/bot"
     assert api_base_url("http://127.0.0.1:8081/bot") == "http://127.0.0.1:8081/bot"
+
+
+class IdleApplication:
+    """Stands in for the Telegram application: returns at once instead of polling."""
+
+    def run_polling(self, **options: object) -> None:
+        """Return at once."""
+
+
+def test_bot_without_owners_says_how_to_become_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:x")
+    monkeypatch.delenv("CYBERBRIEF_OWNERS", raising=False)
+    monkeypatch.setattr("retrieval.core.collection.SentenceTransformerEmbedder", FakeEmbedder)
+    monkeypatch.setattr("bot.serve.build_application", lambda *a, **k: IdleApplication())
+    db = str(tmp_path / "t.db")
+    assert main(["--db", db, "bot"]) == 0
+    err = capsys.readouterr().err
+    assert "no owners yet" in err and "/whoami" in err and "cyberbrief owners add ID" in err
+    assert main(["--db", db, "owners", "add", "5550001"]) == 0
+    assert "5550001 is now an owner" in capsys.readouterr().out
+    assert main(["--db", db, "bot"]) == 0
+    assert "no owners" not in capsys.readouterr().err
+    assert main(["--db", db, "owners", "list"]) == 0
+    assert capsys.readouterr().out.startswith("5550001  added 20")
+    monkeypatch.setenv("CYBERBRIEF_OWNERS", "42")
+    assert main(["--db", db, "owners", "remove", "42"]) == 2
+    assert "set in CYBERBRIEF_OWNERS" in capsys.readouterr().err
+    assert main(["--db", db, "owners", "remove", "5550001"]) == 0
+    assert main(["--db", db, "owners", "list"]) == 0
+    assert capsys.readouterr().out.endswith("42  environment (CYBERBRIEF_OWNERS)\n")

@@ -3,7 +3,9 @@
 import logging
 
 import pytest
+from telegram.ext import CommandHandler
 
+from bot.commands import COMMANDS
 from tests.bot.conftest import ANSWERED, GROUP, OFF_TOPIC, USER, BotHarness, Call
 from tests.e2e.telegram_emulator import assert_valid_telegram_html
 
@@ -35,8 +37,9 @@ def test_private_question_is_answered_with_quotes_and_buttons(bot: BotHarness) -
     (reply,) = bot.say(ANSWERED)
     (text,) = texts([reply])
     quote = "In Europe, 8 children between 3 and 10 years old were rescued."
-    assert f"{quote} [1]" in text
-    assert f"<blockquote>{quote}</blockquote>" in reply.params["text"]
+    assert text.startswith(quote)  # the best quote leads; no short answer repeats it
+    assert text.count(quote) == 1 and "[1]" not in text
+    assert reply.params["text"].startswith(f"<blockquote>{quote}\n")
     assert "European Commission, Home Affairs · 2012-05-03" in text
     assert reply.params["parse_mode"] == "HTML"
     assert reply.params["link_preview_options"]["is_disabled"]
@@ -65,8 +68,7 @@ def test_short_followup_is_read_with_the_previous_question(bot: BotHarness) -> N
     bot.say("Which children were rescued?")
     (reply,) = bot.say("and in Europe?")
     (text,) = texts([reply])
-    expected = "Read with your previous question: Which children were rescued in Europe?"
-    assert text.startswith(expected)
+    assert text.startswith("Read as: Which children were rescued in Europe?")
     assert "In Europe, 8 children" in text
 
 
@@ -76,7 +78,7 @@ def test_reply_to_an_answer_is_a_followup(bot: BotHarness) -> None:
     sent_id = 1000  # the fake Telegram numbers the bot's messages from 1000
     assert bot.assistant.conversations.answer_for_message(USER["id"], sent_id) == stored
     (reply,) = bot.say("in Europe?", reply_to=sent_id)
-    assert "Read with your previous question" in texts([reply])[0]
+    assert texts([reply])[0].startswith("Read as: ")
 
 
 def test_groups_answer_only_what_is_meant_for_the_bot(bot: BotHarness) -> None:
@@ -106,7 +108,8 @@ def test_more_sources_and_feedback(bot: BotHarness) -> None:
     (more,) = bot.press(1000, f"more:{answer_id}")
     (text,) = texts([more])
     assert text.startswith("More sources for “How do drug cartels use social networks?”")
-    assert "[4]" in text and "[1]" not in text
+    shown = bot.assistant.last_answer(USER["id"]).sources
+    assert all(q.text in text for q in shown[3:]) and not any(q.text in text for q in shown[:3])
     assert buttons_of(more)[0] == f"more:{answer_id}"
     (edit,) = bot.telegram.sent("editMessageReplyMarkup")
     assert buttons_of(edit) == [f"up:{answer_id}", f"down:{answer_id}"]
@@ -118,7 +121,47 @@ def test_more_sources_and_feedback(bot: BotHarness) -> None:
     assert vote.vote == 1 and vote.question == "How do drug cartels use social networks?"
     assert len(vote.sources) == 6
     answers = [c.params.get("text") for c in bot.telegram.sent("answerCallbackQuery")]
-    assert answers[-1] == "Thanks for the feedback!"
+    assert answers[-1].startswith("Thanks! Your vote: 👍 (press 👎 to change it")
+
+
+def vote_buttons(call: Call) -> list[tuple[str, str | None]]:
+    """The labels and styles of the vote buttons in an edited keyboard."""
+    markup = call.params["reply_markup"]
+    return [
+        (button["text"], button.get("style"))
+        for row in markup["inline_keyboard"]
+        for button in row
+        if button["callback_data"].startswith(("up:", "down:"))
+    ]
+
+
+def test_vote_buttons_show_the_vote_that_counts_and_a_second_press_changes_it(
+    bot: BotHarness,
+) -> None:
+    (answer,) = bot.say(ANSWERED)
+    answer_id = bot.assistant.last_answer(USER["id"]).id
+    markup = answer.params["reply_markup"]
+    bot.press(1000, f"up:{answer_id}", markup=markup)
+    bot.press(1000, f"down:{answer_id}", markup=markup)  # changes the vote
+    bot.press(1000, f"down:{answer_id}", markup=markup)  # the same again takes it back
+    up, down, back = bot.telegram.sent("editMessageReplyMarkup")
+    assert vote_buttons(up) == [("👍 1", "primary"), ("👎", None)]
+    assert vote_buttons(down) == [("👍", None), ("👎 1", "primary")]
+    assert vote_buttons(back) == [("👍", None), ("👎", None)]
+    assert buttons_of(up)[0] == f"more:{answer_id}"  # the other buttons stay
+    assert bot.assistant.conversations.feedback(answer_id) == []
+    toasts = [c.params["text"] for c in bot.telegram.sent("answerCallbackQuery")]
+    assert toasts[1].startswith("Thanks! Your vote: 👎") and toasts[2] == "Vote taken back."
+
+
+def test_group_vote_buttons_count_everyone_and_highlight_no_one(bot: BotHarness) -> None:
+    bot.say(f"/ask {ANSWERED}", chat=GROUP)
+    answer_id = bot.assistant.last_answer(GROUP["id"]).id
+    bob = {**USER, "id": 5550002, "first_name": "Bob"}
+    bot.press(1000, f"up:{answer_id}", chat_id=GROUP["id"])
+    bot.press(1000, f"up:{answer_id}", chat_id=GROUP["id"], user=bob)
+    *_, last = bot.telegram.sent("editMessageReplyMarkup")
+    assert vote_buttons(last) == [("👍 2", None), ("👎", None)]
 
 
 def test_stale_or_foreign_buttons_are_answered_not_crashed(bot: BotHarness) -> None:
@@ -177,7 +220,7 @@ def test_commands_start_help_about_sources(bot: BotHarness) -> None:
     assert "I know 3 articles from " in text and "newest is from 2012-05-03" in text
     assert "European Commission, Home Affairs" in text
     (help_,) = bot.say("/help")
-    assert "/ask" in texts([help_])[0] and "@TestNameBot" in texts([help_])[0]
+    assert "/ask question — Ask a question" in texts([help_])[0]
     (about,) = bot.say("/about")
     assert "quotes them exactly" in texts([about])[0]
     (none_yet,) = bot.say("/sources")
@@ -200,27 +243,58 @@ def test_link_previews_setting_survives_and_is_admin_only_in_groups(bot: BotHarn
     assert bot.assistant.chat_settings(GROUP["id"]).link_previews
 
 
-def test_commands_are_registered_at_start_up(bot: BotHarness) -> None:
+def test_command_menus_come_from_the_command_table(bot: BotHarness) -> None:
     assert bot.application.post_init is not None
     bot.loop.run_until_complete(bot.application.post_init(bot.application))
-    call, *_per_language = bot.telegram.sent("setMyCommands")
-    names = [command["command"] for command in call.params["commands"]]
-    assert names == [
-        "ask",
-        "sources",
-        "start",
-        "help",
-        "briefing",
-        "schedule",
-        "subscribe",
-        "subscriptions",
-        "unsubscribe",
-        "feeds",
-        "language",
-        "translations",
-        "previews",
-        "about",
-    ]
+    menus = {
+        call.params["scope"]["type"]: [c["command"] for c in call.params["commands"]]
+        for call in bot.telegram.sent("setMyCommands")
+    }
+    everyone = ["ask", "sources", "briefing", "subscriptions", "feeds", "start", "help", "about"]
+    everyone += ["whoami", "forget"]
+    admin = ["schedule", "subscribe", "unsubscribe", "previews", "language", "translations"]
+    assert set(menus["all_private_chats"]) == set(everyone + admin)
+    assert set(menus["all_group_chats"]) == set(everyone)
+    assert set(menus["all_chat_administrators"]) == set(everyone + admin)
+    handled = {
+        name
+        for group in bot.application.handlers.values()
+        for h in group
+        if isinstance(h, CommandHandler)
+        for name in h.commands
+    }
+    assert handled == {command.name for command in COMMANDS}
+
+
+def help_lines(text: str) -> dict[str, str]:
+    """The command lines of a /help message, by command."""
+    return {line.split()[0]: line for line in text.splitlines() if line.startswith("/")}
+
+
+def test_help_in_private_lists_every_command_that_works_there(bot: BotHarness) -> None:
+    (reply,) = bot.say("/help")
+    (text,) = texts([reply])
+    assert "Any message here is a question, in English or Spanish." in text
+    assert "In this group" not in text
+    lines = help_lines(text)
+    owners_only = {"/addfeed", "/removefeed", "/stats", "/articles"}
+    assert set(lines) == {f"/{c.name}" for c in COMMANDS} - owners_only
+    assert lines["/subscribe"] == "/subscribe topic — Alerts about new stories on a topic"
+    assert "admins" not in text  # in private everyone may change everything
+
+
+def test_help_in_a_group_says_how_to_ask_there_and_marks_admin_commands(make_bot) -> None:
+    bot = make_bot(owners=frozenset({USER["id"]}))
+    (reply,) = bot.say("/help", chat=GROUP)
+    (text,) = texts([reply])
+    assert "Any message here is a question" not in text
+    assert "In this group, ask with /ask your question, mention @TestNameBot" in text
+    lines = help_lines(text)
+    in_private_only = {"/stats", "/articles"}
+    assert set(lines) == {f"/{c.name}" for c in COMMANDS} - in_private_only  # owners see feeds
+    assert lines["/subscribe"].endswith("(group admins)")
+    assert lines["/addfeed"] == "/addfeed URL — Follow a news feed (bot owners)"
+    assert not lines["/briefing"].endswith(")")
 
 
 def test_unexpected_error_is_logged_and_the_user_told_without_internals(

@@ -44,18 +44,22 @@ def test_only_group_admins_choose_the_groups_language(bot: BotHarness) -> None:
     assert spanish.startswith("Dime el tema")
 
 
-def test_the_command_menu_is_set_in_each_language(bot: BotHarness) -> None:
+def test_the_command_menus_are_set_in_each_language(bot: BotHarness) -> None:
     bot.loop.run_until_complete(set_command_menus(bot.application.bot))
     menus = {
-        call.params.get("language_code"): {c["command"]: c["description"] for c in commands}
+        (call.params.get("language_code"), call.params["scope"]["type"]): {
+            c["command"]: c["description"] for c in call.params["commands"]
+        }
         for call in bot.telegram.sent("setMyCommands")
-        for commands in [call.params["commands"]]
     }
-    assert set(menus) == {None, "en", "es"}
-    assert menus[None] == menus["en"]
-    assert menus["en"]["language"] == "The language I speak here: es or en"
-    assert menus["es"]["ask"] == "Haz una pregunta sobre los artículos"
-    assert set(menus["es"]) == set(menus["en"])
+    assert {language for language, _scope in menus} == {None, "en", "es"}
+    private = "all_private_chats"
+    assert menus[None, private] == menus["en", private]
+    assert menus["en", private]["language"] == "The language I speak here"
+    assert menus["es", private]["ask"] == "Haz una pregunta sobre los artículos"
+    assert menus["es", private]["language"] == "El idioma en que hablo aquí"
+    for scope in ("all_private_chats", "all_group_chats", "all_chat_administrators"):
+        assert set(menus["es", scope]) == set(menus["en", scope])
 
 
 def test_alerts_go_out_in_the_language_they_were_asked_for_in(bot: BotHarness) -> None:
@@ -74,12 +78,13 @@ def test_a_spanish_question_gets_the_english_quote_and_a_labelled_translation(
         "¿Cuántos niños de entre 3 y 10 años fueron rescatados en Europa?", user=SPANISH_USER
     )
     html = reply.params["text"]
-    assert f"<blockquote>{RESCUED}</blockquote>" in html
+    quoted = html.split("<blockquote>", 1)[1].split("</blockquote>", 1)[0]
+    assert RESCUED in quoted.splitlines()  # verbatim, as the article has it
     label = "<i>Traducción automática, no es una cita: "
-    assert label in html
+    assert label not in quoted  # the translation is never inside the quote
+    assert label in html.split("</blockquote>", 1)[1]
     translation = html.split(label, 1)[1].split("</i>", 1)[0]
     assert "niños" in translation and "Europa" in translation
-    assert "<blockquote>" not in html.split(label, 1)[1].split("</i>", 1)[0]
 
 
 def test_translations_off_leaves_the_quotes_alone(bot: BotHarness, apertium: Apertium) -> None:

@@ -21,7 +21,7 @@ HOSPITALS = RawArticle(
         "Doctors went back to paper records while the systems were restored."
     ),
     source="Example News",
-    published="2026-11-20",
+    published=datetime.now(UTC).date().isoformat(),  # news: within the last 7 days
     url="https://news.example/hospitals",
 )
 
@@ -142,7 +142,7 @@ CLINICS = RawArticle(
         "Engineers rebuilt the servers that the attackers had encrypted."
     ),
     source="Other Wire",
-    published="2026-11-21",
+    published=datetime.now(UTC).date().isoformat(),
     url="https://other.example/clinics",
 )
 

@@ -38,7 +38,7 @@ def article(title: str, text: str, source: str, slug: str) -> RawArticle:
         title=title,
         text=text,
         source=source,
-        published="2026-11-20",
+        published=datetime.now(UTC).isoformat(timespec="seconds"),
         url=f"https://{source.lower().replace(' ', '')}.example/{slug}",
     )
 

@@ -334,7 +334,7 @@ def heavy(modules: set[str]) -> list[str]:
 @pytest.mark.parametrize(
     ("args", "stdin", "shown"),
     [
-        (["ask", QUESTION], "", "Sources:"),
+        (["ask", QUESTION], "", "— DEA report: Mexican cartels"),
         (["search", "Zetas hackers", "--mode", "bm25", "-k", "1"], "", "1. ["),
         (["chat"], "quit\n", "cyberbrief: 33 articles"),
     ],

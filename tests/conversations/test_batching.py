@@ -71,3 +71,15 @@ def test_an_error_reaches_every_caller_and_the_batcher_recovers() -> None:
     with pytest.raises(RuntimeError):
         embedder.fail = True
         batcher.embed("z")
+
+
+def test_several_texts_of_one_caller_come_back_in_order() -> None:
+    embedder = SlowEmbedder()
+    batcher = EmbeddingBatcher(embedder, max_batch=4)
+    texts = [f"phrase {n} of a follow-up" for n in range(10)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        many = pool.submit(batcher.embed_all, texts)
+        ones = list(pool.map(batcher.embed, ["other question"] * 6))
+    assert np.allclose(many.result(), FakeEmbedder().embed(texts))
+    assert np.allclose(np.stack(ones), FakeEmbedder().embed(["other question"] * 6))
+    assert max(embedder.batches) <= 4 and batcher.embed_all([]).shape == (0, 64)

@@ -15,6 +15,7 @@ from telegram_emulator import DEFAULT_USER, EmulatorClient, assert_valid_telegra
 from retrieval.briefings.builder import Briefer
 from retrieval.briefings.schedules import parse_schedule
 from retrieval.core.collection import Collection
+from tests.conftest import this_weeks_news
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
@@ -36,6 +37,7 @@ def assert_quotes_are_verbatim(message: dict[str, Any], collection: Collection) 
 def test_group_briefing_schedule_and_follow_up(
     tg: EmulatorClient, start_bot: Callable[..., Any], collection: Collection
 ) -> None:
+    this_weeks_news(collection)
     start_bot()
     tg.set_chat_member(GROUP_ID, USER_ID, "administrator")
     tg.set_chat_member(GROUP_ID, OTHER_ID, "member")
@@ -67,6 +69,7 @@ def test_group_briefing_schedule_and_follow_up(
 def test_a_briefing_missed_while_the_bot_was_down_arrives_once(
     tg: EmulatorClient, start_bot: Callable[..., Any], collection: Collection
 ) -> None:
+    this_weeks_news(collection)
     missed = datetime.now(UTC) - timedelta(days=2)  # two daily runs passed while down
     Briefer(collection).briefings.set_schedule(
         GROUP_ID, parse_schedule(f"daily {missed:%H:%M} UTC"), missed, set_by=USER_ID

@@ -310,7 +310,8 @@ def test_emulator_protocol(telegram_emulator: TelegramEmulator, tg: EmulatorClie
         telegram_emulator, token, "sendMessage", chat_id=USER_ID, text="x", reply_markup="{not json"
     )
     assert bad.status_code == 400 and bad.json()["ok"] is False
-    assert _bot_api(telegram_emulator, token, "setWebhook", url="https://x").status_code == 400
+    assert _bot_api(telegram_emulator, token, "sendDice", chat_id=USER_ID).status_code == 400
+    assert _bot_api(telegram_emulator, token, "setWebhook", url="https://x").json()["result"]
     assert _bot_api(telegram_emulator, token, "logOut").json() == {"ok": True, "result": True}
     assert _bot_api(telegram_emulator, "not-a-token", "getMe").status_code == 401
     sent = _bot_api(

@@ -87,9 +87,9 @@ def test_messages_are_spoken_in_the_language_of_the_block() -> None:
 def test_work_handed_to_a_thread_keeps_the_language() -> None:
     async def main() -> str:
         with speaking("es"):
-            return await asyncio.to_thread(_, "Sources:")
+            return await asyncio.to_thread(_, "Closest articles:")
 
-    assert asyncio.run(main()) == "Fuentes:"
+    assert asyncio.run(main()) == "Artículos más cercanos:"
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -174,6 +174,27 @@ def test_summary_only_item_is_stored_with_the_full_page_text(
     assert stored.url == feed_server.url("/story/9")
 
 
+def test_the_publisher_named_by_the_page_is_the_outlet_else_the_feeds_name(
+    poller: Poller, feed_server: FeedServer, collection: Collection
+) -> None:
+    paragraphs = [f"{sentence}." for sentence in RANSOMWARE.split(". ")]
+    named = page("Ransomware gang arrested", paragraphs).replace(
+        "<head>", '<head><meta property="og:site_name" content="The Daily Ledger">'
+    )
+    feed_server.set("/story/1", named, "text/html")
+    feed_server.set("/story/2", page("Phishing ring", PHISHING.split(". ")), "text/html")
+    teasers = [
+        item(n, "A teaser.", link=feed_server.url(f"/story/{n}"), title=f"Story {n}")
+        for n in (1, 2)
+    ]
+    feed_server.set("/feed.xml", rss(teasers, title="Aggregator Wire"))
+    follow(poller, feed_server.url("/feed.xml"))
+    assert poller.poll_all().new == 2
+    stored = collection.store.articles([1, 2])
+    # the page names its publisher; a page naming none (just its host) keeps the feed's name
+    assert [stored[1].source, stored[2].source] == ["The Daily Ledger", "Aggregator Wire"]
+
+
 def test_summary_is_kept_when_the_page_cannot_be_fetched(
     poller: Poller, feed_server: FeedServer, collection: Collection
 ) -> None:
@@ -348,7 +369,7 @@ def test_following_a_malformed_or_non_feed_url_is_refused(
     feed_server.set("/home.xml", "<html><body><p>Not a feed.</p></body></html>", "text/xml")
     with pytest.raises(FetchError, match="malformed"):
         poller.add("http://[oops/feed.xml")
-    with pytest.raises(FetchError, match="not a feed"):
+    with pytest.raises(FeedError, match="names no RSS or Atom feed"):
         poller.add(feed_server.url("/home"))
     with pytest.raises(FeedError):
         poller.add(feed_server.url("/home.xml"))

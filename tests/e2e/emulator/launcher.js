@@ -586,7 +586,7 @@ function memberObject(bot, chatId, userId) {
 
 // Unknown-but-harmless methods answer true (fault 5); everything else unknown answers 400.
 const HARMLESS_METHODS = [
-  'setChatMenuButton', 'deleteWebhook', 'close', 'logOut', 'setMyDescription',
+  'setChatMenuButton', 'deleteWebhook', 'setWebhook', 'close', 'logOut', 'setMyDescription',
   'setMyShortDescription', 'setMyName', 'setMyDefaultAdministratorRights', 'leaveChat',
   'setMessageReaction', 'pinChatMessage', 'unpinChatMessage', 'unpinAllChatMessages',
   'unpinAllForumTopicMessages', 'unpinAllGeneralForumTopicMessages',

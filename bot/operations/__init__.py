@@ -1,0 +1,1 @@
+"""The owner's view and privacy in Telegram: /whoami, /forget, the retention job."""

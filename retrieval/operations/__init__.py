@@ -1,0 +1,1 @@
+"""The owner's view and upkeep: owners, statistics, stored articles, backups. Imports all below."""

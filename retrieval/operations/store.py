@@ -1,0 +1,212 @@
+"""The owner's view in the database: owners, the articles stored, and statistics."""
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from retrieval.core.store import Store, utc_now
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A Telegram user who manages the bot's feeds, and where that was decided."""
+
+    user_id: int
+    origin: str  # "environment", or who added it to the database and when
+
+
+class Owners:
+    """Owners from CYBERBRIEF_OWNERS plus those added with `cyberbrief owners add`."""
+
+    def __init__(self, store: Store, configured: frozenset[int] = frozenset()) -> None:
+        self.store = store
+        self.configured = configured
+
+    def ids(self) -> frozenset[int]:
+        """Every owner's Telegram user id; read afresh, so owners added meanwhile count."""
+        stored = {row[0] for row in self.store.rows("SELECT user_id FROM owners")}
+        return self.configured | stored
+
+    def all(self) -> list[Owner]:
+        """Every owner with where it comes from, by id."""
+        stored = {
+            user_id: f"added {added_at[:10]}" + (f" by {added_by}" if added_by else "")
+            for user_id, added_by, added_at in self.store.rows(
+                "SELECT user_id, added_by, added_at FROM owners"
+            )
+        }
+        found = {user_id: "environment (CYBERBRIEF_OWNERS)" for user_id in self.configured}
+        found |= {k: v for k, v in stored.items() if k not in found}
+        return [Owner(user_id, found[user_id]) for user_id in sorted(found)]
+
+    def add(self, user_id: int, added_by: str | None = None) -> bool:
+        """Store an owner; False if they were one already."""
+        if user_id in self.ids():
+            return False
+        with self.store.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO owners (user_id, added_by, added_at) VALUES (?, ?, ?)",
+                [user_id, added_by, utc_now()],
+            )
+        return True
+
+    def remove(self, user_id: int) -> bool:
+        """Remove a stored owner; False if the database did not hold them."""
+        with self.store.transaction() as db:
+            return db.execute("DELETE FROM owners WHERE user_id = ?", [user_id]).rowcount > 0
+
+
+class ArticleGone(LookupError):
+    """No stored article has this id."""
+
+
+@dataclass(frozen=True)
+class ArticleEntry:
+    """A stored article as the owner's list shows it."""
+
+    id: int
+    title: str
+    source: str | None
+    published: str | None
+    url: str | None
+    ingested_at: str
+    chars: int
+    feeds: tuple[str, ...] = ()  # the feeds it came from
+
+
+_ENTRY = "a.id, a.title, a.source, a.published, a.url, a.ingested_at, length(a.text)"
+
+
+class Shelf:
+    """The stored articles for their owner: listed newest first, shown, removed for good."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def newest(self, limit: int = 20, source: str | None = None) -> list[ArticleEntry]:
+        """The articles stored last (optionally one outlet's), newest first."""
+        where, params = ("WHERE a.source = ? COLLATE NOCASE", [source]) if source else ("", [])
+        rows = self.store.rows(
+            f"SELECT {_ENTRY} FROM articles a {where} ORDER BY a.id DESC LIMIT ?", [*params, limit]
+        )
+        return [ArticleEntry(*row) for row in rows]
+
+    def entry(self, article_id: int) -> ArticleEntry:
+        """One stored article, with the feeds that brought it."""
+        rows = self.store.rows(f"SELECT {_ENTRY} FROM articles a WHERE a.id = ?", [article_id])
+        if not rows:
+            raise ArticleGone(article_id)
+        feeds = self.store.rows(
+            "SELECT DISTINCT coalesce(f.title, f.url) FROM feed_items i "
+            "JOIN feeds f ON f.id = i.feed_id WHERE i.article_id = ? ORDER BY 1",
+            [article_id],
+        )
+        return replace(ArticleEntry(*rows[0]), feeds=tuple(row[0] for row in feeds))
+
+    def remove(self, article_id: int) -> ArticleEntry:
+        """Delete an article with its passages, vectors and index entries; feeds won't bring
+        it back (their items stay known, pointing nowhere)."""
+        gone = self.entry(article_id)
+        chunks = "SELECT id FROM chunks WHERE article_id = ?"
+        with self.store.transaction() as db:
+            db.execute(f"DELETE FROM chunks_fts WHERE rowid IN ({chunks})", [article_id])
+            db.execute(f"DELETE FROM embeddings WHERE chunk_id IN ({chunks})", [article_id])
+            db.execute("DELETE FROM chunks WHERE article_id = ?", [article_id])
+            db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
+            db.execute("DELETE FROM stories WHERE article_id = ?", [article_id])
+            db.execute("UPDATE feed_items SET article_id = NULL WHERE article_id = ?", [article_id])
+            db.execute("DELETE FROM articles WHERE id = ?", [article_id])
+            db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        return gone
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    """A followed feed and how its polls go."""
+
+    id: int
+    name: str
+    last_polled_at: str | None
+    errors: int
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class Vote:
+    """A 👍 (+1) or 👎 (-1) and the question it was given for."""
+
+    vote: int
+    question: str
+    given_at: str
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The bot at a glance, for its owner; counts of questions and votes are since `since`."""
+
+    since: str
+    articles: int
+    stored_since: int
+    newest: str | None
+    outlets: int
+    feeds: tuple[FeedHealth, ...]
+    chats: int
+    subscriptions: int
+    subscribed_chats: int
+    answered: int
+    abstained: int
+    up: int
+    down: int
+    votes: tuple[Vote, ...]  # the latest, newest first
+    alerts_sent: int
+
+
+class Statistics:
+    """Counts across the capabilities' tables, read in one go."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def gather(self, since: datetime, votes: int = 10) -> Stats:
+        """What the collection holds, and what happened since a moment."""
+        stamp = since.isoformat(timespec="seconds")
+        ((articles, stored, newest, outlets),) = self.store.rows(
+            "SELECT count(*), count(CASE WHEN ingested_at >= ? THEN 1 END), max(published), "
+            "count(DISTINCT source) FROM articles",
+            [stamp],
+        )
+        feeds = self.store.rows(
+            "SELECT id, coalesce(title, url), last_polled_at, errors, last_error FROM feeds "
+            "ORDER BY id"
+        )
+        ((chats,),) = self.store.rows(
+            "SELECT count(*) FROM (SELECT chat_id FROM answers UNION SELECT chat_id FROM "
+            "subscriptions UNION SELECT chat_id FROM schedules UNION SELECT chat_id FROM "
+            "chat_settings)"
+        )
+        ((subscriptions, subscribed),) = self.store.rows(
+            "SELECT count(*), count(DISTINCT chat_id) FROM subscriptions"
+        )
+        ((answered, abstained),) = self.store.rows(
+            "SELECT count(CASE WHEN abstained = 0 THEN 1 END), "
+            "count(CASE WHEN abstained = 1 THEN 1 END) FROM answers WHERE asked_at >= ?",
+            [stamp],
+        )
+        ((up, down),) = self.store.rows(
+            "SELECT count(CASE WHEN vote > 0 THEN 1 END), count(CASE WHEN vote < 0 THEN 1 END) "
+            "FROM feedback WHERE given_at >= ?",
+            [stamp],
+        )
+        latest = self.store.rows(
+            "SELECT vote, question, given_at FROM feedback WHERE given_at >= ? "
+            "ORDER BY given_at DESC, rowid DESC LIMIT ?",
+            [stamp, votes],
+        )
+        ((sent,),) = self.store.rows(
+            "SELECT count(*) FROM alerts WHERE state = 'sent' AND sent_at >= ?", [stamp]
+        )
+        return Stats(
+            stamp, articles, stored, newest, outlets,
+            tuple(FeedHealth(*row) for row in feeds),
+            chats, subscriptions, subscribed, answered, abstained, up, down,
+            tuple(Vote(*row) for row in latest), sent,
+        )  # fmt: skip
