@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pytest
@@ -95,7 +96,9 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 # The fake's similarities run lower than the real model's: its own calibrated threshold.
-FAKE_ANSWER_CONFIG = AnswerConfig(min_support=0.27)
+FAKE_ANSWER_CONFIG = AnswerConfig(
+    min_support=0.27, pair_support=MappingProxyType({("es", "en"): 0.27, ("en", "es"): 0.27})
+)
 
 
 @pytest.fixture
