@@ -146,5 +146,6 @@ def _abstention(
         mark = " (used)" if abs(level - used) < 1e-9 else ""
         answered = sum(value >= level for value in own) / len(own)
         withheld = sum(value < level for value in away) / len(away)
-        lines.append(f"| {level:.2f}{mark} | {answered:.3f} | {withheld:.3f} |")
+        shown = f"{level:.2f}" if abs(round(level, 2) - level) < 1e-9 else f"{level:.3f}"
+        lines.append(f"| {shown}{mark} | {answered:.3f} | {withheld:.3f} |")
     return "\n".join(lines)
