@@ -2,6 +2,7 @@
 
 import argparse
 import difflib
+import sys
 from datetime import timedelta
 
 from retrieval.cli.common import CommandError, how_to_add_articles, program
@@ -9,7 +10,7 @@ from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
 from retrieval.core.models import Outlet
 from retrieval.core.store import Filters
-from retrieval.language.messages import _
+from retrieval.language.messages import _, ngettext
 
 
 def open_articles(settings: Settings) -> Collection:
@@ -23,6 +24,19 @@ def open_articles(settings: Settings) -> Collection:
     collection = Collection.open(settings)
     if not collection.summary().articles:
         raise CommandError(empty)
+    stale = collection.stale_articles()
+    if stale:
+        print(
+            ngettext(
+                "warning: %(count)s article embedded by another model variant is found by "
+                "keywords only until `%(command)s` re-embeds it",
+                "warning: %(count)s articles embedded by another model variant are found by "
+                "keywords only until `%(command)s` re-embeds them",
+                len(stale),
+            )
+            % {"count": f"{len(stale):,}", "command": f"{program()} ingest"},
+            file=sys.stderr,
+        )
     return collection
 
 

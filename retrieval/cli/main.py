@@ -14,7 +14,13 @@ from pathlib import Path
 
 from retrieval.cli.common import CommandError, program
 from retrieval.cli.parser import build_parser
-from retrieval.core.config import ConfigError, Settings, default_db_path, language_from
+from retrieval.core.config import (
+    ConfigError,
+    EmbedderUnavailable,
+    Settings,
+    default_db_path,
+    language_from,
+)
 from retrieval.language.detection import Language
 from retrieval.language.messages import _, speaking
 
@@ -67,7 +73,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         check_database(settings.db_path, explicit=settings.db_path != default_db_path(os.environ))
         return int(handler(args.handler)(args, settings) or 0)
-    except (CommandError, ConfigError) as error:
+    except (CommandError, ConfigError, EmbedderUnavailable) as error:
         print(f"{program()}: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

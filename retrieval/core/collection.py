@@ -8,15 +8,20 @@ import numpy as np
 
 from retrieval.core.answer import AnswerConfig, Answerer
 from retrieval.core.config import Settings
-from retrieval.core.embeddings import Embedder, SentenceTransformerEmbedder
+from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import Ingestor, IngestReport
 from retrieval.core.models import Answer, Mode, Outlet
 from retrieval.core.questions import Query, QuestionReader
+from retrieval.core.reembed import Reembedder
 from retrieval.core.search import Searcher, SearchResult
 from retrieval.core.store import Filters, Store
+from retrieval.core.variants import configured_embedder
 from retrieval.language.detection import Language
 from retrieval.language.translation import Apertium
 from retrieval.text.raw import Failure, RawArticle
+
+# Wraps the ids of the articles to re-embed, e.g. in a progress bar; must yield each of them.
+Progress = Callable[[list[int]], Iterable[int]]
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,14 @@ class Collection:
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Collection":
-        """Open the collection in the configured database with the real model."""
-        return cls(Store(settings.db_path), embedder or SentenceTransformerEmbedder())
+        """Open the collection in the configured database with the configured (ONNX) model."""
+        embedder = embedder or configured_embedder(settings)
+        return cls(Store(settings.db_path), embedder)
+
+    def stale_articles(self) -> list[int]:
+        """Articles embedded by another model variant: searched by keywords only until the next
+        ingest re-embeds them."""
+        return Reembedder(self.store, self.embedder).stale()
 
     def close(self) -> None:
         """Close the database and stop the translator."""
@@ -58,10 +69,22 @@ class Collection:
         self.translator.close()
 
     def ingest(
-        self, items: Iterable[RawArticle | Failure], on_item: Callable[[], None] | None = None
+        self,
+        items: Iterable[RawArticle | Failure],
+        on_item: Callable[[], None] | None = None,
+        progress: Progress | None = None,
     ) -> IngestReport:
-        """Store articles, skipping those already stored and updating changed ones."""
-        return Ingestor(self.store, self.embedder, self.translator).ingest(items, on_item)
+        """Re-embed articles another model variant embedded, then store the new articles.
+
+        Already stored articles are skipped and changed ones updated; `progress` wraps the ids
+        of the articles being re-embedded.
+        """
+        reembedder = Reembedder(self.store, self.embedder, self.translator)
+        stale = reembedder.stale()
+        reembedded = reembedder.run(progress(stale) if progress else stale) if stale else 0
+        report = Ingestor(self.store, self.embedder, self.translator).ingest(items, on_item)
+        report.reembedded = reembedded
+        return report
 
     def languages(self) -> frozenset[str]:
         """The languages of the stored articles, looked up again only after articles change."""

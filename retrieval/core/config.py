@@ -55,6 +55,10 @@ def _days(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
     return int(raw)
 
 
+class EmbedderUnavailable(RuntimeError):
+    """The embedding model the settings name cannot be used here (not built, or unknown)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable about the retrieval layer."""
@@ -65,6 +69,10 @@ class Settings:
     language: Language = DEFAULT  # the command line's own words; a hint for questions
     policy: Policy = Policy()
     owners: frozenset[int] = frozenset()  # CYBERBRIEF_OWNERS; more may be stored in the database
+    # Which embedder: "onnx" (the variant the install-time build chose), "int8", "fp32", "torch".
+    embedding: str = "onnx"
+    # Where the ONNX files are (default: inside the environment, where `make install` builds them).
+    model_dir: Path | None = None
 
     @classmethod
     def from_env(
@@ -76,12 +84,15 @@ class Settings:
         """
         path = db or env.get("CYBERBRIEF_DB") or default_db_path(env)
         hosts = env.get("CYBERBRIEF_ALLOW_HOSTS", "").replace(",", " ").split()
+        model_dir = env.get("CYBERBRIEF_MODEL_DIR")
         return cls(
             db_path=Path(path).expanduser(),
             allowed_hosts=frozenset(hosts),
             language=language_from(lang, env),
             policy=Policy.from_env(env),
             owners=owner_ids(env),
+            embedding=env.get("CYBERBRIEF_EMBEDDING", "onnx").strip().lower() or "onnx",
+            model_dir=Path(model_dir).expanduser() if model_dir else None,
         )
 
 

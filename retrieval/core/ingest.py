@@ -31,18 +31,22 @@ class IngestReport:
     added: int = 0
     updated: int = 0
     skipped: int = 0
+    reembedded: int = 0  # stored articles whose vectors another model variant had made
     failures: list[Failure] = field(default_factory=list)
     article_ids: list[int] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
-        """One line for people: added, updated, skipped, failed."""
-        return _("%(added)d added, %(updated)d updated, %(skipped)d skipped, %(failed)d failed") % {
+        """One line for people: added, updated, skipped, failed (and re-embedded, if any)."""
+        line = _("%(added)d added, %(updated)d updated, %(skipped)d skipped, %(failed)d failed") % {
             "added": self.added,
             "updated": self.updated,
             "skipped": self.skipped,
             "failed": len(self.failures),
         }
+        if self.reembedded:
+            line += ", " + _("%(count)d re-embedded") % {"count": self.reembedded}
+        return line
 
 
 @dataclass(frozen=True)

@@ -227,6 +227,20 @@ def m004_briefings(db: Database) -> None:
 
 
 @migrations()
+def m006_vector_variants(db: Database) -> None:
+    """Which model variant made each sentence vector and topic vector (chunk vectors had it)."""
+    db.table("sentences").add_column("model", str)
+    db.execute(
+        "UPDATE sentences SET model = coalesce((SELECT e.model FROM chunks c "
+        "JOIN embeddings e ON e.chunk_id = c.id WHERE c.article_id = sentences.article_id "
+        "LIMIT 1), 'sentence-transformers/all-MiniLM-L6-v2')"
+    )
+    db.table("sentences").create_index(["model"])
+    db.table("subscriptions").add_column("model", str)
+    db.execute("UPDATE subscriptions SET model = 'sentence-transformers/all-MiniLM-L6-v2'")
+
+
+@migrations()
 def m011_chat_language(db: Database) -> None:
     """The language a chat is spoken to in (none: each person's own), and machine translations."""
     db.table("chat_settings").add_column("language", str)

@@ -9,7 +9,7 @@ import numpy as np
 
 from retrieval.core.answer import support, threshold
 from retrieval.core.collection import Collection
-from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.embeddings import Embedder
 from retrieval.core.models import MODES
 from retrieval.core.questions import Query
 from retrieval.core.search import SearchResult
@@ -50,16 +50,23 @@ def squad_collection(path: Path) -> tuple[list[RawArticle], list[SquadQuestion]]
 
 
 def squad_report(
-    path: Path, limit: int | None = None, db: Path | None = None, progress: Progress = quietly
+    path: Path,
+    embedder: Embedder,
+    limit: int | None = None,
+    db: Path | None = None,
+    progress: Progress = quietly,
 ) -> str:
     """Paragraph top-1/5/20 accuracy and answer-in-quote rates for each search mode."""
     articles, questions = squad_collection(path)
-    return retrieval_report(articles, questions[:limit] if limit else questions, db, progress)
+    return retrieval_report(
+        articles, questions[:limit] if limit else questions, embedder, db, progress
+    )
 
 
 def retrieval_report(
     articles: list[RawArticle],
     questions: list[SquadQuestion],
+    embedder: Embedder,
     db: Path | None = None,
     progress: Progress = quietly,
     language: Language = "en",
@@ -68,7 +75,6 @@ def retrieval_report(
 ) -> str:
     """The SQuAD tables for questions asked in `language` (the asker's, as a detection hint)
     about paragraphs written in `paragraphs`."""
-    embedder = SentenceTransformerEmbedder()
     with tempfile.TemporaryDirectory() as tmp:
         collection, ids = load_collection(
             articles, embedder, db or Path(tmp) / "squad.db", progress

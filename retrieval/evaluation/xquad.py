@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from retrieval.core.embeddings import Embedder
 from retrieval.evaluation.common import Progress, quietly
 from retrieval.evaluation.squad import SquadQuestion, retrieval_report
 from retrieval.language.detection import Language
@@ -48,6 +49,7 @@ def xquad_report(
     folder: Path,
     questions: Language,
     paragraphs: Language,
+    embedder: Embedder,
     limit: int | None = None,
     db: Path | None = None,
     progress: Progress = quietly,
@@ -57,7 +59,9 @@ def xquad_report(
     asked = asked[:limit] if limit else asked
     heading = f"XQuAD, questions in {questions}, paragraphs in {paragraphs}:\n\n"
     # XQuAD is small: abstention is measured on every question, not every 5th as on SQuAD.
-    report = retrieval_report(articles, asked, db, progress, questions, paragraphs, every=1)
+    report = retrieval_report(
+        articles, asked, embedder, db, progress, questions, paragraphs, every=1
+    )
     return heading + report
 
 
