@@ -10,6 +10,7 @@ from retrieval.core.answer import AnswerConfig, Answerer
 from retrieval.core.config import Settings
 from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import Ingestor, IngestReport
+from retrieval.core.lexicon_store import Lexicon
 from retrieval.core.models import Answer, Mode, Outlet
 from retrieval.core.questions import Query, QuestionReader
 from retrieval.core.reembed import Reembedder
@@ -48,7 +49,8 @@ class Collection:
         self.translator = translator or Apertium()
         self.searcher = Searcher(store, embedder)
         self.answerer = Answerer(self.searcher, answer_config, self.translator)
-        self.reader = QuestionReader(self.translator, self.languages, store)
+        self.lexicon = Lexicon(store)
+        self.reader = QuestionReader(self.translator, self.languages, self.lexicon)
         self._languages: tuple[int, frozenset[str]] = (-1, frozenset())
         self._languages_lock = threading.Lock()
 
@@ -91,7 +93,7 @@ class Collection:
         generation = self.store.generation()
         with self._languages_lock:
             if self._languages[0] != generation:
-                self._languages = (generation, self.store.languages())
+                self._languages = (generation, self.lexicon.languages())
             return self._languages[1]
 
     def read(self, question: str, hint: Language | None = None) -> Query:

@@ -97,11 +97,6 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         migrations.apply(self.db)
-        # The indexed words (porter stems) with their chunk counts, read straight from FTS5.
-        self.db.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocabulary "
-            "USING fts5vocab(main, chunks_fts, 'row')"
-        )
 
     def close(self) -> None:
         """Close the database connection."""
@@ -250,12 +245,6 @@ class Store:
         ]
         return count, outlets, newest
 
-    def languages(self) -> frozenset[str]:
-        """The languages the stored articles are written in (unmarked ones count as English)."""
-        return frozenset(
-            row[0] for row in self.rows("SELECT DISTINCT coalesce(language, 'en') FROM articles")
-        )
-
     def outlets(self) -> list[Outlet]:
         """Every outlet with its article count and date range, the biggest first."""
         rows = self.rows(
@@ -270,16 +259,6 @@ class Store:
         return int(value)
 
     # -- search primitives ------------------------------------------------
-
-    def known_terms(self, terms: Sequence[str]) -> set[str]:
-        """Which of the (stemmed) terms the keyword index holds."""
-        sql = f"SELECT term FROM chunks_vocabulary WHERE term IN ({marks(terms)})"
-        return {row[0] for row in self.rows(sql, list(terms))} if terms else set()
-
-    def terms_starting(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
-        """Indexed terms beginning with a prefix, with the number of chunks holding each."""
-        sql = "SELECT term, doc FROM chunks_vocabulary WHERE term >= ? AND term < ? LIMIT ?"
-        return [tuple(row) for row in self.rows(sql, [prefix, prefix + "\uffff", limit])]
 
     def bm25_chunks(self, match: str, limit: int, filters: Filters = Filters()) -> dict[int, float]:
         """Best chunks for an FTS5 expression, as chunk id -> BM25 score (higher is better)."""
