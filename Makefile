@@ -11,6 +11,7 @@ MODEL_DIR := $(VENV)/share/cyberbrief/onnx
 MODEL := $(MODEL_DIR)/manifest.json $(MODEL_DIR)/model-int8.onnx $(MODEL_DIR)/model-fp32.onnx
 STARTER_FEEDS := data/feeds/cybercrime.opml
 USER_BIN ?= $(HOME)/.local/bin
+XQUAD ?= ../shared/eval/xquad
 
 # Debian packages: Apertium translates questions and Spanish articles (English <-> Spanish).
 SYSTEM_PACKAGES := apertium apertium-eng-spa
@@ -89,6 +90,9 @@ bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench.briefing
 	$(BIN)/python -m bench.answer_length
 	$(BIN)/python -m bench.cli_start
+	@if [ -d $(XQUAD) ]; then \
+		$(BIN)/python -m bench.language $(XQUAD) && $(BIN)/python -m bench.spanish $(XQUAD); \
+	else echo "bench.language, bench.spanish: no XQuAD in $(XQUAD) (XQUAD=DIR to point at it)"; fi
 
 # After changing the program's messages: extract them, merge them into each language's catalog
 # (new ones arrive untranslated, and a test fails until they are translated), compile.

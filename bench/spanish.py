@@ -15,8 +15,10 @@ from pathlib import Path
 
 from bench.report import median, ms, table
 from retrieval.core.collection import Collection
-from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.config import Settings
+from retrieval.core.embeddings import Embedder
 from retrieval.core.store import Store
+from retrieval.core.variants import configured_embedder
 from retrieval.evaluation.xquad import xquad_collection
 from retrieval.language.detection import load
 from retrieval.text.raw import RawArticle
@@ -62,9 +64,7 @@ def question_costs(
     ]
 
 
-def ingest_rate(
-    articles: list[RawArticle], embedder: SentenceTransformerEmbedder
-) -> tuple[float, int]:
+def ingest_rate(articles: list[RawArticle], embedder: Embedder) -> tuple[float, int]:
     """Seconds to store the articles in a fresh database, and the sentences stored."""
     with tempfile.TemporaryDirectory() as tmp:
         collection = Collection(Store(Path(tmp) / "ingest.db"), embedder)
@@ -79,8 +79,8 @@ def ingest_rate(
 def main() -> None:
     """Print both tables."""
     args = parse()
-    embedder = SentenceTransformerEmbedder()
-    embedder.load()
+    embedder = configured_embedder(Settings.from_env())  # the ONNX model the bot uses
+    embedder.embed(["warm up"])
     load()
     english, en_questions = xquad_collection(args.xquad, "en", "en")
     spanish, es_questions = xquad_collection(args.xquad, "es", "es")
