@@ -35,6 +35,11 @@ class Query:
         """What the embedding model reads: the question in English."""
         return self.meaning or self.text
 
+    @property
+    def translated(self) -> bool:
+        """Whether the question is read through a translation anywhere."""
+        return self.meaning is not None or any(lang != self.language for lang in self.words)
+
     def searched(self) -> dict[str, str]:
         """The words to look for in each language's articles (the question itself by default)."""
         return dict(self.words) or {self.language: self.text}

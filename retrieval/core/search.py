@@ -22,14 +22,15 @@ class SearchConfig:
     rerank: int = 30
     first_keyword_weight: float = 0.5
     keyword_weight: float = 0.6
-    # For a question the model reads through a translation: translated words match the
-    # articles' words less often than meanings match, so keywords weigh less (XQuAD, README).
+    # For a question read through a translation (by the model, or searched for in another
+    # language's articles): translated words match the articles' words less often than meanings
+    # match, so keywords weigh less (XQuAD, README).
     translated_first_keyword_weight: float = 0.4
     translated_keyword_weight: float = 0.5
 
     def weights(self, query: Query) -> tuple[float, float]:
         """The keyword weights of the first blend and of the re-ranking, for this query."""
-        if query.meaning is not None:
+        if query.translated:
             return self.translated_first_keyword_weight, self.translated_keyword_weight
         return self.first_keyword_weight, self.keyword_weight
 
