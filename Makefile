@@ -9,6 +9,8 @@ ARTICLES := data/articles
 # The ONNX model, exported and quantised from the packaged weights; outside git, rebuilt if missing.
 MODEL_DIR := $(VENV)/share/cyberbrief/onnx
 MODEL := $(MODEL_DIR)/manifest.json $(MODEL_DIR)/model-int8.onnx $(MODEL_DIR)/model-fp32.onnx
+# The language detector's model, unpacked once (loads in 0.16 s instead of about 1 s).
+LANGID := $(VENV)/share/cyberbrief/langid-en-es.npz
 STARTER_FEEDS := data/feeds/cybercrime.opml
 USER_BIN ?= $(HOME)/.local/bin
 XQUAD ?= ../shared/eval/xquad
@@ -32,7 +34,7 @@ LOCALES := retrieval/language/locale
 
 .PHONY: install install-user system run test lint bench eval clean messages
 
-install: system $(INSTALLED) $(MODEL)
+install: system $(INSTALLED) $(MODEL) $(LANGID)
 
 # Installed as root or with password-less sudo; otherwise stop and say what to run.
 system:
@@ -53,6 +55,9 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 # The one step that needs torch: answering runs on onnxruntime and tokenizers alone.
+$(LANGID): retrieval/language/detection.py | $(INSTALLED)
+	$(BIN)/python -m retrieval.language.detection $@
+
 $(MODEL) &: retrieval/core/model_build.py | $(INSTALLED)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m retrieval.core.model_build $(MODEL_DIR) --sample $(ARTICLES)
 

@@ -1,8 +1,10 @@
 """Questions and articles are read as English or Spanish; the asker's language breaks ties."""
 
+from pathlib import Path
+
 import pytest
 
-from retrieval.language.detection import detect, language_of
+from retrieval.language.detection import _packaged, _saved, detect, language_of, save
 
 
 @pytest.mark.parametrize(
@@ -42,3 +44,10 @@ def test_language_tags_and_names() -> None:
         None,
         None,
     ]
+
+
+def test_the_saved_model_detects_as_the_packaged_one(tmp_path: Path) -> None:
+    save(tmp_path / "langid.npz")
+    saved, packaged = _saved(tmp_path / "langid.npz"), _packaged()
+    texts = ["¿Quién es Cecilia Malmström?", "and in Europe?", "Europol", "¡Nada!", "EC3"]
+    assert [saved.classify(t) for t in texts] == [packaged.classify(t) for t in texts]
