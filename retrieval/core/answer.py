@@ -42,6 +42,9 @@ class AnswerConfig:
     # weight of the share of the question's own words their translations hold.
     translated_candidates: int = 8
     back_coverage_weight: float = 0.5
+    # ... and in ranking the quotes: the share of the question's words each candidate holds, in
+    # the question's language (XQuAD es-en answer in the top quote 0.727 -> 0.751).
+    back_quote_weight: float = 1.0
     min_related: float = 0.2
     related_articles: int = 3
 
@@ -184,7 +187,18 @@ class Answerer:
             translated[i] = replace(
                 ranked[i], translation=back.translation, back_coverage=back.coverage
             )
-        return translated
+        return self._reranked(translated)
+
+    def _reranked(self, candidates: list[Candidate]) -> list[Candidate]:
+        """Candidates ranked again with the share of the question's words each holds in the
+        question's language: its translation's, or its own for a sentence in that language."""
+        weight = self.config.back_quote_weight
+        rescored = []
+        for c in candidates:
+            share = c.back_coverage if c.translation is not None else c.coverage
+            score = round(c.quote.score + weight * share, 4)
+            rescored.append(replace(c, quote=replace(c.quote, score=score)))
+        return sorted(rescored, key=lambda c: -c.quote.score)
 
     def _related(self, ranked: list[Candidate]) -> tuple[Quote, ...]:
         """The closest articles' best sentences, one per article, when they are close at all."""
