@@ -11,9 +11,9 @@ from bot import addressing, buttons
 from bot.alerts import render
 from bot.messaging import Context, admins_only_message, may_configure, send, set_keyboard
 from bot.settings import BotSettings
-from retrieval.alerts.alerter import MUTE, Alerter, TooManySubscriptions
+from retrieval.alerts.alerter import MAX_SUBSCRIPTIONS, MUTE, Alerter
 from retrieval.alerts.matching import BadTopic
-from retrieval.alerts.store import AlreadySubscribed, SubscriptionNotFound
+from retrieval.alerts.store import AlreadySubscribed, SubscriptionNotFound, TooManySubscriptions
 from retrieval.conversations.assistant import Assistant
 from retrieval.core.render import clip
 from retrieval.language.messages import _, spoken
@@ -61,8 +61,11 @@ class SubscriptionHandlers:
         """Create a subscription and say so, or say why not."""
         try:
             subscription = await asyncio.to_thread(self.alerter.subscribe, chat_id, user_id, topic)
-        except (BadTopic, TooManySubscriptions) as error:
+        except BadTopic as error:
             return f"{error}."
+        except TooManySubscriptions:
+            limit = {"count": MAX_SUBSCRIPTIONS}
+            return _("a chat can follow at most %(count)d topics") % limit + "."
         except AlreadySubscribed as error:
             return render.already_subscribed_message(error.subscription)
         await asyncio.to_thread(self.alerter.resume, chat_id)

@@ -9,6 +9,7 @@ from telegram import Bot, Message, Update
 from telegram.error import Forbidden, TelegramError
 
 from bot import addressing
+from bot.flood import FloodGate
 from bot.html import pack
 from bot.languages import chat_language
 from bot.messaging import Context, may_configure, send, send_to_chat
@@ -35,11 +36,17 @@ class BriefingHandlers:
         self.briefer = briefer
         self.assistant = assistant
         self.settings = settings
+        self.flood = FloodGate(settings.flood_limit, settings.flood_window)
 
     async def briefing(self, update: Update, context: Context) -> None:
         """/briefing [7d]: what is new since this chat's last briefing, or in a window."""
-        message = update.effective_message
-        if message is None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        verdict = self.flood.check(user.id)
+        if verdict.outcome == "warn":
+            await send(message, [_flood_message(verdict.wait)])
+        if verdict.outcome != "answer":
             return
         argument = addressing.command_argument(message)
         now = self.briefer.clock()
@@ -137,6 +144,11 @@ class BriefingHandlers:
                 await asyncio.to_thread(self.briefer.briefings.remove_schedule, due.chat_id)
             except TelegramError as error:
                 log.warning("scheduled briefing for chat %s failed: %s", due.chat_id, error)
+
+
+def _flood_message(seconds: float) -> str:
+    """Briefings asked for too fast."""
+    return f"That's a lot of briefings at once. Please wait {max(1, round(seconds))} s."
 
 
 def _schedule_message(current: ChatSchedule | None) -> str:

@@ -75,7 +75,7 @@ def _zone_name(name: str) -> str:
     """A known IANA time zone name, else BadSchedule."""
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:  # "Europe" is a folder
         raise BadSchedule(
             _("unknown time zone %(zone)r; use e.g. Europe/Madrid or UTC") % {"zone": name[:40]}
         ) from error
