@@ -2,6 +2,7 @@
 Spanish questions about English articles get verbatim quotes with labelled machine translations."""
 
 from bot.languages import set_command_menus
+from retrieval.alerts.alerter import MAX_SUBSCRIPTIONS
 from retrieval.language.translation import Apertium
 from tests.bot.conftest import GROUP, USER, BotHarness
 from tests.bot.test_handlers import texts
@@ -69,6 +70,13 @@ def test_alerts_go_out_in_the_language_they_were_asked_for_in(bot: BotHarness) -
     assert alert.startswith("🔔 Novedades sobre tus temas")
     assert f"Coincide con tu tema: {TOPIC}" in alert
     assert "Ransomware gangs attacked three hospitals in Spain this week." in alert
+
+
+def test_the_subscription_limit_is_told_in_the_speakers_language(bot: BotHarness) -> None:
+    for n in range(MAX_SUBSCRIPTIONS):
+        texts(bot.say(f"/subscribe ransomware gangs in region {n}", user=SPANISH_USER))
+    (refusal,) = texts(bot.say("/subscribe phishing against banks", user=SPANISH_USER))
+    assert refusal == f"un chat puede seguir como mucho {MAX_SUBSCRIPTIONS} temas."
 
 
 def test_a_spanish_question_gets_the_english_quote_and_a_labelled_translation(
