@@ -19,7 +19,7 @@ from retrieval.briefings.render import briefing_blocks
 from retrieval.briefings.schedules import BadSchedule, next_run, parse_schedule
 from retrieval.briefings.store import ChatSchedule
 from retrieval.conversations.assistant import Assistant
-from retrieval.language.messages import N_, _, moment, speaking, spoken
+from retrieval.language.messages import N_, _, moment, ngettext, speaking, spoken
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +148,12 @@ class BriefingHandlers:
 
 def _flood_message(seconds: float) -> str:
     """Briefings asked for too fast."""
-    return f"That's a lot of briefings at once. Please wait {max(1, round(seconds))} s."
+    wait = max(1, round(seconds))
+    return ngettext(
+        "That's a lot of briefings at once. Please wait %(count)d second.",
+        "That's a lot of briefings at once. Please wait %(count)d seconds.",
+        wait,
+    ) % {"count": wait}
 
 
 def _schedule_message(current: ChatSchedule | None) -> str:

@@ -92,3 +92,6 @@ def test_briefings_are_flood_limited_per_person(make_bot) -> None:
     assert replies[3][0].startswith("That's a lot of briefings at once. Please wait")
     other = {**USER, "id": USER["id"] + 1, "first_name": "Bob"}
     assert texts(bot.say("/briefing 7d", user=other))[0].startswith("📰 ")
+    spanish = {**USER, "id": USER["id"] + 2, "language_code": "es"}
+    replies = [texts(bot.say("/briefing 7d", user=spanish)) for _ in range(4)]
+    assert replies[3][0].startswith("Son muchos resúmenes a la vez. Espera")
