@@ -20,14 +20,14 @@ from retrieval.cli.questions import chat
 from retrieval.conversations.assistant import Assistant
 from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
-from retrieval.language.messages import _
+from retrieval.language.messages import N_, _
 from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
 from retrieval.operations.store import Owners
 
 log = logging.getLogger(__name__)
 
-TOKEN_REJECTED = "Telegram rejected this token — check TELEGRAM_BOT_TOKEN"
+TOKEN_REJECTED = N_("Telegram rejected this token — check TELEGRAM_BOT_TOKEN")
 FIRST_RETRY = 5.0  # seconds before trying to reach Telegram again; doubles up to MAX_RETRY
 MAX_RETRY = 30.0
 
@@ -114,7 +114,7 @@ def serve(bot_settings: BotSettings, settings: Settings) -> int:
         else:
             application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
     except InvalidToken:
-        raise CommandError(TOKEN_REJECTED) from None  # its message would show the token
+        raise CommandError(_(TOKEN_REJECTED)) from None  # its message would show the token
     finally:
         collection.close()
     return 0
@@ -132,7 +132,7 @@ def reach_telegram(bot_settings: BotSettings) -> None:
             asyncio.run(_get_me(bot_settings))
             return
         except InvalidToken:
-            raise CommandError(TOKEN_REJECTED) from None
+            raise CommandError(_(TOKEN_REJECTED)) from None
         except NetworkError as error:  # no route, refused, timed out, Telegram's 5xx
             log.warning("cannot reach Telegram: %s; retrying in %g s", error, delay)
         time.sleep(delay)
