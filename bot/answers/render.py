@@ -112,11 +112,13 @@ def abstention_blocks(answer: Answer) -> list[str]:
 
 
 def more_messages(page: Page, translations: bool = True) -> list[str]:
-    """The next sources of an earlier answer, grouped by article like the answer."""
+    """The next sources of an earlier answer, grouped by article like the answer; after the last
+    that answer the question, a line says so."""
     question = escape(clip(page.answer.question, MAX_ECHO))
     head = _("More sources for “%(question)s”:") % {"question": question}
     shown = translations_of(page.quotes, page.translations) if translations else {}
-    return pack([head, *(excerpts(group, shown) for group in by_article(page.quotes))])
+    tail = [_("No more sources answer this question.")] if page.last else []
+    return pack([head, *(excerpts(group, shown) for group in by_article(page.quotes)), *tail])
 
 
 def sources_messages(answer: StoredAnswer, translations: Sequence[str | None] = ()) -> list[str]:

@@ -18,8 +18,6 @@ from retrieval.language.translation import TranslationError
 
 log = logging.getLogger(__name__)
 
-MORE_ATTEMPTS = 3
-
 
 @dataclass(frozen=True)
 class Reply:
@@ -45,6 +43,7 @@ class Page:
     quotes: tuple[Quote, ...]
     first_number: int
     translations: tuple[str | None, ...] = ()  # by machine, of quotes in another language
+    last: bool = False  # no quotes after these answer the question
 
 
 @dataclass(frozen=True)
@@ -128,31 +127,23 @@ class Assistant:
         self.conversations.attach_messages(answer_id, chat_id, message_ids)
 
     def more(self, answer_id: int, chat_id: int, language: Language | None = None) -> Page | None:
-        """The next sources of an answer in this chat (empty when there are no more), or None."""
+        """The next sources of an answer in this chat while they still answer it, or None.
+
+        An empty page means no further quote answers the question. `language` is the asker's,
+        for questions too short to tell theirs.
+        """
         stored = self.conversations.answer(answer_id)
         if stored is None or stored.chat_id != chat_id:
             return None
+        first = len(stored.sources) + 1
         if stored.abstained:
-            return Page(stored, (), len(stored.sources) + 1)
+            return Page(stored, (), first, last=True)
         shown = {(q.article_id, q.start) for q in stored.sources}
-        size = self.collection.answerer.config.max_quotes
-        fresh: list[tuple[Quote, str | None]] = []
-        skip = len(stored.sources)
         read = self.collection.read(stored.query, language)
-        for _attempt in range(MORE_ATTEMPTS):
-            answer = self.collection.ask(read, skip=skip)
-            page = list(
-                zip(answer.quotes, _padded(answer.translations, answer.quotes), strict=True)
-            )
-            fresh += [(q, t) for q, t in page if (q.article_id, q.start) not in shown]
-            shown.update((q.article_id, q.start) for q, _t in page)
-            if not page or len(fresh) >= size:
-                break
-            skip += len(page)
-        quotes = tuple(q for q, _t in fresh[:size])
-        self.conversations.add_sources(answer_id, quotes)
-        translations = tuple(t for _q, t in fresh[:size])
-        return Page(stored, quotes, len(stored.sources) + 1, translations)
+        found = self.collection.more(read, shown)
+        self.conversations.add_sources(answer_id, found.quotes)
+        translations = self.translations(found.quotes, read.language)
+        return Page(stored, found.quotes, first, translations, last=found.last)
 
     def translations(self, quotes: Sequence[Quote], language: Language) -> tuple[str | None, ...]:
         """Machine translations into `language` of the quotes written in another (None for the
@@ -225,8 +216,3 @@ class Assistant:
                 examples = example_questions(articles, self.collection.ask)
                 self._overview = (generation, Overview(self.collection.summary(), examples))
             return self._overview[1]
-
-
-def _padded(translations: tuple[str | None, ...], quotes: tuple[Quote, ...]) -> list[str | None]:
-    """Translations aligned with the quotes (None where there is none)."""
-    return [translations[n] if n < len(translations) else None for n in range(len(quotes))]

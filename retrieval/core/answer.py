@@ -1,20 +1,32 @@
-"""Answers made of the stored articles' own sentences, quoted verbatim, or an abstention."""
+"""Answers made of the stored articles' own sentences, quoted verbatim, or an honest abstention."""
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
 
-from retrieval.core.crosslingual import translate_back
-from retrieval.core.fusion import local_bm25, max_normalised, min_max_normalised, top
-from retrieval.core.models import Answer, Article, Quote, quote_of
+from retrieval.core.coverage import (
+    QuestionWord,
+    joint_coverage,
+    key,
+    question_words,
+    unanswered,
+    without,
+)
+from retrieval.core.crosslingual import translated
+from retrieval.core.facts import asked_fact, states
+from retrieval.core.models import Answer, Coverage, Quote
 from retrieval.core.questions import Query
+from retrieval.core.quotes import Candidate, QuoteWeights, rank_sentences, strength, support
 from retrieval.core.search import Searcher, SearchResult
-from retrieval.core.store import Filters, SentenceRow
+from retrieval.core.spelling import Reading, correct
+from retrieval.core.store import Filters
+from retrieval.core.vocabulary import Vocabulary, WordCounts
 from retrieval.language.messages import _
 from retrieval.language.translation import Apertium
-from retrieval.text.query import stems
+from retrieval.text.query import query_stems, stems
 
 
 class EmptyQuestion(ValueError):
@@ -23,62 +35,63 @@ class EmptyQuestion(ValueError):
 
 @dataclass(frozen=True)
 class AnswerConfig:
-    """How quotes are chosen, and when to abstain; weights measured on SQuAD dev (see README)."""
+    """How quotes are chosen, and when they answer; tuned on SQuAD dev (see README)."""
 
     quote_chunks: int = 4
     max_quotes: int = 3
-    similarity_weight: float = 0.5
-    keyword_weight: float = 0.7
-    # ... for a sentence in another language than the question, whose keywords are the
-    # question's machine translation (XQuAD es-en answer in the top quote 0.750 -> 0.756).
-    translated_keyword_weight: float = 0.4
-    chunk_weight: float = 1.5
-    coverage_weight: float = 0.3
-    min_support: float = 0.55
-    # Thresholds for (question language, article language) pairs other than English-English,
-    # calibrated on XQuAD (see README): across languages the best balance of on-topic answered
-    # and off-topic abstained; Spanish-Spanish meets both targets at min_support.
+    weights: QuoteWeights = field(default_factory=QuoteWeights)
+    coverage_weight: float = 0.3  # support: a sentence's similarity plus this share of words found
+    min_support: float = 0.55  # below this nothing comes close: the closest articles are listed
+    joint_weight: float = 0.5  # strength: support plus this share of the question's words covered
+    min_answer: float = 0.825  # at this strength, with nothing central missing, the quotes answer
+    unknown_margin: float = 0.07  # how far the question must hinge on a word no article uses
+    rare_share: float = 0.05  # words used by at most this share of articles are named as missing
+    min_related: float = 0.2
+    related_articles: int = 3
+    more_chunks: int = 12
+    # Any pair of languages but English-English answers when the best candidate's support clears
+    # the pair's threshold, calibrated on XQuAD (README); Spanish-Spanish at min_support.
     pair_support: Mapping[tuple[str, str], float] = field(
         default_factory=lambda: MappingProxyType({("es", "en"): 0.645, ("en", "es"): 0.645})
     )
-    # Across languages: how many candidates are translated into the question's language, and the
-    # weight of the share of the question's own words their translations hold.
+    # Across languages: how many candidates are translated into the question's language.
     translated_candidates: int = 8
-    back_coverage_weight: float = 0.5
-    # ... and in ranking the quotes: the share of the question's words each candidate holds, in
-    # the question's language (XQuAD es-en answer in the top quote 0.727 -> 0.751).
-    back_quote_weight: float = 1.0
-    min_related: float = 0.2
-    related_articles: int = 3
 
-    def keyword_weight_for(self, question: str, sentence: str) -> float:
-        """The weight of keywords in ranking a sentence for a question, by their languages."""
-        return self.keyword_weight if question == sentence else self.translated_keyword_weight
+    def threshold(self, question: str, article: str) -> float:
+        """The least support that answers a question in one language from an article in another."""
+        return self.pair_support.get((question, article), self.min_support)
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A sentence that may be quoted, with the scores it was ranked by."""
+class Assessment:
+    """How well the best sentences for a question answer it."""
 
-    quote: Quote
-    similarity: float
-    chunk_score: float
-    coverage: float
-    language: str = "en"  # the quoted article's
-    translation: str | None = None  # by machine, into the question's language, if it differs
-    back_coverage: float = 0.0  # the share of the question's words the translation holds
+    ranked: list[Candidate]  # the sentences to quote, best first (those stating the fact asked)
+    support: float  # the best sentence's similarity plus the share of the question's words in it
+    joint: float  # the largest share of the question's word weight one article's quotes hold
+    covered: tuple[str, ...]  # the question's key words that article's quotes or title contain
+    missing: tuple[str, ...]  # those they do not, and the fact asked for if no sentence states it
+    unanswered: bool  # the question hinges on a word no article uses, or a fact no sentence states
 
-    def support(self, config: AnswerConfig) -> float:
-        """How strongly this sentence supports an answer: similarity plus shares of words found.
+    def strength(self, config: AnswerConfig) -> float:
+        """How strongly the quotes answer: support plus the share of the question they cover."""
+        return self.support + config.joint_weight * self.joint
 
-        The word share lets a bare name or acronym ("EC3") be answered: the model alone rates
-        such a query low against any full sentence.
-        """
-        return (
-            self.similarity
-            + config.coverage_weight * self.coverage
-            + config.back_coverage_weight * self.back_coverage
-        )
+    def coverage(self, config: AnswerConfig) -> Coverage:
+        """Full when the quotes answer; partial when they cover some key words but miss others."""
+        if self.support < config.min_support or not self.ranked:
+            return "none"
+        if not self.unanswered and self.strength(config) >= config.min_answer:
+            return "full"
+        return "partial" if self.covered and self.missing else "none"
+
+
+@dataclass(frozen=True)
+class More:
+    """The next quotes that still answer a question, and whether they are the last that do."""
+
+    quotes: tuple[Quote, ...]
+    last: bool
 
 
 class Answerer:
@@ -88,10 +101,12 @@ class Answerer:
         self,
         searcher: Searcher,
         config: AnswerConfig = AnswerConfig(),
+        vocabulary: WordCounts | None = None,
         translator: Apertium | None = None,
     ) -> None:
         self.searcher = searcher
         self.config = config
+        self.vocabulary = Vocabulary(searcher.store) if vocabulary is None else vocabulary
         self.translator = translator or Apertium()
 
     def ask(
@@ -99,114 +114,195 @@ class Answerer:
         question: str | Query,
         filters: Filters = Filters(),
         vector: np.ndarray | None = None,
-        skip: int = 0,
     ) -> Answer:
-        """Answer with up to `max_quotes` verbatim sentences after the first `skip`, or abstain."""
+        """Answer with up to `max_quotes` verbatim sentences, or abstain saying what is missing."""
         query = question if isinstance(question, Query) else Query(question)
-        question = query.text.strip()
-        if not any(ch.isalnum() for ch in question):
+        reading = self.read(query)
+        if reading.corrections:
+            vector = None  # the vector given was for the words as typed
+            query = _corrected(query, reading.text)
+        result = self.searcher.search(query, self.config.quote_chunks, filters, vector=vector)
+        return self.answer(query.text, reading, result)
+
+    def read(self, question: str | Query) -> Reading:
+        """The question as it will be searched, with unknown words corrected where one is near
+        (in English questions: the collection's words are stemmed as English)."""
+        query = question if isinstance(question, Query) else Query(question)
+        text = query.text.strip()
+        if not any(ch.isalnum() for ch in text):
             raise EmptyQuestion(_("The question is empty: type a few words to search for."))
-        chunks = self.config.quote_chunks + skip
-        ranked = self.rank_sentences(self.searcher.search(query, chunks, filters, vector=vector))
-        if margin(ranked, self.config, query.language) >= 0:
-            page = ranked[skip : skip + self.config.max_quotes]
-            return Answer(
-                question,
-                tuple(c.quote for c in page),
-                abstained=False,
-                language=query.language,
-                translations=tuple(c.translation for c in page),
-            )
+        if query.language != "en":
+            return Reading(text)
+        frequencies = self.vocabulary.frequencies(query_stems(text))
+        return correct(text, frequencies, self._nearest)
+
+    def answer(self, question: str, reading: Reading, result: SearchResult) -> Answer:
+        """The answer a search result gives: quotes when they answer, else related reading."""
+        ranked, unstated = self.candidates(reading, result)
+        if _across_languages(result.query, ranked[: self.config.max_quotes]):
+            return self._across(question, result.query.language, ranked)
+        assessment = self._assessed(reading, result, ranked, unstated)
+        coverage = assessment.coverage(self.config)
+        page = tuple(c.quote for c in assessment.ranked[: self.config.max_quotes])
+        answered = coverage == "full"
         return Answer(
-            question,
-            (),
-            abstained=True,
-            related=self._related(ranked),
-            coverage="none",
-            language=query.language,
+            question.strip(),
+            page if answered else (),
+            not answered,
+            related=()
+            if answered
+            else page
+            if coverage == "partial"
+            else self._related(assessment.ranked),
+            coverage=coverage,
+            covered=assessment.covered,
+            missing=() if answered else assessment.missing,
+            searched=reading.text if reading.corrections else None,
         )
 
-    def rank_sentences(self, result: SearchResult) -> list[Candidate]:
-        """The distinct sentences of the result's chunks, best first, as scored quotes."""
-        found: dict[int, tuple[SentenceRow, float]] = {}
-        for hit in result.hits:
-            for row in result.sentences.get(hit.chunk_id, []):
-                if row.id not in found or found[row.id][1] < hit.score:
-                    found[row.id] = (row, hit.score)
-        if not found:
+    def candidates(self, reading: Reading, result: SearchResult) -> tuple[list[Candidate], str]:
+        """The sentences to quote, best first, and the fact asked for if none of them states it.
+
+        A question asking for a number or a date is answered by the sentences that state one.
+        """
+        ranked = rank_sentences(self.searcher.store, result, self.config.weights)
+        chosen = self._chosen(ranked, result)
+        back_share = self.config.weights.back_share
+        ranked = translated(ranked, result.query, self.translator, chosen, back_share)
+        fact = asked_fact(reading.text) if result.query.language == "en" else None
+        if not fact:
+            return ranked, ""
+        stating = [c for c in ranked if states(fact[0], c.quote.text)]
+        return (stating, "") if stating else (ranked, fact[1].lower())
+
+    def assess(self, reading: Reading, result: SearchResult) -> Assessment:
+        """Rank the result's sentences and tell how much of the question the quotes cover."""
+        return self._assessed(reading, result, *self.candidates(reading, result))
+
+    def _assessed(
+        self, reading: Reading, result: SearchResult, ranked: list[Candidate], unstated: str
+    ) -> Assessment:
+        """How much of the question the ranked sentences cover."""
+        config = self.config
+        shown = ranked[: config.max_quotes]
+        collection = self.vocabulary.articles()
+        words = self._words(reading)
+        sources = _sources(shown)
+        joint, best = joint_coverage(words, sources, collection)
+        found = sources[best] if best >= 0 else frozenset()
+        keys = [word for word in words if key(word, collection, config.rare_share)]
+        hinges = self._hinges(reading.text, words, shown, result.query_vector)
+        return Assessment(
+            ranked,
+            support(ranked, config.coverage_weight),
+            joint,
+            tuple(word.text for word in keys if word.stem in found),
+            tuple(
+                [word.text for word in keys if word.stem not in found] + [unstated] * bool(unstated)
+            ),
+            bool(hinges or unstated),
+        )
+
+    def more(self, question: str | Query, shown: AbstractSet[tuple[int, int]]) -> More:
+        """The next quotes for a question, not among those shown, while each still answers it."""
+        query = question if isinstance(question, Query) else Query(question)
+        reading = self.read(query)
+        query = _corrected(query, reading.text) if reading.corrections else query
+        result = self.searcher.search(query, self.config.more_chunks + len(shown))
+        ranked, unstated = self.candidates(reading, result)
+        if _across_languages(result.query, ranked[: self.config.max_quotes]):
+            return self._more_across(query.language, ranked, shown)
+        assessment = self._assessed(reading, result, ranked, unstated)
+        if assessment.coverage(self.config) != "full":
+            return More((), True)
+        words = self._words(reading)
+        collection = self.vocabulary.articles()
+        fresh = [c for c in assessment.ranked if (c.quote.article_id, c.quote.start) not in shown]
+        answering = [c for c in fresh if self._answers_alone(c, words, collection)]
+        size = self.config.max_quotes
+        return More(tuple(c.quote for c in answering[:size]), len(answering) <= size)
+
+    def _words(self, reading: Reading) -> list[QuestionWord]:
+        """The words the question is about, with how many articles use each."""
+        return question_words(reading.text, self.vocabulary.frequencies(query_stems(reading.text)))
+
+    def _answers_alone(
+        self, candidate: Candidate, words: list[QuestionWord], collection: int
+    ) -> bool:
+        """Whether one sentence, with its article's title, would answer the question by itself."""
+        joint, _ = joint_coverage(words, _sources([candidate]), collection)
+        config = self.config
+        alone = strength(candidate, config.coverage_weight) + config.joint_weight * joint
+        return alone >= config.min_answer
+
+    def _hinges(
+        self,
+        question: str,
+        words: list[QuestionWord],
+        shown: list[Candidate],
+        vector: np.ndarray | None,
+    ) -> list[str]:
+        """The words no article uses that the question hinges on and no quote speaks to."""
+        unknown = [word for word in words if word.articles == 0]
+        if not unknown or not shown or vector is None:
             return []
-        articles = self.searcher.store.articles(row.article_id for row, _ in found.values())
-        texts = {
-            i: articles[row.article_id].text[row.start : row.end] for i, (row, _) in found.items()
-        }
-        found = {i: pair for i, pair in found.items() if quotable(texts[i])}
-        language = {i: articles[row.article_id].language or "en" for i, (row, _) in found.items()}
-        words = {i: stems(texts[i], language[i]) for i in found}
-        vector = result.query_vector
-        similarity = {
-            i: float(row.vector @ vector) if vector is not None else 0.0
-            for i, (row, _) in found.items()
-        }
-        asked = {i: _query_stems(result, language[i]) for i in found}
-        keyword: dict[int, float] = {}
-        for lang in set(language.values()):  # BM25 among the sentences of each language
-            same = {i: words[i] for i in found if language[i] == lang}
-            keyword.update(local_bm25(_query_stems(result, lang), same))
-        keyword = max_normalised(keyword)
-        similarity_n = min_max_normalised(similarity)
-        config = self.config
-        asker = result.query.language
-        scores = {
-            i: config.similarity_weight * similarity_n[i]
-            + config.keyword_weight_for(asker, language[i]) * keyword.get(i, 0.0)
-            + config.chunk_weight * chunk_score
-            for i, (_, chunk_score) in found.items()
-        }
-        ranked = [
-            Candidate(
-                _quote(articles[found[i][0].article_id], found[i][0], scores[i]),
-                similarity[i],
-                found[i][1],
-                _coverage(asked[i], words[i]),
-                language[i],
-            )
-            for i in top(scores, len(scores))
+        ablated = self.searcher.embedder.embed([without(question, word) for word in unknown])
+        sentences = np.stack([c.vector for c in shown])
+        margin = self.config.unknown_margin
+        return [
+            word.text
+            for word, row in zip(unknown, ablated, strict=True)
+            if unanswered(vector, row, sentences, margin)
         ]
-        return self._translated(ranked, result.query)
 
-    def _translated(self, ranked: list[Candidate], query: Query) -> list[Candidate]:
-        """The candidates, the best in another language than the question's translated into it
-        (by their support so far, and the first quotes in any case)."""
-        config = self.config
-        foreign = [i for i, c in enumerate(ranked) if c.language != query.language]
-        if not foreign:
-            return ranked
-        by_support = sorted(foreign, key=lambda i: -ranked[i].support(config))
-        chosen = sorted(
-            set(by_support[: config.translated_candidates]) | set(foreign[: config.max_quotes])
-        )
-        backward = translate_back(
-            [(ranked[i].quote.text, ranked[i].language) for i in chosen], query, self.translator
-        )
-        if backward is None:
-            return ranked
-        translated = list(ranked)
-        for i, back in zip(chosen, backward, strict=True):
-            translated[i] = replace(
-                ranked[i], translation=back.translation, back_coverage=back.coverage
+    def _across(self, question: str, language: str, ranked: list[Candidate]) -> Answer:
+        """An answer across languages (or in Spanish): quotes with their machine translations
+        when the best candidate clears its language pair's threshold, else an abstention."""
+        if self._margin(ranked, language) >= 0:
+            page = ranked[: self.config.max_quotes]
+            quotes = tuple(c.quote for c in page)
+            translations = tuple(c.translation for c in page)
+            return Answer(
+                question.strip(), quotes, False, language=language, translations=translations
             )
-        return self._reranked(translated)
+        related = self._related(ranked)
+        return Answer(question.strip(), (), True, related, "none", language=language)
 
-    def _reranked(self, candidates: list[Candidate]) -> list[Candidate]:
-        """Candidates ranked again with the share of the question's words each holds in the
-        question's language: its translation's, or its own for a sentence in that language."""
-        weight = self.config.back_quote_weight
-        rescored = []
-        for c in candidates:
-            share = c.back_coverage if c.translation is not None else c.coverage
-            score = round(c.quote.score + weight * share, 4)
-            rescored.append(replace(c, quote=replace(c.quote, score=score)))
-        return sorted(rescored, key=lambda c: -c.quote.score)
+    def _more_across(
+        self, language: str, ranked: list[Candidate], shown: AbstractSet[tuple[int, int]]
+    ) -> More:
+        """The next quotes across languages, while the answer still clears its threshold."""
+        if self._margin(ranked, language) < 0:
+            return More((), True)
+        fresh = [c for c in ranked if (c.quote.article_id, c.quote.start) not in shown]
+        size = self.config.max_quotes
+        return More(tuple(c.quote for c in fresh[:size]), len(fresh) <= size)
+
+    def _margin(self, ranked: list[Candidate], question: str) -> float:
+        """How far the best-supported candidate clears the threshold of its language pair."""
+        config = self.config
+        return max(
+            (
+                strength(c, config.coverage_weight) - config.threshold(question, c.language)
+                for c in ranked
+            ),
+            default=-1.0,
+        )
+
+    def _chosen(self, ranked: list[Candidate], result: SearchResult) -> list[int]:
+        """The candidates worth translating into the question's language: the best supported
+        in another language, and the first quotes in any case."""
+        foreign = [i for i, c in enumerate(ranked) if c.language != result.query.language]
+        weight = self.config.coverage_weight
+        by_support = sorted(foreign, key=lambda i: -strength(ranked[i], weight))
+        first = set(foreign[: self.config.max_quotes])
+        return sorted(set(by_support[: self.config.translated_candidates]) | first)
+
+    def _nearest(self, word: str, edits: int) -> str | None:
+        """The known word nearest a word the model's vocabulary does not hold whole, if any."""
+        if self.searcher.embedder.count_tokens([word]) == [1]:
+            return None  # a real word the articles don't use, not a typo
+        return self.vocabulary.closest(word, edits)
 
     def _related(self, ranked: list[Candidate]) -> tuple[Quote, ...]:
         """The closest articles' best sentences, one per article, when they are close at all."""
@@ -218,42 +314,22 @@ class Answerer:
         return tuple(list(related.values())[: self.config.related_articles])
 
 
-def _query_stems(result: SearchResult, language: str) -> list[str]:
-    """The query's stems in an article language (in its own language when not searched in it)."""
-    return result.stems.get(language) or result.stems.get(result.query.language) or []
+def _sources(quotes: list[Candidate]) -> list[frozenset[str]]:
+    """The words of each article among the quotes: its quoted sentences and its title."""
+    by_article: dict[int, set[str]] = {}
+    for candidate in quotes:
+        words = by_article.setdefault(candidate.quote.article_id, set(stems(candidate.quote.title)))
+        words.update(candidate.stems)
+    return [frozenset(words) for words in by_article.values()]
 
 
-def threshold(config: AnswerConfig, question: str, article: str) -> float:
-    """The least support that answers a question in one language from an article in another."""
-    return config.pair_support.get((question, article), config.min_support)
+def _across_languages(query: Query, shown: list[Candidate]) -> bool:
+    """Whether a question is answered by the support thresholds of its language pair: a Spanish
+    question, or quotes from Spanish articles (the coverage rules were tuned on English SQuAD)."""
+    return query.language != "en" or any(c.language != "en" for c in shown)
 
 
-def margin(ranked: list[Candidate], config: AnswerConfig, question: str) -> float:
-    """How far the best-supported candidate clears the threshold of its language pair."""
-    return max(
-        (c.support(config) - threshold(config, question, c.language) for c in ranked),
-        default=-1.0,
-    )
-
-
-def support(ranked: list[Candidate], config: AnswerConfig) -> float:
-    """How strongly the candidates support an answer: the best candidate's support."""
-    return max((c.support(config) for c in ranked), default=0.0)
-
-
-def _coverage(query: list[str], sentence: list[str]) -> float:
-    """The share of the query's distinct stems that the sentence contains."""
-    if not query:
-        return 0.0
-    present = set(sentence)
-    return sum(term in present for term in query) / len(query)
-
-
-def quotable(text: str) -> bool:
-    """Whether a sentence reads as a statement, not a heading such as "InSight Crime Analysis"."""
-    return len(text.split()) >= 5 or text.rstrip("\"'\u201d\u2019)").endswith((".", "!", "?"))
-
-
-def _quote(article: Article, row: SentenceRow, score: float) -> Quote:
-    """A verbatim quote of one stored sentence."""
-    return quote_of(article, row.start, row.end, round(score, 4))
+def _corrected(query: Query, text: str) -> Query:
+    """The query with its typos corrected in its own language (translations are kept)."""
+    words = {lang: text if lang == query.language else found for lang, found in query.words.items()}
+    return replace(query, text=text, words=words)

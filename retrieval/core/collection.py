@@ -2,11 +2,12 @@
 
 import threading
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.core.answer import AnswerConfig, Answerer
+from retrieval.core.answer import AnswerConfig, Answerer, More
 from retrieval.core.config import Settings
 from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import Ingestor, IngestReport
@@ -48,7 +49,7 @@ class Collection:
         self.embedder = embedder
         self.translator = translator or Apertium()
         self.searcher = Searcher(store, embedder)
-        self.answerer = Answerer(self.searcher, answer_config, self.translator)
+        self.answerer = Answerer(self.searcher, answer_config, translator=self.translator)
         self.lexicon = Lexicon(store)
         self.reader = QuestionReader(self.translator, self.languages, self.lexicon)
         self._languages: tuple[int, frozenset[str]] = (-1, frozenset())
@@ -117,16 +118,25 @@ class Collection:
         question: str | Query,
         filters: Filters = Filters(),
         vector: np.ndarray | None = None,
-        skip: int = 0,
         hint: Language | None = None,
     ) -> Answer:
-        """Answer with verbatim quotes (after the first `skip`, for "more sources"), or abstain.
+        """Answer with verbatim quotes, or abstain saying what the articles do not cover.
 
         A question in English or Spanish is read in its language (`hint`: the asker's own
         language, for questions too short to tell); pass `vector` if its meaning is embedded.
         """
         query = question if isinstance(question, Query) else self.read(question, hint)
-        return self.answerer.ask(query, filters, vector, skip)
+        return self.answerer.ask(query, filters, vector)
+
+    def more(
+        self,
+        question: str | Query,
+        shown: AbstractSet[tuple[int, int]],
+        hint: Language | None = None,
+    ) -> More:
+        """The next quotes answering a question, leaving out those shown (article id, start)."""
+        query = question if isinstance(question, Query) else self.read(question, hint)
+        return self.answerer.more(query, shown)
 
     def translate(self, texts: list[str], source: str, target: Language) -> list[str]:
         """Machine translations of texts (labelled as such wherever shown; never quotes)."""

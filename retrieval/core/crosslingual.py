@@ -9,9 +9,10 @@ translations, under the verbatim quotes.
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from retrieval.core.questions import Query
+from retrieval.core.quotes import Candidate
 from retrieval.language.translation import Apertium, TranslationError
 from retrieval.text.query import query_stems, stems
 
@@ -25,6 +26,36 @@ class Backward:
 
     translation: str
     coverage: float
+
+
+def translated(
+    ranked: list[Candidate],
+    query: Query,
+    translator: Apertium,
+    chosen: Sequence[int],
+    weight: float,
+) -> list[Candidate]:
+    """The candidates, the chosen ones (in another language than the question's) translated
+    into it, ranked again with `weight` x the share of the question's words each holds in the
+    question's language: its translation's, or its own for a sentence in that language."""
+    if not chosen:
+        return ranked
+    sentences = [(ranked[i].quote.text, ranked[i].language) for i in chosen]
+    backward = translate_back(sentences, query, translator)
+    if backward is None:
+        return ranked
+    candidates = list(ranked)
+    for i, back in zip(chosen, backward, strict=True):
+        candidates[i] = replace(
+            ranked[i], translation=back.translation, back_coverage=back.coverage
+        )
+    rescored = []
+    for c in candidates:
+        share = c.back_coverage if c.translation is not None else c.coverage
+        rescored.append(
+            replace(c, quote=replace(c.quote, score=round(c.quote.score + weight * share, 4)))
+        )
+    return sorted(rescored, key=lambda c: -c.quote.score)
 
 
 def translate_back(

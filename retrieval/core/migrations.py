@@ -1,7 +1,11 @@
 """The database schema, as an ordered list of migrations: never edit one that has shipped."""
 
+from collections import Counter
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from retrieval.text.query import word_stems
 
 migrations = Migrations("cyberbrief")
 
@@ -247,6 +251,26 @@ def m006_vector_variants(db: Database) -> None:
     db.table("sentences").create_index(["model"])
     db.table("subscriptions").add_column("model", str)
     db.execute("UPDATE subscriptions SET model = 'sentence-transformers/all-MiniLM-L6-v2'")
+
+
+@migrations()
+def m008_vocabulary(db: Database) -> None:
+    """The collection's words and stems, each with how many articles use it (for typos, rarity)."""
+    db.table("words").create(
+        {"word": str, "stem": str, "articles": int}, pk="word", not_null={"stem", "articles"}
+    )
+    db.table("stems").create({"stem": str, "articles": int}, pk="stem", not_null={"articles"})
+    words: Counter[tuple[str, str]] = Counter()
+    stems: Counter[str] = Counter()
+    for title, text in db.execute("SELECT title, text FROM articles").fetchall():
+        found = word_stems(f"{title}\n{text}")
+        words.update(found.items())
+        stems.update(set(found.values()))
+    db.conn.executemany(
+        "INSERT INTO words (word, stem, articles) VALUES (?, ?, ?)",
+        [(word, stem, count) for (word, stem), count in words.items()],
+    )
+    db.conn.executemany("INSERT INTO stems (stem, articles) VALUES (?, ?)", stems.items())
 
 
 @migrations()

@@ -2,30 +2,25 @@
 
 import json
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from retrieval.core.answer import support, threshold
 from retrieval.core.collection import Collection
 from retrieval.core.embeddings import Embedder
 from retrieval.core.models import MODES
 from retrieval.core.questions import Query
 from retrieval.core.search import SearchResult
-from retrieval.evaluation.common import Progress, article_ranking, load_collection, quietly
-from retrieval.language.detection import Language
+from retrieval.core.spelling import Reading
+from retrieval.evaluation.answering import answers_report
+from retrieval.evaluation.common import (
+    Progress,
+    SquadQuestion,
+    article_ranking,
+    load_collection,
+    quietly,
+)
 from retrieval.text.documents import RawArticle
-
-
-@dataclass(frozen=True)
-class SquadQuestion:
-    """A SQuAD question, its paragraph's origin, its article's title and its gold answers."""
-
-    text: str
-    origin: str
-    topic: str
-    answers: tuple[str, ...]
 
 
 def squad_collection(path: Path) -> tuple[list[RawArticle], list[SquadQuestion]]:
@@ -55,103 +50,63 @@ def squad_report(
     limit: int | None = None,
     db: Path | None = None,
     progress: Progress = quietly,
+    seed: int = 11,
 ) -> str:
-    """Paragraph top-1/5/20 accuracy and answer-in-quote rates for each search mode."""
+    """Paragraph top-1/5/20 accuracy and answer-in-quote rates for each search mode, then when
+    answers are given: on-topic, off-topic, near-topic and misspelt questions."""
     articles, questions = squad_collection(path)
-    return retrieval_report(
-        articles, questions[:limit] if limit else questions, embedder, db, progress
-    )
-
-
-def retrieval_report(
-    articles: list[RawArticle],
-    questions: list[SquadQuestion],
-    embedder: Embedder,
-    db: Path | None = None,
-    progress: Progress = quietly,
-    language: Language = "en",
-    paragraphs: Language = "en",
-    every: int = 5,
-) -> str:
-    """The SQuAD tables for questions asked in `language` (the asker's, as a detection hint)
-    about paragraphs written in `paragraphs`."""
+    questions = questions[:limit] if limit else questions
     with tempfile.TemporaryDirectory() as tmp:
         collection, ids = load_collection(
             articles, embedder, db or Path(tmp) / "squad.db", progress
         )
-        queries = collection.reader.read_all([q.text for q in questions], hint=language)
-        vectors = embedder.embed([query.model_text for query in queries])
-        table = [
-            "| mode | top-1 | top-5 | top-20 | answer in top-1 quote | in top-3 quotes |",
-            "|---|---|---|---|---|---|",
-        ]
-        for mode in MODES:
-            counts = np.zeros(5)
-            rows = zip(questions, queries, vectors, strict=True)
-            for question, query, vector in progress(rows, len(questions), mode):
-                result = collection.searcher.search(query, 20, mode=mode, vector=vector)
-                ranked = article_ranking(result)
-                counts[:3] += [ids[question.origin] in ranked[:n] for n in (1, 5, 20)]
-                found = [
-                    any(answer in quote for answer in question.answers)
-                    for quote in _quotes(collection, result, 3)
-                ]
-                counts[3:] += [found[:1] == [True], any(found)]
-            table.append(
-                f"| {mode} | " + " | ".join(f"{v:.3f}" for v in counts / len(questions)) + " |"
-            )
-        used = threshold(collection.answerer.config, language, paragraphs)
-        abstention = _abstention(
-            collection, questions, queries, vectors, ids, used, progress, every
-        )
+        queries = [Query(q.text) for q in questions]
+        vectors = embedder.embed([q.text for q in questions])
+        table = retrieval_table(collection, ids, questions, queries, vectors, progress)
+        topics: dict[str, set[int]] = {}
+        for raw in articles:
+            if raw.origin in ids:
+                topics.setdefault(raw.title, set()).add(ids[raw.origin])
+        answering = answers_report(collection, questions[::5], topics, seed, progress)
         collection.close()
     return "\n".join(
-        [*table, "", f"{len(questions):,} questions, {len(articles):,} paragraphs.", abstention]
+        [*table, "", f"{len(questions):,} questions, {len(articles):,} paragraphs.", answering]
     )
 
 
-def _quotes(collection: Collection, result: SearchResult, n: int) -> list[str]:
-    """The texts of the first n sentences the answerer would quote from this result."""
-    answerer = collection.answerer
-    ranked = answerer.rank_sentences(result.first(answerer.config.quote_chunks))
-    return [candidate.quote.text for candidate in ranked[:n]]
-
-
-def _abstention(
+def retrieval_table(
     collection: Collection,
+    ids: dict[str, int],
     questions: list[SquadQuestion],
     queries: list[Query],
     vectors: np.ndarray,
-    ids: dict[str, int],
-    used: float,
     progress: Progress = quietly,
-    every: int = 5,
-) -> str:
-    """How often every `every`th question is answered, and withheld once its whole topic is left
-    out; `used` is the threshold the bot uses for this pair of languages."""
-    answerer = collection.answerer
-    config = answerer.config
-    topics: dict[str, set[int]] = {}
-    for question in questions:
-        topics.setdefault(question.topic, set()).add(ids[question.origin])
-    own, away = [], []
-    sample = list(zip(questions, queries, vectors, strict=True))[::every]
-    for question, query, vector in progress(sample, len(sample), "abstention"):
-        result = collection.searcher.search(query, 100, vector=vector)
-        own.append(support(answerer.rank_sentences(result.first(config.quote_chunks)), config))
-        elsewhere = result.first(config.quote_chunks, skip=topics[question.topic])
-        away.append(support(answerer.rank_sentences(elsewhere), config))
-    lines = [
-        f"Abstention ({len(own):,} questions; 'off-topic' = the same questions with their whole "
-        "SQuAD article left out):",
-        "",
-        "| min support | answers on-topic | abstains off-topic |",
-        "|---|---|---|",
+) -> list[str]:
+    """Per search mode: the paragraph in the top 1/5/20, the answer in the top 1/3 quotes."""
+    table = [
+        "| mode | top-1 | top-5 | top-20 | answer in top-1 quote | in top-3 quotes |",
+        "|---|---|---|---|---|---|",
     ]
-    for level in sorted({0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70, round(used, 3)}):
-        mark = " (used)" if abs(level - used) < 1e-9 else ""
-        answered = sum(value >= level for value in own) / len(own)
-        withheld = sum(value < level for value in away) / len(away)
-        shown = f"{level:.2f}" if abs(round(level, 2) - level) < 1e-9 else f"{level:.3f}"
-        lines.append(f"| {shown}{mark} | {answered:.3f} | {withheld:.3f} |")
-    return "\n".join(lines)
+    for mode in MODES:
+        counts = np.zeros(5)
+        rows = zip(questions, queries, vectors, strict=True)
+        for question, query, vector in progress(rows, len(questions), mode):
+            result = collection.searcher.search(query, 20, mode=mode, vector=vector)
+            ranked = article_ranking(result)
+            counts[:3] += [ids[question.origin] in ranked[:n] for n in (1, 5, 20)]
+            found = [
+                any(answer in quote for answer in question.answers)
+                for quote in _quotes(collection, question.text, result, 3)
+            ]
+            counts[3:] += [found[:1] == [True], any(found)]
+        table.append(
+            f"| {mode} | " + " | ".join(f"{v:.3f}" for v in counts / len(questions)) + " |"
+        )
+    return table
+
+
+def _quotes(collection: Collection, question: str, result: SearchResult, n: int) -> list[str]:
+    """The texts of the first n sentences the answerer would quote from this result."""
+    answerer = collection.answerer
+    ranked, _ = answerer.candidates(Reading(question), result.first(answerer.config.quote_chunks))
+    return [candidate.quote.text for candidate in ranked[:n]]

@@ -1,11 +1,19 @@
 """XQuAD: SQuAD dev paragraphs and questions in English and Spanish, in any pairing."""
 
 import json
+import tempfile
 from pathlib import Path
 
+import numpy as np
+
+from retrieval.core.collection import Collection
 from retrieval.core.embeddings import Embedder
-from retrieval.evaluation.common import Progress, quietly
-from retrieval.evaluation.squad import SquadQuestion, retrieval_report
+from retrieval.core.questions import Query
+from retrieval.core.quotes import support
+from retrieval.core.search import SearchResult
+from retrieval.core.spelling import Reading
+from retrieval.evaluation.common import Progress, SquadQuestion, load_collection, quietly
+from retrieval.evaluation.squad import retrieval_table
 from retrieval.language.detection import Language
 from retrieval.text.documents import RawArticle
 
@@ -58,11 +66,63 @@ def xquad_report(
     articles, asked = xquad_collection(folder, questions, paragraphs)
     asked = asked[:limit] if limit else asked
     heading = f"XQuAD, questions in {questions}, paragraphs in {paragraphs}:\n\n"
-    # XQuAD is small: abstention is measured on every question, not every 5th as on SQuAD.
-    report = retrieval_report(
-        articles, asked, embedder, db, progress, questions, paragraphs, every=1
-    )
-    return heading + report
+    with tempfile.TemporaryDirectory() as tmp:
+        collection, ids = load_collection(
+            articles, embedder, db or Path(tmp) / "xquad.db", progress
+        )
+        queries = collection.reader.read_all([q.text for q in asked], hint=questions)
+        vectors = embedder.embed([query.model_text for query in queries])
+        table = retrieval_table(collection, ids, asked, queries, vectors, progress)
+        used = collection.answerer.config.threshold(questions, paragraphs)
+        abstention = _abstention(collection, asked, queries, vectors, ids, used, progress)
+        collection.close()
+    count = f"{len(asked):,} questions, {len(articles):,} paragraphs."
+    return heading + "\n".join([*table, "", count, abstention])
+
+
+def _abstention(
+    collection: Collection,
+    questions: list[SquadQuestion],
+    queries: list[Query],
+    vectors: np.ndarray,
+    ids: dict[str, int],
+    used: float,
+    progress: Progress = quietly,
+) -> str:
+    """How often every question is answered by the support threshold of its language pair,
+    and withheld once its whole topic is left out; `used` is the bot's threshold for the pair."""
+    config = collection.answerer.config
+    topics: dict[str, set[int]] = {}
+    for question in questions:
+        topics.setdefault(question.topic, set()).add(ids[question.origin])
+    own, away = [], []
+    rows = list(zip(questions, queries, vectors, strict=True))
+    for question, query, vector in progress(rows, len(rows), "abstention"):
+        result = collection.searcher.search(query, 100, vector=vector)
+        own.append(_support(collection, result.first(config.quote_chunks)))
+        elsewhere = result.first(config.quote_chunks, skip=topics[question.topic])
+        away.append(_support(collection, elsewhere))
+    lines = [
+        f"Abstention ({len(own):,} questions; 'off-topic' = the same questions with their whole "
+        "SQuAD article left out):",
+        "",
+        "| min support | answers on-topic | abstains off-topic |",
+        "|---|---|---|",
+    ]
+    for level in sorted({0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70, round(used, 3)}):
+        mark = " (used)" if abs(level - used) < 1e-9 else ""
+        answered = sum(value >= level for value in own) / len(own)
+        withheld = sum(value < level for value in away) / len(away)
+        shown = f"{level:.2f}" if abs(round(level, 2) - level) < 1e-9 else f"{level:.3f}"
+        lines.append(f"| {shown}{mark} | {answered:.3f} | {withheld:.3f} |")
+    return "\n".join(lines)
+
+
+def _support(collection: Collection, result: SearchResult) -> float:
+    """The support of the best candidate sentence of a search result."""
+    answerer = collection.answerer
+    ranked, _ = answerer.candidates(Reading(result.query.text), result)
+    return support(ranked, answerer.config.coverage_weight)
 
 
 def _load(folder: Path, language: Language) -> dict:

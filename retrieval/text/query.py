@@ -64,13 +64,13 @@ def stems(text: str, language: str = "en") -> list[str]:
     before their accents go, as the Spanish stemmer expects them.
     """
     if language == "es":
-        return [_fold(_stem(word, "es")) for word in _WORD.findall(text.lower())]
-    return [_stem(word, "en") for word in _WORD.findall(_fold(text.lower()))]
+        return [fold(_stem(word, "es")) for word in _WORD.findall(text.lower())]
+    return [_stem(word, "en") for word in _WORD.findall(fold(text))]
 
 
-def _fold(text: str) -> str:
-    """Text without accents and other combining marks."""
-    folded = unicodedata.normalize("NFKD", text)
+def fold(text: str) -> str:
+    """Text lower-cased and without accents, as FTS5's tokenizer compares words."""
+    folded = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in folded if not unicodedata.combining(ch))
 
 
@@ -84,3 +84,13 @@ def _stem(word: str, language: str) -> str:
 def query_stems(text: str, language: str = "en") -> list[str]:
     """The distinct stems of a query's searchable words."""
     return list(dict.fromkeys(stems(" ".join(terms(text, language)), language)))
+
+
+def word_stems(text: str) -> dict[str, str]:
+    """Each distinct word of a text, lower-cased, with its stem as the full-text index has it."""
+    found: dict[str, str] = {}
+    for word in dict.fromkeys(_WORD.findall(text.lower())):
+        stem = stems(word)
+        if len(stem) == 1:
+            found[word] = stem[0]
+    return found
