@@ -109,3 +109,18 @@ def test_an_english_speaker_reading_english_quotes_gets_no_translation(bot: BotH
     (reply,) = bot.say("How many children were rescued in Europe?", user=ENGLISH_USER)
     assert RESCUED in reply.params["text"]
     assert "Machine translation" not in reply.params["text"]
+
+
+def test_more_sources_for_a_spanish_question_carry_labelled_translations(
+    bot: BotHarness, apertium: Apertium
+) -> None:
+    question = "¿Cómo usan los cárteles de la droga las redes sociales?"
+    bot.say(question, user=SPANISH_USER)
+    answer = bot.assistant.last_answer(USER["id"])
+    assert answer is not None and not answer.abstained
+    (more,) = texts(bot.press(1000, f"more:{answer.id}", user=SPANISH_USER))
+    assert more.startswith(f"Más fuentes para «{question}»:")
+    sources = bot.assistant.last_answer(USER["id"]).sources[3:]
+    assert sources and all(q.text in more for q in sources)  # verbatim English quotes
+    articles = {q.article_id for q in sources}  # one labelled translation under each article's
+    assert more.count("Traducción automática, no es una cita:") == len(articles)
