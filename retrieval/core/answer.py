@@ -163,7 +163,8 @@ class Answerer:
     def candidates(self, reading: Reading, result: SearchResult) -> tuple[list[Candidate], str]:
         """The sentences to quote, best first, and the fact asked for if none of them states it.
 
-        A question asking for a number or a date is answered by the sentences that state one.
+        A question asking for a number or a date is answered by the sentences that state one
+        (English questions and sentences: the kinds of fact know English words only).
         """
         ranked = rank_sentences(self.searcher.store, result, self.config.weights)
         chosen = self._chosen(ranked, result)
@@ -172,7 +173,7 @@ class Answerer:
         fact = asked_fact(reading.text) if result.query.language == "en" else None
         if not fact:
             return ranked, ""
-        stating = [c for c in ranked if states(fact[0], c.quote.text)]
+        stating = [c for c in ranked if c.language == "en" and states(fact[0], c.quote.text)]
         return (stating, "") if stating else (ranked, fact[1].lower())
 
     def assess(self, reading: Reading, result: SearchResult) -> Assessment:

@@ -86,6 +86,27 @@ def test_a_spanish_article_is_stored_as_spanish_and_found_in_both_languages(
     collection.close()
 
 
+def test_an_english_how_many_question_quotes_the_spanish_number_in_words(
+    tmp_path: Path, real_seeded: Collection, apertium: Apertium
+) -> None:
+    collection = Collection(Store(tmp_path / "es.db"), real_seeded.embedder)
+    raid = RawArticle(
+        title="Golpe a una banda de fraude bancario en Valencia",
+        text=(
+            "Los agentes detuvieron a tres sospechosos en un almacén de Valencia. "
+            "La investigación empezó en 2019 tras la denuncia de un banco. "
+            "La banda robaba datos de tarjetas con correos falsos."
+        ),
+        source="Diario de Ejemplo",
+        published="2026-11-21",
+    )
+    collection.ingest([raid])
+    answer = collection.ask("How many suspects did the agents arrest in Valencia?")
+    assert answer.answered
+    assert answer.quotes[0].text.startswith("Los agentes detuvieron a tres sospechosos")
+    collection.close()
+
+
 def test_without_apertium_a_spanish_article_fails_clearly_and_nothing_is_stored(
     tmp_path: Path, real_seeded: Collection
 ) -> None:
