@@ -2,11 +2,12 @@
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 from retrieval.core.models import Answer, Quote
 from retrieval.core.store import Store, utc_now
+from retrieval.language.detection import Language, language_of
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class ChatSettings:
     """How the bot behaves in one chat."""
 
     link_previews: bool = False
+    language: Language | None = None  # None: each person is answered in their own language
+    translations: bool = True  # machine translations under quotes in another language
 
 
 _ANSWER_COLUMNS = "id, chat_id, user_id, question, query, abstained, sources, asked_at"
@@ -150,9 +153,20 @@ class Conversations:
     def chat_settings(self, chat_id: int) -> ChatSettings:
         """A chat's settings, the defaults if it has none."""
         rows = self.store.rows(
-            "SELECT link_previews FROM chat_settings WHERE chat_id = ?", [chat_id]
+            "SELECT link_previews, language, translations FROM chat_settings WHERE chat_id = ?",
+            [chat_id],
         )
-        return ChatSettings(link_previews=bool(rows[0][0])) if rows else ChatSettings()
+        if not rows:
+            return ChatSettings()
+        previews, language, translations = rows[0]
+        return ChatSettings(bool(previews), language_of(language), bool(translations))
+
+    def change_chat_settings(self, chat_id: int, **changes: object) -> ChatSettings:
+        """Change some of a chat's settings, keeping the others; returns them all."""
+        with self.store.transaction():
+            settings = replace(self.chat_settings(chat_id), **changes)  # type: ignore[arg-type]
+            self.save_chat_settings(chat_id, settings)
+        return settings
 
     def save_chat_settings(self, chat_id: int, settings: ChatSettings) -> None:
         """Store a chat's settings."""
@@ -161,6 +175,8 @@ class Conversations:
                 {
                     "chat_id": chat_id,
                     "link_previews": int(settings.link_previews),
+                    "language": settings.language,
+                    "translations": int(settings.translations),
                     "updated_at": utc_now(),
                 },
                 replace=True,
