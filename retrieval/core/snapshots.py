@@ -4,7 +4,8 @@ The folder holds segment folders (`k-…`), files of dead chunk positions (`dead
 graph (`graph-….usearch`) and `manifest.json`, which names the ones making up the newest saved
 state and the last change-log entry it includes. One process saves at a time (a lock file); the
 manifest is replaced atomically, then files no manifest names are deleted. Everything here can
-be rebuilt from the database: a folder from another database (`key`) or model is ignored.
+be rebuilt from the database: a folder from another database (`key`), model or analyzers (the
+keyword index's terms of some language would differ) is ignored.
 """
 
 import fcntl
@@ -22,6 +23,7 @@ import numpy as np
 from retrieval.core.keyword import KeywordIndex
 from retrieval.core.segments import load
 from retrieval.core.vectors import VectorIndex
+from retrieval.text.analysis import analyzers_signature
 
 FORMAT = 2  # 2: segments keep BM25 impacts
 MANIFEST = "manifest.json"
@@ -52,6 +54,7 @@ class SnapshotFolder:
         self.path = path
         self.key = key
         self.model = model
+        self.analyzers = analyzers_signature()
 
     def latest(self) -> Snapshot | None:
         """The newest saved snapshot of this database and model, if any."""
@@ -59,11 +62,8 @@ class SnapshotFolder:
             data = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if (data.get("format"), data.get("key"), data.get("model")) != (
-            FORMAT,
-            self.key,
-            self.model,
-        ):
+        saved = (data.get("format"), data.get("key"), data.get("model"), data.get("analyzers"))
+        if saved != (FORMAT, self.key, self.model, self.analyzers):
             return None
         return Snapshot(
             data["name"],
@@ -142,6 +142,7 @@ class SnapshotFolder:
             "format": FORMAT,
             "key": self.key,
             "model": self.model,
+            "analyzers": self.analyzers,
             "name": name,
             "through": through,
             "segments": [list(s) for s in segments],

@@ -6,15 +6,18 @@ ANALYZERS. All analyzers share one vocabulary: a query is read by the analyzer o
 in the collection, so a name such as "Europol" finds articles in any of them.
 """
 
+import hashlib
 import re
 import threading
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Protocol
 
 import snowballstemmer
 
-from retrieval.text.query import STOP_WORDS, fold
+from retrieval.text.query import SPANISH_STOP_WORDS, STOP_WORDS, fold
 
 DEFAULT_LANGUAGE = "en"
 WORD = re.compile(r"[^\W_]+")
@@ -33,6 +36,7 @@ class Analyzer(Protocol):
     """Turns the text of one language into index terms."""
 
     language: str
+    signature: str  # what decides the terms: an index built with another one is not reused
 
     def document(self, text: str) -> Analysed:
         """The terms a document is indexed under, counted, and its length in words."""
@@ -48,17 +52,31 @@ class StemmingAnalyzer:
 
     With the "porter" algorithm this reads English as SQLite FTS5's `porter unicode61
     remove_diacritics 2` tokenizer did, so BM25 scores match those of the FTS5 index it replaced.
+    With `fold_stems`, words keep their accents until stemmed and their stems lose them: Snowball's
+    Spanish stemmer needs them ("policías" -> "polic", but "policias" -> "polici").
     """
 
-    def __init__(self, language: str, algorithm: str, stop_words: frozenset[str]) -> None:
+    def __init__(
+        self,
+        language: str,
+        algorithm: str,
+        stop_words: frozenset[str],
+        fold_stems: bool = False,
+    ) -> None:
         self.language = language
-        self.stop_words = stop_words
+        self.stop_words = stop_words | {fold(word) for word in stop_words}
+        self.fold_stems = fold_stems
         self._stemmer = snowballstemmer.stemmer(algorithm)
         self._lock = threading.Lock()  # a Snowball stemmer keeps state between calls
         self._stems: dict[str, str] = {}
+        stops = hashlib.sha256(" ".join(sorted(self.stop_words)).encode()).hexdigest()[:12]
+        order = "stem-fold" if fold_stems else "fold-stem"
+        self.signature = f"{language}:{algorithm}:{order}:{stops}"
 
     def words(self, text: str) -> list[str]:
-        """The text's words, lower-cased and without diacritics, in order."""
+        """The text's words, lower-cased, in order; without diacritics unless `fold_stems`."""
+        if self.fold_stems:
+            return WORD.findall(unicodedata.normalize("NFC", text.lower()))
         text = fold(text)
         if text.isascii():  # the common case, twice as fast as the regular expression
             return text.encode("ascii").translate(_ASCII_SEPARATORS).decode("ascii").split()
@@ -73,6 +91,8 @@ class StemmingAnalyzer:
             else:
                 with self._lock:
                     found = self._stemmer.stemWord(word)
+            if self.fold_stems:
+                found = fold(found)
             if len(self._stems) > 1 << 20:  # bound the memory a stream of odd tokens can take
                 self._stems.clear()
             self._stems[word] = found
@@ -97,6 +117,7 @@ class StemmingAnalyzer:
 
 ANALYZERS: dict[str, Analyzer] = {
     "en": StemmingAnalyzer("en", "porter", STOP_WORDS),
+    "es": StemmingAnalyzer("es", "spanish", SPANISH_STOP_WORDS, fold_stems=True),
 }
 
 
@@ -104,6 +125,12 @@ def analyzer_for(language: str | None) -> Analyzer:
     """The analyzer of a language code ("en", "es-MX"), English when it has none of its own."""
     code = (language or DEFAULT_LANGUAGE).split("-")[0].split("_")[0].lower()
     return ANALYZERS.get(code, ANALYZERS[DEFAULT_LANGUAGE])
+
+
+def analyzers_signature() -> str:
+    """What every analyzer's terms depend on, in one string (with the Snowball version)."""
+    analyzers = ", ".join(ANALYZERS[code].signature for code in sorted(ANALYZERS))
+    return f"snowball {version('snowballstemmer')}: {analyzers}"
 
 
 def query_terms(text: str, languages: set[str]) -> dict[str, int]:

@@ -3,7 +3,14 @@
 import pytest
 
 from retrieval.text import analysis
-from retrieval.text.analysis import Analysed, StemmingAnalyzer, analyzer_for, query_terms
+from retrieval.text.analysis import (
+    Analysed,
+    StemmingAnalyzer,
+    analyzer_for,
+    analyzers_signature,
+    query_terms,
+)
+from retrieval.text.query import stems
 
 
 def test_a_document_counts_stems_and_every_word_for_its_length() -> None:
@@ -39,21 +46,42 @@ def test_each_language_has_its_analyzer_and_english_is_the_default() -> None:
     assert analyzer_for(None) is english
     assert analyzer_for("en-GB") is english
     assert analyzer_for("xx") is english  # no analyzer of its own yet
+    assert analyzer_for("es_MX") is analyzer_for("es") is not english
 
 
-def test_a_new_language_is_one_analyzer_and_queries_read_with_every_language(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    spanish = StemmingAnalyzer("es", "spanish", frozenset({"los", "de"}))
-    monkeypatch.setitem(analysis.ANALYZERS, "es", spanish)
-    assert analyzer_for("es_MX") is spanish
-    assert spanish.document("los cárteles de México") == Analysed(
-        {"cartel": 1, "mexic": 1}, length=4
-    )
-    assert query_terms("policías detenidos", {"en", "es"}) == {
-        "polici": 1,
-        "deten": 1,
+def test_spanish_is_stemmed_before_its_accents_are_folded() -> None:
+    spanish = analyzer_for("es")
+    text = "Los policías detenidos y la policía detenida: también tambien en México"
+    # stop words with or without their accent; "policías" and "policía" share "polic"
+    assert spanish.document(text) == Analysed({"polic": 2, "deten": 2, "mexic": 1}, length=11)
+    assert list(spanish.document(text).counts) == stems("policías detenidos México", "es")
+    assert spanish.query("¿Qué policía detuvo a los estafadores?") == {
+        "polic": 1,
+        "detuv": 1,
+        "estaf": 1,
+    }
+
+
+def test_a_query_is_read_with_every_language_of_the_collection() -> None:
+    assert query_terms("policía detenido", {"en", "es"}) == {
         "policia": 1,
         "detenido": 1,
+        "polic": 1,
+        "deten": 1,
     }
-    assert query_terms("policías detenidos", {"en"}) == {"policia": 1, "detenido": 1}
+    assert query_terms("policía detenido", {"en"}) == {"policia": 1, "detenido": 1}
+    # a name is one term in both; English words get their English stem too
+    assert query_terms("Europol cartels", {"en", "es"}) == {
+        "europol": 1,
+        "cartel": 1,
+        "cartels": 1,
+    }
+
+
+def test_the_signature_changes_with_any_analyzer(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = analyzers_signature()
+    spanish = StemmingAnalyzer("es", "spanish", frozenset({"los"}), fold_stems=True)
+    monkeypatch.setitem(analysis.ANALYZERS, "es", spanish)
+    changed = analyzers_signature()
+    monkeypatch.delitem(analysis.ANALYZERS, "es")
+    assert len({before, changed, analyzers_signature()}) == 3
