@@ -8,6 +8,7 @@ from typing import Protocol
 
 from retrieval.language.detection import Language, detect
 from retrieval.language.translation import Apertium, TranslationError, unknown_words, unmarked
+from retrieval.text.analysis import query_terms
 from retrieval.text.cognates import MIN_LENGTH, PREFIX, closest
 from retrieval.text.query import stems
 
@@ -127,12 +128,18 @@ class QuestionReader:
         return [_replace_words(unmarked(text), stand_ins) for text in marked]
 
     def _cognates(self, words: set[str]) -> dict[str, str]:
-        """The indexed term standing in for each unknown word, where one is spelt alike."""
-        stemmed = {word: stems(word)[0] for word in words if len(word) >= MIN_LENGTH}
-        known = self.vocabulary.known_terms(sorted(set(stemmed.values())))
+        """The indexed term standing in for each unknown word, where one is spelt alike.
+
+        A word the index holds as some language's analyzer reads it (a Spanish article's word,
+        stemmed as Spanish) is kept as written.
+        """
+        languages = set(self.languages())
+        readings = {w: set(query_terms(w, languages)) for w in words if len(w) >= MIN_LENGTH}
+        known = self.vocabulary.known_terms(sorted(set().union(*readings.values())))
         found = {}
-        for word, stem in stemmed.items():
-            if stem not in known:
+        for word, terms in readings.items():
+            if not terms & known:
+                stem = stems(word)[0]
                 term = closest(stem, self.vocabulary.terms_starting(stem[:PREFIX]))
                 if term:
                     found[word] = term

@@ -90,3 +90,22 @@ def test_indexes_saved_with_other_analyzers_are_built_again(
     assert titles(reopened, "estafa arrestados")[0] == ARRESTS.title
     reopened.ingest([ENGLISH])  # saves the indexes again, with the Spanish analyzer
     assert titles(open_collection(path, apertium), "estafa arrestados")[0] == ARRESTS.title
+
+
+def test_a_word_apertium_does_not_know_stays_whole_when_spanish_articles_hold_it(
+    tmp_path: Path, apertium: Apertium
+) -> None:
+    collection = open_collection(tmp_path / "cognates.db", apertium)
+    sales = RawArticle(
+        title="Toyota y Nissan venden más coches en México",
+        text="Toyota vendió el año pasado más coches que Nissan en México, según la asociación "
+        "de fabricantes. Las ventas de Toyota crecieron un diez por ciento.",
+        url="https://diario.example/coches",
+        language="es",
+    )
+    collection.ingest([sales, ENGLISH])
+    assert "toyot" in collection.vocabulary()  # the Spanish stem of "Toyota"
+    query = collection.reader.read("¿Cuántos coches vendió Toyota en México?")
+    # the model reads "Toyota", not the Spanish stem a cognate lookup would put in its place
+    assert query.language == "es" and query.meaning and "Toyota" in query.meaning
+    assert "toyot " not in query.meaning + " "
