@@ -9,7 +9,7 @@ ARTICLES := data/articles
 STARTER_FEEDS := data/feeds/cybercrime.opml
 USER_BIN ?= $(HOME)/.local/bin
 
-.PHONY: install install-user run test lint bench eval clean
+.PHONY: install install-user run test lint bench eval clean postgres postgres-stop
 
 # How to call cyberbrief from a new shell: the venv is not on the PATH by itself.
 define HOW_TO_CALL
@@ -53,10 +53,23 @@ install-user: install
 	     echo "    export PATH=\"$(USER_BIN):\$$PATH\"";; \
 	esac
 
+# The tests run against SQLite and a local PostgreSQL (started here, stopped afterwards unless it
+# was running before). If it cannot start, its tests fail under CI=true and are skipped elsewhere.
 test: install $(EMULATOR_INSTALLED)
 	$(BIN)/ruff check bot retrieval tests bench
 	$(BIN)/mypy bot retrieval
-	$(BIN)/python -m pytest -q
+	@running=no; deploy/postgres.sh running && running=yes; \
+	url=$$(deploy/postgres.sh start) || echo "PostgreSQL did not start: its tests cannot run"; \
+	CYBERBRIEF_TEST_POSTGRES="$$url" $(BIN)/python -m pytest -q; status=$$?; \
+	[ $$running = yes ] || deploy/postgres.sh stop; exit $$status
+
+# A local PostgreSQL 15 with pgvector on 127.0.0.1 (installed if missing, data in .postgres/);
+# prints the URL to use as CYBERBRIEF_DB or --db. `make postgres-stop` stops it.
+postgres:
+	@deploy/postgres.sh start
+
+postgres-stop:
+	deploy/postgres.sh stop
 
 bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench

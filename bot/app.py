@@ -30,10 +30,10 @@ from bot.settings import BotSettings
 from retrieval.alerts.alerter import Alerter
 from retrieval.briefings.builder import Briefer
 from retrieval.conversations.assistant import Assistant
-from retrieval.conversations.store import Forgetting
+from retrieval.conversations.store import open_forgetting
 from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
-from retrieval.operations.store import Owners, Shelf, Statistics
+from retrieval.operations.store import open_owners, open_shelf, open_statistics
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +76,12 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build()
     )
-    owners = Owners(collection.store, settings.owners)
+    owners = open_owners(collection.store, settings.owners)
     subscriptions = SubscriptionHandlers(alerter, poller, assistant, settings, owners)
     keep_days = settings.policy.keep_questions_days
     store = collection.store
     operations = OperationsHandlers(
-        owners, Forgetting(store), keep_days, Statistics(store), Shelf(store)
+        owners, open_forgetting(store), keep_days, open_statistics(store), open_shelf(store)
     )
     briefer = Briefer(collection)
     briefings = BriefingHandlers(briefer, settings)

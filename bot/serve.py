@@ -17,7 +17,7 @@ from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
 from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
-from retrieval.operations.store import Owners
+from retrieval.operations.store import open_owners
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def serve(bot_settings: BotSettings, settings: Settings) -> int:
     logging.getLogger("bot").setLevel(logging.INFO)
     hide_token(bot_settings.token)
     collection = Collection.open(settings)
-    if not Owners(collection.store, bot_settings.owners).ids():
+    if not open_owners(collection.store, bot_settings.owners).ids():
         sys.stderr.write(no_owners())
     assistant = Assistant(collection, timedelta(minutes=bot_settings.followup_minutes))
     poller = Poller(collection, Fetcher(settings.allowed_hosts))

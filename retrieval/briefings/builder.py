@@ -10,7 +10,7 @@ import numpy as np
 from retrieval.alerts.matching import StoryIndex, key_sentences
 from retrieval.alerts.store import AlertStore, StoryLink
 from retrieval.briefings.headings import OTHERS, background, heading
-from retrieval.briefings.store import ArticleHead, BriefingStore
+from retrieval.briefings.store import ArticleHead, open_briefings
 from retrieval.briefings.window import news_moment
 from retrieval.core.answer import quotable
 from retrieval.core.collection import Collection
@@ -83,7 +83,7 @@ class Briefer:
 
     def __init__(self, collection: Collection, clock: Clock = lambda: datetime.now(UTC)) -> None:
         self.collection = collection
-        self.briefings = BriefingStore(collection.store)
+        self.briefings = open_briefings(collection.store)
         self.alerts = AlertStore(collection.store)
         self.clock = clock
 

@@ -4,6 +4,23 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(target: str) -> bool:
+    """Whether a database setting names a PostgreSQL server rather than a SQLite file."""
+    return target.startswith(POSTGRES_SCHEMES)
+
+
+def redacted(url: str) -> str:
+    """A PostgreSQL URL fit to print: the password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
 def default_db_path(env: Mapping[str, str]) -> Path:
@@ -57,19 +74,27 @@ def _days(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
 class Settings:
     """Everything configurable about the retrieval layer."""
 
-    db_path: Path
+    db_path: Path  # the SQLite file; with PostgreSQL, local files (chat history) go beside it
     # Hosts or addresses that may be fetched although private (e.g. 127.0.0.1 in tests).
     allowed_hosts: frozenset[str] = frozenset()
     policy: Policy = Policy()
     owners: frozenset[int] = frozenset()  # CYBERBRIEF_OWNERS; more may be stored in the database
+    db_url: str | None = None  # postgresql://… when the database is a PostgreSQL server
+
+    @property
+    def database(self) -> str:
+        """The database for people: the SQLite file, or the server's URL without its password."""
+        return redacted(self.db_url) if self.db_url else str(self.db_path)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, db: str | None = None) -> "Settings":
         """Build settings from environment variables, with explicit overrides winning."""
-        path = db or env.get("CYBERBRIEF_DB") or default_db_path(env)
+        target = str(db or env.get("CYBERBRIEF_DB") or default_db_path(env))
+        url = target if is_postgres_url(target) else None
         hosts = env.get("CYBERBRIEF_ALLOW_HOSTS", "").replace(",", " ").split()
         return cls(
-            db_path=Path(path).expanduser(),
+            db_path=default_db_path(env) if url else Path(target).expanduser(),
+            db_url=url,
             allowed_hosts=frozenset(hosts),
             policy=Policy.from_env(env),
             owners=owner_ids(env),

@@ -1,0 +1,151 @@
+"""The owner's view in PostgreSQL: owners, the articles stored, and statistics."""
+
+from dataclasses import replace
+from datetime import datetime
+
+from retrieval.core.postgres import PostgresStore
+from retrieval.core.store import utc_now
+from retrieval.operations.store.records import (
+    ENTRY,
+    ArticleEntry,
+    ArticleGone,
+    FeedHealth,
+    Owner,
+    Stats,
+    Vote,
+    owners_from,
+)
+
+
+class PostgresOwners:
+    """Owners from CYBERBRIEF_OWNERS plus those stored in a PostgreSQL database."""
+
+    def __init__(self, store: PostgresStore, configured: frozenset[int] = frozenset()) -> None:
+        self.store = store
+        self.configured = configured
+
+    def ids(self) -> frozenset[int]:
+        """Every owner's Telegram user id; read afresh, so owners added meanwhile count."""
+        stored = {row[0] for row in self.store.rows("SELECT user_id FROM owners")}
+        return self.configured | stored
+
+    def all(self) -> list[Owner]:
+        """Every owner with where it comes from, by id."""
+        stored = self.store.rows("SELECT user_id, added_by, added_at FROM owners")
+        return owners_from(self.configured, stored)
+
+    def add(self, user_id: int, added_by: str | None = None) -> bool:
+        """Store an owner; False if they were one already."""
+        if user_id in self.configured:
+            return False
+        added = self.store.rows(
+            "INSERT INTO owners (user_id, added_by, added_at) VALUES (%s, %s, %s) "
+            "ON CONFLICT (user_id) DO NOTHING RETURNING user_id",
+            [user_id, added_by, utc_now()],
+        )
+        return bool(added)
+
+    def remove(self, user_id: int) -> bool:
+        """Remove a stored owner; False if the database did not hold them."""
+        with self.store.transaction() as conn:
+            return conn.execute("DELETE FROM owners WHERE user_id = %s", [user_id]).rowcount > 0
+
+
+class PostgresShelf:
+    """The stored articles in a PostgreSQL database, for their owner."""
+
+    def __init__(self, store: PostgresStore) -> None:
+        self.store = store
+
+    def newest(self, limit: int = 20, source: str | None = None) -> list[ArticleEntry]:
+        """The articles stored last (optionally one outlet's), newest first."""
+        rows = self.store.rows(
+            f"SELECT {ENTRY} FROM articles a "
+            "WHERE %s::text IS NULL OR lower(a.source) = lower(%s) ORDER BY a.id DESC LIMIT %s",
+            [source, source, limit],
+        )
+        return [ArticleEntry(*row) for row in rows]
+
+    def entry(self, article_id: int) -> ArticleEntry:
+        """One stored article, with the feeds that brought it."""
+        rows = self.store.rows(f"SELECT {ENTRY} FROM articles a WHERE a.id = %s", [article_id])
+        if not rows:
+            raise ArticleGone(article_id)
+        feeds = self.store.rows(
+            'SELECT DISTINCT coalesce(f.title, f.url) COLLATE "C" FROM feed_items i '
+            "JOIN feeds f ON f.id = i.feed_id WHERE i.article_id = %s ORDER BY 1",
+            [article_id],
+        )
+        return replace(ArticleEntry(*rows[0]), feeds=tuple(row[0] for row in feeds))
+
+    def remove(self, article_id: int) -> ArticleEntry:
+        """Delete an article with its passages and vectors; feeds won't bring it back (their
+        items stay known, pointing nowhere)."""
+        gone = self.entry(article_id)
+        chunks = "SELECT id FROM chunks WHERE article_id = %s"
+        with self.store.transaction() as conn:
+            conn.execute(f"DELETE FROM embeddings WHERE chunk_id IN ({chunks})", [article_id])
+            for table in ("chunks", "sentences", "stories"):
+                conn.execute(f"DELETE FROM {table} WHERE article_id = %s", [article_id])
+            conn.execute(
+                "UPDATE feed_items SET article_id = NULL WHERE article_id = %s", [article_id]
+            )
+            conn.execute("DELETE FROM articles WHERE id = %s", [article_id])
+            conn.execute(
+                "UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'generation'"
+            )
+        return gone
+
+
+class PostgresStatistics:
+    """Counts across the capabilities' tables in a PostgreSQL database, read in one snapshot."""
+
+    def __init__(self, store: PostgresStore) -> None:
+        self.store = store
+
+    def gather(self, since: datetime, votes: int = 10) -> Stats:
+        """What the collection holds, and what happened since a moment."""
+        stamp = since.isoformat(timespec="seconds")
+        with self.store.transaction() as conn:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            ((articles, stored, newest, outlets),) = conn.execute(
+                "SELECT count(*), count(*) FILTER (WHERE ingested_at >= %s), max(published), "
+                "count(DISTINCT source) FROM articles",
+                [stamp],
+            ).fetchall()
+            feeds = conn.execute(
+                "SELECT id, coalesce(title, url), last_polled_at, errors, last_error FROM feeds "
+                "ORDER BY id"
+            ).fetchall()
+            ((chats,),) = conn.execute(
+                "SELECT count(*) FROM (SELECT chat_id FROM answers UNION SELECT chat_id FROM "
+                "subscriptions UNION SELECT chat_id FROM schedules UNION SELECT chat_id FROM "
+                "chat_settings) AS chats"
+            ).fetchall()
+            ((subscriptions, subscribed),) = conn.execute(
+                "SELECT count(*), count(DISTINCT chat_id) FROM subscriptions"
+            ).fetchall()
+            ((answered, abstained),) = conn.execute(
+                "SELECT count(*) FILTER (WHERE abstained = 0), "
+                "count(*) FILTER (WHERE abstained = 1) FROM answers WHERE asked_at >= %s",
+                [stamp],
+            ).fetchall()
+            ((up, down),) = conn.execute(
+                "SELECT count(*) FILTER (WHERE vote > 0), count(*) FILTER (WHERE vote < 0) "
+                "FROM feedback WHERE given_at >= %s",
+                [stamp],
+            ).fetchall()
+            latest = conn.execute(
+                "SELECT vote, question, given_at FROM feedback WHERE given_at >= %s "
+                "ORDER BY given_at DESC, answer_id DESC, user_id DESC LIMIT %s",
+                [stamp, votes],
+            ).fetchall()
+            ((sent,),) = conn.execute(
+                "SELECT count(*) FROM alerts WHERE state = 'sent' AND sent_at >= %s", [stamp]
+            ).fetchall()
+        return Stats(
+            stamp, articles, stored, newest, outlets,
+            tuple(FeedHealth(*row) for row in feeds),
+            chats, subscriptions, subscribed, answered, abstained, up, down,
+            tuple(Vote(*row) for row in latest), sent,
+        )  # fmt: skip
