@@ -86,7 +86,7 @@ def serve(bot_settings: BotSettings, settings: Settings) -> int:
     assistant = Assistant(collection, timedelta(minutes=bot_settings.followup_minutes))
     poller = Poller(collection, Fetcher(settings.allowed_hosts))
     application = build_application(bot_settings, assistant, poller=poller)
-    log.info("starting with database %s", settings.db_path)
+    log.info("starting with database %s", settings.database)
     try:
         if bot_settings.webhook_url:
             application.run_webhook(

@@ -22,7 +22,7 @@ LAYERS = {
     "bot": 7,
 }
 # What only some layers may use: Telegram only in bot/, SQL never in bot/.
-FORBIDDEN = {"retrieval": ("telegram",), "bot": ("sqlite3", "sqlite_utils")}
+FORBIDDEN = {"retrieval": ("telegram",), "bot": ("sqlite3", "sqlite_utils", "psycopg", "pgvector")}
 
 
 def modules() -> list[Path]:

@@ -13,11 +13,12 @@ from retrieval.core.store import Filters
 
 def open_articles(settings: Settings) -> Collection:
     """The collection when it holds articles; else an error saying how to add some."""
-    if not settings.db_path.exists():  # not created here: a mistyped path stays visible
-        raise CommandError(f"no articles in {settings.db_path} yet; {how_to_add_articles()}")
+    empty = f"no articles in {settings.database} yet; {how_to_add_articles()}"
+    if not settings.db_url and not settings.db_path.exists():  # a mistyped path stays visible
+        raise CommandError(empty)
     collection = Collection.open(settings)
     if not collection.summary().articles:
-        raise CommandError(f"no articles in {settings.db_path} yet; {how_to_add_articles()}")
+        raise CommandError(empty)
     return collection
 
 

@@ -38,7 +38,7 @@ def ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     for failure in report.failures:
         print(f"failed: {failure.name}: {failure.reason}", file=sys.stderr)
-    print(f"{report.summary} (database: {settings.db_path})")
+    print(f"{report.summary} (database: {settings.database})")
     return 1 if report.failures else 0
 
 

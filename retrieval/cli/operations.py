@@ -104,6 +104,11 @@ def stats_text(found: Stats, days: int) -> str:
 
 def backup(args: argparse.Namespace, settings: Settings) -> int:
     """Back the database up to a file."""
+    if settings.db_url:
+        raise CommandError(
+            f"backup copies a SQLite file; back {settings.database} up with pg_dump, "
+            f"or copy it into a SQLite file with: {program()} db copy URL FILE"
+        )
     try:
         made = backups.backup(settings.db_path, args.path, replace=args.force)
     except backups.BackupError as error:

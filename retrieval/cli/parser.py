@@ -42,7 +42,8 @@ examples:
 
 
 DB_HELP = (
-    "the SQLite database (default: $CYBERBRIEF_DB, else $XDG_DATA_HOME/cyberbrief/cyberbrief.db)"
+    "the database: a SQLite file or a postgresql:// URL "
+    "(default: $CYBERBRIEF_DB, else $XDG_DATA_HOME/cyberbrief/cyberbrief.db)"
 )
 VERBOSE_HELP = "show log messages (-vv: debug messages too)"
 
@@ -56,7 +57,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_start_here(me),
     )
-    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
+    parser.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
     parser.add_argument("-v", "--verbose", action="count", default=0, help=VERBOSE_HELP)
     parser.add_argument(
         "--version", action="version", version=f"cyberbrief {version('cyberbrief')}"
@@ -74,7 +75,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
 def global_options() -> argparse.ArgumentParser:
     """--db and -v, accepted after a command's name as well as before it."""
     options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=DB_HELP)
+    options.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS, help=DB_HELP)
     options.add_argument(
         "-v", "--verbose", action="count", default=argparse.SUPPRESS, help=VERBOSE_HELP
     )
@@ -230,7 +231,7 @@ def _briefing_command(commands: Commands) -> None:
 
 
 def _operations_commands(commands: Commands) -> None:
-    """owners add|remove|list, articles list|show|remove, stats, backup."""
+    """owners add|remove|list, articles list|show|remove, stats, backup, db copy."""
     owners = commands.add_parser(
         "owners",
         help="the bot's owners: Telegram user ids who manage its feeds",
@@ -288,6 +289,21 @@ def _operations_commands(commands: Commands) -> None:
     )
     backup.add_argument("path", type=Path, metavar="PATH", help="a file, or a folder to put it in")
     backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    database = commands.add_parser(
+        "db", help="the database: copy it to another backend", parents=[global_options()]
+    )
+    actions = database.add_subparsers(required=True, metavar="ACTION", title="actions")
+    copy = add_command(
+        actions,
+        "copy",
+        "retrieval.cli.database:copy",
+        "copy a whole collection into a new database: SQLite to PostgreSQL or back, counts checked",
+        "examples:\n  %(prog)s ~/.local/share/cyberbrief/cyberbrief.db "
+        "postgresql://cyberbrief@127.0.0.1:5432/cyberbrief\n"
+        "  %(prog)s postgresql://cyberbrief@db.internal/cyberbrief copy.db",
+    )
+    copy.add_argument("source", metavar="FROM", help="a SQLite file or a postgresql:// URL")
+    copy.add_argument("target", metavar="TO", help="an empty or new one, of either kind")
 
 
 def _eval_commands(commands: Commands) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.core.answer import AnswerConfig, Answerer
-from retrieval.core.config import Settings
+from retrieval.core.config import ConfigError, Settings
 from retrieval.core.embeddings import Embedder, SentenceTransformerEmbedder
 from retrieval.core.ingest import Ingestor, IngestReport
 from retrieval.core.models import Answer, Mode, Outlet
@@ -38,6 +38,12 @@ class Collection:
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Collection":
         """Open the collection in the configured database with the real model."""
+        if settings.db_url:  # never the default SQLite file instead of the server asked for
+            raise ConfigError(
+                f"{settings.database}: ingesting, searching, asking, polling feeds and the bot "
+                "do not run on PostgreSQL yet (owners, feeds list, articles, stats and "
+                "db copy do)"
+            )
         return cls(Store(settings.db_path), embedder or SentenceTransformerEmbedder())
 
     def close(self) -> None:

@@ -13,7 +13,7 @@ from retrieval.core.ingest import content_hash
 from retrieval.news.discovery import locate_feed
 from retrieval.news.feeds import Feed, FeedError, FeedItem, parse_feed
 from retrieval.news.fetch import FEED_TYPES, PAGE_TYPES, Fetcher, FetchError, Response
-from retrieval.news.store import FeedNotFound, FeedRecord, FeedStore
+from retrieval.news.store import FeedNotFound, FeedRecord, open_feeds
 from retrieval.text.documents import DocumentError, Failure, RawArticle, from_html, from_record
 from retrieval.text.urls import canonical_url
 
@@ -71,7 +71,7 @@ class Poller:
     ) -> None:
         self.collection = collection
         self.fetcher = fetcher
-        self.feeds = FeedStore(collection.store)
+        self.feeds = open_feeds(collection.store)
         self.clock = clock
 
     def add(self, url: str, added_by: int | None = None) -> tuple[FeedOutcome, bool]:

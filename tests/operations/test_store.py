@@ -7,6 +7,7 @@ import pytest
 from retrieval.conversations.store import open_conversations
 from retrieval.core.database import Database
 from retrieval.core.models import Answer, Quote
+from retrieval.news.store import open_feeds
 from retrieval.operations.store import ArticleGone, open_owners, open_shelf, open_statistics
 from tests.conftest import put_article
 
@@ -31,8 +32,13 @@ def test_the_shelf_lists_shows_and_removes_articles(database: Database) -> None:
     second = put_article(database, "Second", "2024-01-02", source="Other")
     assert [entry.id for entry in shelf.newest()] == [second, first]
     assert [entry.title for entry in shelf.newest(source="wire")] == ["First"]
+    feeds = open_feeds(database)
+    for url in ("https://b.example/rss", "https://a.example/rss"):
+        feed, _ = feeds.add(url)
+        feeds.record_item(feed.id, "g", None, "h", first)
     entry = shelf.entry(first)
-    assert (entry.source, entry.chars, entry.feeds) == ("Wire", len("First, as reported."), ())
+    assert (entry.source, entry.chars) == ("Wire", len("First, as reported."))
+    assert entry.feeds == ("https://a.example/rss", "https://b.example/rss")
     generation = database.generation()
     assert shelf.remove(first) == entry
     assert database.generation() > generation  # search caches notice

@@ -2,33 +2,50 @@
 
 from retrieval.core.database import Database
 from retrieval.core.postgres import PostgresStore
-from retrieval.operations.store.postgres import PostgresOwners, PostgresShelf, PostgresStatistics
+from retrieval.operations.store.postgres import (
+    PostgresOwners,
+    PostgresShelf,
+    PostgresStatistics,
+    PostgresTables,
+)
 from retrieval.operations.store.records import (
     ArticleEntry,
     ArticleGone,
+    CountMismatch,
     FeedHealth,
     Owner,
     Owners,
     Shelf,
     Statistics,
     Stats,
+    TableRows,
+    Tables,
     Vote,
 )
-from retrieval.operations.store.sqlite import SqliteOwners, SqliteShelf, SqliteStatistics
+from retrieval.operations.store.sqlite import (
+    SqliteOwners,
+    SqliteShelf,
+    SqliteStatistics,
+    SqliteTables,
+)
 
 __all__ = [
     "ArticleEntry",
     "ArticleGone",
+    "CountMismatch",
     "FeedHealth",
     "Owner",
     "Owners",
     "Shelf",
     "Statistics",
     "Stats",
+    "TableRows",
+    "Tables",
     "Vote",
     "open_owners",
     "open_shelf",
     "open_statistics",
+    "open_tables",
 ]
 
 
@@ -51,3 +68,10 @@ def open_statistics(store: Database) -> Statistics:
     if isinstance(store, PostgresStore):
         return PostgresStatistics(store)
     return SqliteStatistics(store)
+
+
+def open_tables(store: Database) -> Tables:
+    """Every table of the store's database as plain rows, for copying."""
+    if isinstance(store, PostgresStore):
+        return PostgresTables(store)
+    return SqliteTables(store)

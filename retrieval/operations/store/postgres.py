@@ -1,7 +1,11 @@
 """The owner's view in PostgreSQL: owners, the articles stored, and statistics."""
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
+
+import numpy as np
+import psycopg
 
 from retrieval.core.postgres import PostgresStore
 from retrieval.core.store import utc_now
@@ -9,9 +13,11 @@ from retrieval.operations.store.records import (
     ENTRY,
     ArticleEntry,
     ArticleGone,
+    CountMismatch,
     FeedHealth,
     Owner,
     Stats,
+    TableRows,
     Vote,
     owners_from,
 )
@@ -149,3 +155,109 @@ class PostgresStatistics:
             chats, subscriptions, subscribed, answered, abstained, up, down,
             tuple(Vote(*row) for row in latest), sent,
         )  # fmt: skip
+
+
+class PostgresTables:
+    """Every table of a PostgreSQL database as plain rows."""
+
+    def __init__(self, store: PostgresStore) -> None:
+        self.store = store
+
+    def names(self) -> set[str]:
+        """The tables holding the collection (not the migration records)."""
+        rows = self.store.rows(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename <> '_migrations'"
+        )
+        return {name for (name,) in rows}
+
+    def columns(self, table: str) -> list[str]:
+        """A table's columns, in order."""
+        rows = self.store.rows(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
+            [table],
+        )
+        return [name for (name,) in rows]
+
+    def count(self, table: str) -> int:
+        """How many rows a table holds."""
+        return int(self.store.rows(f"SELECT count(*) FROM {table}")[0][0])
+
+    def read(self, table: str, columns: Sequence[str]) -> Iterator[tuple]:
+        """A table's rows, in key order; chunk vectors as float32 bytes."""
+        listed = ", ".join(f'"{column}"' for column in columns)
+        vector = _vector_column(table, columns)
+        with (
+            self.store.transaction() as conn,
+            conn.cursor(name=f"copy_{table}") as cursor,  # streamed from the server
+        ):
+            cursor.execute(f"SELECT {listed} FROM {table} ORDER BY {_key(conn, table)}")
+            for row in cursor:
+                if vector is None:
+                    yield row
+                else:
+                    values = list(row)
+                    values[vector] = np.asarray(values[vector].to_numpy(), "<f4").tobytes()
+                    yield tuple(values)
+
+    def write(self, tables: Iterable[TableRows], expected: dict[str, int]) -> None:
+        """In one transaction: replace each table's rows, restart the id sequences after the
+        ids copied, and check every count against `expected` (CountMismatch: nothing is
+        written)."""
+        with self.store.transaction() as conn:
+            for part in tables:
+                conn.execute(f"DELETE FROM {part.table}")
+                listed = ", ".join(f'"{column}"' for column in part.columns)
+                types = _types(conn, part.table, part.columns)
+                vector = _vector_column(part.table, part.columns)
+                with (
+                    conn.cursor() as cursor,
+                    cursor.copy(f"COPY {part.table} ({listed}) FROM STDIN (FORMAT BINARY)") as copy,
+                ):
+                    copy.set_types(types)
+                    for row in part.rows:
+                        if vector is not None:
+                            blob = row[vector]
+                            row = (*row[:vector], np.frombuffer(blob, "<f4"), *row[vector + 1 :])
+                        copy.write_row(row)
+            identities = conn.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND is_identity = 'YES'"
+            ).fetchall()
+            for table, column in identities:  # the next id follows the last one copied
+                conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence(%s, %s), "
+                    f"coalesce(max({column}), 0) + 1, false) FROM {table}",
+                    [table, column],
+                )
+            found = {table: self.count(table) for table in expected}
+            if found != expected:
+                raise CountMismatch(f"expected {expected}, found {found}")
+
+
+def _vector_column(table: str, columns: Sequence[str]) -> int | None:
+    """Where the pgvector column is among a copy's columns (chunk vectors), if there."""
+    return columns.index("vector") if table == "embeddings" and "vector" in columns else None
+
+
+def _types(conn: psycopg.Connection, table: str, columns: Sequence[str]) -> list[str]:
+    """The type names of some columns of a table, for a binary COPY."""
+    found: dict[str, str] = dict(
+        conn.execute(
+            "SELECT column_name, udt_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %s",
+            [table],
+        ).fetchall()
+    )
+    return [found[column] for column in columns]
+
+
+def _key(conn: psycopg.Connection, table: str) -> str:
+    """A table's primary key columns, to read it in order."""
+    rows = conn.execute(
+        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+        "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary",
+        [table],
+    ).fetchall()
+    return ", ".join(f'"{name}"' for (name,) in rows) or "1"

@@ -1,5 +1,6 @@
 """The owner's view, as values: owners, stored articles, statistics; the interfaces of its store."""
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -72,6 +73,15 @@ class Stats:
     alerts_sent: int
 
 
+@dataclass(frozen=True)
+class TableRows:
+    """Rows for one table, as a copy writes them."""
+
+    table: str
+    columns: tuple[str, ...]
+    rows: Iterable[tuple]
+
+
 class Owners(Protocol):
     """Owners from CYBERBRIEF_OWNERS plus those added with `cyberbrief owners add`."""
 
@@ -108,6 +118,33 @@ class Statistics(Protocol):
 
     def gather(self, since: datetime, votes: int = 10) -> Stats:
         """What the collection holds, and what happened since a moment."""
+
+
+class CountMismatch(RuntimeError):
+    """A copy did not arrive whole: a table holds another number of rows than its source."""
+
+
+class Tables(Protocol):
+    """Every table of a database as plain rows, for copying between backends.
+
+    Chunk vectors travel as little-endian float32 bytes, as SQLite keeps them.
+    """
+
+    def names(self) -> set[str]:
+        """The tables holding the collection (not migration records or derived indexes)."""
+
+    def columns(self, table: str) -> list[str]:
+        """A table's columns, in order."""
+
+    def count(self, table: str) -> int:
+        """How many rows a table holds."""
+
+    def read(self, table: str, columns: Sequence[str]) -> Iterator[tuple]:
+        """A table's rows, in key order."""
+
+    def write(self, tables: Iterable[TableRows], expected: dict[str, int]) -> None:
+        """In one transaction: replace each table's rows, rebuild what derives from them, and
+        check every count against `expected` (CountMismatch: nothing is written)."""
 
 
 def owners_from(

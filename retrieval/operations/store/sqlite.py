@@ -1,5 +1,6 @@
 """The owner's view in SQLite: owners, the articles stored, and statistics."""
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -8,9 +9,11 @@ from retrieval.operations.store.records import (
     ENTRY,
     ArticleEntry,
     ArticleGone,
+    CountMismatch,
     FeedHealth,
     Owner,
     Stats,
+    TableRows,
     Vote,
     owners_from,
 )
@@ -143,3 +146,52 @@ class SqliteStatistics:
             chats, subscriptions, subscribed, answered, abstained, up, down,
             tuple(Vote(*row) for row in latest), sent,
         )  # fmt: skip
+
+
+class SqliteTables:
+    """Every table of a SQLite file as plain rows."""
+
+    DERIVED = ("_sqlite_migrations", "chunks_fts", "sqlite_")  # name prefixes left out
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def names(self) -> set[str]:
+        """The tables holding the collection (not migration records or derived indexes)."""
+        rows = self.store.rows("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {name for (name,) in rows if not name.startswith(self.DERIVED)}
+
+    def columns(self, table: str) -> list[str]:
+        """A table's columns, in order."""
+        return [row[1] for row in self.store.rows(f"PRAGMA table_info({table})")]
+
+    def count(self, table: str) -> int:
+        """How many rows a table holds."""
+        return int(self.store.rows(f"SELECT count(*) FROM {table}")[0][0])
+
+    def read(self, table: str, columns: Sequence[str]) -> Iterator[tuple]:
+        """A table's rows, in key order."""
+        listed = ", ".join(f'"{column}"' for column in columns)
+        with self.store.transaction() as db:  # one snapshot, however long the copy takes
+            yield from db.execute(f"SELECT {listed} FROM {table} ORDER BY rowid")
+
+    def write(self, tables: Iterable[TableRows], expected: dict[str, int]) -> None:
+        """In one transaction: replace each table's rows, rebuild the full-text index, and
+        check every count against `expected` (CountMismatch: nothing is written)."""
+        with self.store.transaction() as db:
+            for part in tables:
+                db.execute(f"DELETE FROM {part.table}")
+                listed = ", ".join(f'"{column}"' for column in part.columns)
+                marks = ", ".join("?" * len(part.columns))
+                db.conn.executemany(
+                    f"INSERT INTO {part.table} ({listed}) VALUES ({marks})", part.rows
+                )
+            db.execute("DELETE FROM chunks_fts")
+            db.execute(
+                "INSERT INTO chunks_fts (rowid, title, text) SELECT c.id, a.title, "
+                'substr(a.text, c.start + 1, c."end" - c.start) '
+                "FROM chunks c JOIN articles a ON a.id = c.article_id"
+            )
+            found = {table: self.count(table) for table in expected}
+            if found != expected:
+                raise CountMismatch(f"expected {expected}, found {found}")

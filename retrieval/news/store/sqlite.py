@@ -1,43 +1,20 @@
-"""The feeds followed and the items seen in each, in the store's database."""
+"""The feeds followed and the items seen in each, in SQLite."""
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from retrieval.core.store import Store, utc_now
+from retrieval.news.store.records import (
+    COLUMNS,
+    DEFAULT_INTERVAL,
+    FeedNotFound,
+    FeedRecord,
+    backoff,
+)
 from retrieval.text.urls import canonical_url
 
-DEFAULT_INTERVAL = 15  # minutes between polls of a feed
-MAX_BACKOFF = timedelta(hours=24)
 
-
-class FeedNotFound(LookupError):
-    """No feed has the given id."""
-
-
-@dataclass(frozen=True)
-class FeedRecord:
-    """A followed feed and how its last polls went."""
-
-    id: int
-    url: str
-    title: str | None
-    interval_minutes: int
-    etag: str | None
-    last_modified: str | None
-    last_polled_at: str | None
-    next_poll_at: str
-    last_error: str | None
-    errors: int
-
-
-_COLUMNS = (
-    "id, url, title, interval_minutes, etag, last_modified, last_polled_at, next_poll_at, "
-    "last_error, errors"
-)
-
-
-class FeedStore:
-    """Feeds and feed items: which feeds to poll when, and which items are already stored."""
+class SqliteFeedStore:
+    """Feeds and feed items, in a SQLite file."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -48,7 +25,7 @@ class FeedStore:
         """Follow a feed (due at once); returns it and whether it is new."""
         url = canonical_url(url)
         with self.store.transaction() as db:
-            existing = db.execute(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", [url]).fetchall()
+            existing = db.execute(f"SELECT {COLUMNS} FROM feeds WHERE url = ?", [url]).fetchall()
             if existing:
                 return FeedRecord(*existing[0]), False
             db.table("feeds").insert(
@@ -65,14 +42,14 @@ class FeedStore:
 
     def by_url(self, url: str) -> FeedRecord:
         """A followed feed by its URL."""
-        rows = self.store.rows(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", [canonical_url(url)])
+        rows = self.store.rows(f"SELECT {COLUMNS} FROM feeds WHERE url = ?", [canonical_url(url)])
         if not rows:
             raise FeedNotFound(url)
         return FeedRecord(*rows[0])
 
     def get(self, feed_id: int) -> FeedRecord:
         """A followed feed by id."""
-        rows = self.store.rows(f"SELECT {_COLUMNS} FROM feeds WHERE id = ?", [feed_id])
+        rows = self.store.rows(f"SELECT {COLUMNS} FROM feeds WHERE id = ?", [feed_id])
         if not rows:
             raise FeedNotFound(feed_id)
         return FeedRecord(*rows[0])
@@ -80,13 +57,13 @@ class FeedStore:
     def all(self) -> list[FeedRecord]:
         """Every followed feed, oldest first."""
         return [
-            FeedRecord(*row) for row in self.store.rows(f"SELECT {_COLUMNS} FROM feeds ORDER BY id")
+            FeedRecord(*row) for row in self.store.rows(f"SELECT {COLUMNS} FROM feeds ORDER BY id")
         ]
 
     def due(self, now: datetime) -> list[FeedRecord]:
         """The feeds whose next poll time has come."""
         rows = self.store.rows(
-            f"SELECT {_COLUMNS} FROM feeds WHERE next_poll_at <= ? ORDER BY next_poll_at, id",
+            f"SELECT {COLUMNS} FROM feeds WHERE next_poll_at <= ? ORDER BY next_poll_at, id",
             [now.isoformat(timespec="seconds")],
         )
         return [FeedRecord(*row) for row in rows]
@@ -128,8 +105,7 @@ class FeedStore:
 
     def failed(self, feed: FeedRecord, now: datetime, error: str) -> None:
         """Record a failed poll and back off: the interval doubles per error, up to a day."""
-        errors = feed.errors + 1
-        delay = min(timedelta(minutes=feed.interval_minutes) * 2**errors, MAX_BACKOFF)
+        errors, delay = backoff(feed)
         with self.store.transaction() as db:
             db.execute(
                 "UPDATE feeds SET last_polled_at = ?, next_poll_at = ?, last_error = ?, "
