@@ -15,6 +15,7 @@ LAYERS = {
     "retrieval.conversations": 2,
     "retrieval.news": 2,
     "retrieval.evaluation": 2,
+    "retrieval.workers": 2,
     "retrieval.alerts": 3,
     "retrieval.briefings": 4,
     "retrieval.operations": 5,

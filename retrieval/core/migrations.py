@@ -248,3 +248,10 @@ def m012_subscriptions_and_owners(db: Database) -> None:
     db.table("owners").create(
         {"user_id": int, "added_by": str, "added_at": str}, pk="user_id", not_null={"added_at"}
     )
+
+
+@migrations()
+def m013_workers(db: Database) -> None:
+    """What several bot workers share: the updates seen, and when each limit lets a send go."""
+    db.table("updates").create({"update_id": int, "seen_at": float}, pk="update_id")
+    db.table("send_slots").create({"key": str, "due": float}, pk="key", not_null={"due"})

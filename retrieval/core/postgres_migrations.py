@@ -148,3 +148,15 @@ def p001_schema(conn: psycopg.Connection) -> None:
         CREATE TABLE owners (user_id bigint PRIMARY KEY, added_by text, added_at text NOT NULL)
         """,
     )
+
+
+@migration
+def p002_workers(conn: psycopg.Connection) -> None:
+    """As SQLite's m013: the updates seen, and when each limit lets a send go."""
+    _run(
+        conn,
+        """
+        CREATE TABLE updates (update_id bigint PRIMARY KEY, seen_at double precision NOT NULL);
+        CREATE TABLE send_slots (key text PRIMARY KEY, due double precision NOT NULL)
+        """,
+    )

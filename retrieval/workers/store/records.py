@@ -1,0 +1,18 @@
+"""The interface of the workers' shared state, on either backend."""
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from retrieval.workers.slots import Limit
+
+KEEP_UPDATES = 24 * 60 * 60  # seconds an update id is remembered (Telegram retries for less)
+
+
+class WorkerStore(Protocol):
+    """Updates seen and sending schedules, shared by every worker on the database."""
+
+    def first_sight(self, update_id: int, now: float) -> bool:
+        """Remember an update; False if a worker has seen it already (Telegram sent it again)."""
+
+    def reserve(self, limits: Mapping[str, Limit], now: float) -> float:
+        """Take the next sending slot under every limit; when (epoch seconds) it comes."""
