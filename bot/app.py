@@ -27,6 +27,7 @@ from bot.commands import COMMANDS, menus
 from bot.monitoring import MonitoringServer, count_update
 from bot.operations.handlers import OperationsHandlers
 from bot.settings import BotSettings
+from bot.workers import SharedRateLimiter, drop_repeats
 from retrieval.alerts.alerter import Alerter
 from retrieval.briefings.builder import Briefer
 from retrieval.conversations.assistant import Assistant
@@ -34,6 +35,7 @@ from retrieval.conversations.store import open_forgetting
 from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
 from retrieval.operations.store import open_owners, open_shelf, open_statistics
+from retrieval.workers.store import open_workers
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +70,10 @@ def build_application(
     if settings.api_url:
         base = api_base_url(settings.api_url)
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
+    workers = open_workers(collection.store)
     application = (
         builder.concurrent_updates(True)
-        .rate_limiter(AIORateLimiter(max_retries=RETRIES))
+        .rate_limiter(SharedRateLimiter(workers, AIORateLimiter(max_retries=RETRIES)))
         .defaults(Defaults(allow_sending_without_reply=True))
         .post_init(_post_init(assistant, alerter, settings))
         .post_shutdown(_post_shutdown)
@@ -87,6 +90,7 @@ def build_application(
     briefings = BriefingHandlers(briefer, settings)
     handlers = Handlers(assistant, briefer.briefings, settings, owners)
     add_handlers(application, handlers, subscriptions, briefings, operations)
+    application.add_handler(TypeHandler(Update, drop_repeats(workers)), group=-2)  # first
     jobs = AlertJobs(alerter, poller)
     if application.job_queue is not None:
         application.job_queue.run_repeating(jobs.poll, settings.poll_seconds)

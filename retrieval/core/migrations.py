@@ -253,5 +253,7 @@ def m012_subscriptions_and_owners(db: Database) -> None:
 @migrations()
 def m013_workers(db: Database) -> None:
     """What several bot workers share: the updates seen, and when each limit lets a send go."""
-    db.table("updates").create({"update_id": int, "seen_at": float}, pk="update_id")
+    db.table("updates").create(
+        {"bot_id": int, "update_id": int, "seen_at": float}, pk=("bot_id", "update_id")
+    )
     db.table("send_slots").create({"key": str, "due": float}, pk="key", not_null={"due"})

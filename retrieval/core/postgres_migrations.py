@@ -156,7 +156,9 @@ def p002_workers(conn: psycopg.Connection) -> None:
     _run(
         conn,
         """
-        CREATE TABLE updates (update_id bigint PRIMARY KEY, seen_at double precision NOT NULL);
+        CREATE TABLE updates (
+            bot_id bigint, update_id bigint, seen_at double precision NOT NULL,
+            PRIMARY KEY (bot_id, update_id));
         CREATE TABLE send_slots (key text PRIMARY KEY, due double precision NOT NULL)
         """,
     )

@@ -34,11 +34,12 @@ def test_an_update_is_handled_by_one_worker_only(database_target: str) -> None:
     first, second = open_target(database_target), open_target(database_target)
     try:
         mine, theirs = open_workers(first), open_workers(second)
-        assert mine.first_sight(41, now=1000.0)
-        assert not theirs.first_sight(41, now=1001.0)  # Telegram retried: dropped
-        assert theirs.first_sight(42, now=1001.0)
-        assert mine.first_sight(1000, now=1000.0 + KEEP_UPDATES + 1)  # and forgets old ones
-        assert mine.first_sight(41, now=1000.0 + KEEP_UPDATES + 2)
+        assert mine.first_sight(7, 41, now=1000.0)
+        assert not theirs.first_sight(7, 41, now=1001.0)  # Telegram retried: dropped
+        assert theirs.first_sight(7, 42, now=1001.0)
+        assert theirs.first_sight(8, 41, now=1001.0)  # another bot's update 41
+        assert mine.first_sight(7, 1000, now=1000.0 + KEEP_UPDATES + 1)  # and forgets old ones
+        assert mine.first_sight(7, 41, now=1000.0 + KEEP_UPDATES + 2)
     finally:
         first.close()
         second.close()

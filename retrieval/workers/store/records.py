@@ -11,8 +11,8 @@ KEEP_UPDATES = 24 * 60 * 60  # seconds an update id is remembered (Telegram retr
 class WorkerStore(Protocol):
     """Updates seen and sending schedules, shared by every worker on the database."""
 
-    def first_sight(self, update_id: int, now: float) -> bool:
-        """Remember an update; False if a worker has seen it already (Telegram sent it again)."""
+    def first_sight(self, bot_id: int, update_id: int, now: float) -> bool:
+        """Remember a bot's update; False if a worker has seen it already (it came again)."""
 
     def reserve(self, limits: Mapping[str, Limit], now: float) -> float:
         """Take the next sending slot under every limit; when (epoch seconds) it comes."""

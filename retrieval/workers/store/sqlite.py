@@ -13,15 +13,15 @@ class SqliteWorkerStore:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def first_sight(self, update_id: int, now: float) -> bool:
-        """Remember an update; False if a worker has seen it already (Telegram sent it again)."""
+    def first_sight(self, bot_id: int, update_id: int, now: float) -> bool:
+        """Remember a bot's update; False if a worker has seen it already (it came again)."""
         with self.store.transaction() as db:
             if update_id % 1000 == 0:  # now and then, forget the old ones
                 db.execute("DELETE FROM updates WHERE seen_at < ?", [now - KEEP_UPDATES])
             cursor = db.execute(
-                "INSERT INTO updates (update_id, seen_at) VALUES (?, ?) "
-                "ON CONFLICT (update_id) DO NOTHING",
-                [update_id, now],
+                "INSERT INTO updates (bot_id, update_id, seen_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (bot_id, update_id) DO NOTHING",
+                [bot_id, update_id, now],
             )
             return cursor.rowcount == 1
 
