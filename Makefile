@@ -6,6 +6,9 @@ INSTALLED := $(VENV)/.installed
 EMULATOR := tests/e2e/emulator
 EMULATOR_INSTALLED := $(EMULATOR)/node_modules/.package-lock.json
 ARTICLES := data/articles
+# The ONNX model, exported and quantised from the packaged weights; outside git, rebuilt if missing.
+MODEL_DIR := $(VENV)/share/cyberbrief/onnx
+MODEL := $(MODEL_DIR)/manifest.json $(MODEL_DIR)/model-int8.onnx $(MODEL_DIR)/model-fp32.onnx
 STARTER_FEEDS := data/feeds/cybercrime.opml
 USER_BIN ?= $(HOME)/.local/bin
 
@@ -22,7 +25,7 @@ define HOW_TO_CALL
 	@echo ""
 endef
 
-install: $(INSTALLED)
+install: $(INSTALLED) $(MODEL)
 
 # torch first: the CPU build on this machine's disk; a plain requirement would pull CUDA.
 $(INSTALLED): pyproject.toml
@@ -30,6 +33,10 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
+
+# The one step that needs torch: answering runs on onnxruntime and tokenizers alone.
+$(MODEL) &: retrieval/core/model_build.py | $(INSTALLED)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m retrieval.core.model_build $(MODEL_DIR) --sample $(ARTICLES)
 
 $(EMULATOR_INSTALLED): $(EMULATOR)/package-lock.json
 	npm ci --prefix $(EMULATOR) --no-audit --no-fund

@@ -4,21 +4,28 @@ import argparse
 import logging
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import torch
 
-from bench import latency, machine, memory, sections, synthetic, throughput
+from bench import embedding, latency, machine, memory, sections, synthetic, throughput
 from bench.corpus import ArticleGenerator, shipped_articles, vocabulary
 from bench.queries import QUESTIONS
 from bench.report import table
-from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.collection import Collection
+from retrieval.core.config import Settings
+from retrieval.core.embeddings import Embedder, SentenceTransformerEmbedder
+from retrieval.core.onnx_embedder import OnnxEmbedder
+from retrieval.core.store import Store
+from retrieval.core.variants import configured_embedder
 from retrieval.evaluation.squad import squad_collection
+from retrieval.text.chunking import plan_chunks
 from retrieval.text.documents import RawArticle
 
-PARTS = ("ingest", "latency", "memory")
+PARTS = ("embedding", "ingest", "latency", "memory")
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -40,10 +47,13 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--torch-threads", type=int, help="torch intra-op threads here (default: torch's choice)"
     )
+    parser.add_argument("--sentences", type=int, default=2000, help="sentences per speed round")
+    parser.add_argument("--paragraphs", type=int, default=300, help="paragraphs per speed round")
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.ingest_articles, args.rounds = "1000", 24, 1
         args.repeats, args.questions, args.cold_runs = 1, 10, 1
+        args.sentences, args.paragraphs = 200, 30
     args.sizes = sorted(int(size) for size in args.sizes.split(","))
     args.questions = max(1, min(args.questions, len(QUESTIONS)))
     return args
@@ -70,6 +80,33 @@ def ingest_corpus(args: argparse.Namespace) -> tuple[list[RawArticle], str]:
     return shipped + generated, f"{len(shipped)} shipped + {len(generated)} generated articles"
 
 
+def label(embedder: Embedder) -> str:
+    """A short name for a model variant: onnx-int8, onnx-fp32 or torch."""
+    return embedder.name.split("@")[1] if "@" in embedder.name else "torch"
+
+
+def speed_texts(
+    articles: Sequence[RawArticle], embedder: Embedder, args: argparse.Namespace
+) -> tuple[list[str], list[str]]:
+    """Sentences and paragraphs (chunks) of the articles as ingestion cuts them, capped."""
+    sentences: list[str] = []
+    paragraphs: list[str] = []
+    for article in articles:
+        plan = plan_chunks(article.text, embedder.count_tokens, embedder.max_tokens)
+        sentences += [article.text[a:b] for a, b in plan.sentences]
+        paragraphs += [article.text[a:b] for a, b in plan.chunk_spans()]
+    return sentences[: args.sentences], paragraphs[: args.paragraphs]
+
+
+def shipped_store(folder: Path, embedder: Embedder) -> Path:
+    """A database holding the shipped articles, embedded as `cyberbrief ingest` does."""
+    path = folder / "shipped.db"
+    collection = Collection(Store(path), embedder)
+    collection.ingest(shipped_articles())
+    collection.close()
+    return path
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the chosen parts and print their tables."""
     args = parse(argv)
@@ -79,19 +116,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     if args.torch_threads:
         torch.set_num_threads(args.torch_threads)
-    progress("loading the model")
-    embedder = SentenceTransformerEmbedder()
-    embedder.load()
+    progress("loading the models")
+    embedder = configured_embedder(Settings.from_env())
+    baseline = SentenceTransformerEmbedder()
     emit("# cyberbrief retrieval benchmark\n\n" + table(["machine", ""], machine.facts()))
+    articles, corpus = ingest_corpus(args)
+    if "embedding" not in args.skip:
+        sentences, paragraphs = speed_texts(articles, embedder, args)
+        models: dict[str, Embedder] = {
+            "onnx-int8": OnnxEmbedder("int8"),
+            "onnx-fp32": OnnxEmbedder("fp32"),
+            "torch": baseline,
+        }
+        progress(f"embedding speed: {len(models)} models in {args.rounds} rounds")
+        speeds = embedding.measure(models, sentences, paragraphs, questions, args.rounds)
+        emit(embedding.section(speeds, "torch", len(sentences), len(paragraphs), corpus))
     if "ingest" not in args.skip:
-        articles, corpus = ingest_corpus(args)
         progress(f"ingest: {len(articles)} articles in {args.rounds} rounds")
-        emit(sections.ingest(throughput.measure(articles, embedder, args.rounds), corpus))
+        result = throughput.measure(articles, embedder, baseline, args.rounds)
+        emit(sections.ingest(result, corpus, label(embedder), label(baseline)))
     stores = []
     if "latency" not in args.skip or "memory" not in args.skip:
         for size in args.sizes:
             progress(f"synthetic store of {size:,} chunks")
-            stores.append(synthetic.synthetic_store(size, rebuild=args.rebuild))
+            stores.append(synthetic.synthetic_store(size, embedder.name, rebuild=args.rebuild))
         emit(
             f"Synthetic stores in `{synthetic.cache_dir()}`:\n\n"
             + "\n".join(f"- {synthetic.describe(store)}" for store in stores)
@@ -110,11 +158,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         largest = stores[-1]
         progress(f"memory probe at {largest.chunks:,} chunks")
         figures = memory.probe(largest.path, len(questions))
-        cold = []
+        with tempfile.TemporaryDirectory(prefix="cyberbrief-bench-") as folder:
+            progress("cold start over the shipped articles")
+            shipped = shipped_store(Path(folder), embedder)
+            cold = [("shipped articles", memory.cold_start(shipped, questions[0], args.cold_runs))]
         for store in dict.fromkeys([stores[0], largest]):
             progress(f"cold start at {store.chunks:,} chunks")
-            cold.append((store, memory.cold_start(store.path, questions[0], args.cold_runs)))
-        emit(sections.memory(largest, figures, cold))
+            runs = memory.cold_start(store.path, questions[0], args.cold_runs)
+            cold.append((f"{store.chunks:,} chunks", runs))
+        numpy = memory.numpy_start(args.cold_runs)
+        emit(sections.memory(largest, figures, cold, numpy))
     emit(
         f"Total {time.perf_counter() - started:.0f} s; load average at the end "
         f"{machine.load_average()}. The bot's load test is separate: "

@@ -22,7 +22,7 @@ from bench.report import median, table
 from retrieval.alerts.alerter import Alerter
 from retrieval.alerts.store import AlertStore
 from retrieval.core.collection import Collection
-from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.onnx_embedder import OnnxEmbedder
 from retrieval.core.store import Store
 from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
@@ -85,7 +85,7 @@ def topics(count: int, args: argparse.Namespace) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print its report."""
     args = parse(argv)
-    embedder = SentenceTransformerEmbedder()
+    embedder = OnnxEmbedder()
     embedder.load()
     server = FeedServer().start()
     lines = ["# Feed polling and alert matching", "", table(["machine", ""], facts()), ""]

@@ -18,8 +18,8 @@ from bench.report import median, percentile, table
 from bot.answers.render import answer_messages
 from bot.html import visible_length
 from retrieval.core.collection import Collection
-from retrieval.core.embeddings import SentenceTransformerEmbedder
 from retrieval.core.models import Answer
+from retrieval.core.onnx_embedder import OnnxEmbedder
 from retrieval.core.render import answer_text
 from retrieval.core.store import Store
 from retrieval.text.sentences import split_sentences
@@ -61,7 +61,7 @@ def measure(
 
 def main() -> int:
     """Print the length figures as Markdown."""
-    embedder = SentenceTransformerEmbedder()
+    embedder = OnnxEmbedder()
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "lengths.db")
         collection = Collection(store, embedder)

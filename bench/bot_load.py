@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 
 from bench.corpus import ArticleGenerator, shipped_articles, vocabulary
 from bench.queries import QUESTIONS
@@ -30,7 +29,8 @@ from bot.app import build_application
 from bot.settings import BotSettings
 from retrieval.conversations.assistant import Assistant
 from retrieval.core.collection import Collection
-from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.embeddings import Embedder
+from retrieval.core.onnx_embedder import OnnxEmbedder
 from retrieval.core.store import Store
 from tests.e2e.telegram_emulator import (
     EmulatorClient,
@@ -70,7 +70,7 @@ class Traffic:
                 self.other_messages += 1
 
 
-def build_collection(folder: Path, synthetic: int, embedder: SentenceTransformerEmbedder) -> Store:
+def build_collection(folder: Path, synthetic: int, embedder: Embedder) -> Store:
     """The shipped articles with the real model, plus synthetic articles with random vectors."""
     store = Store(folder / "bot-load.db")
     Collection(store, embedder).ingest(shipped_articles())
@@ -78,7 +78,7 @@ def build_collection(folder: Path, synthetic: int, embedder: SentenceTransformer
     rng = np.random.default_rng(11)
     with store.transaction():
         for number in range(synthetic):
-            write_synthetic(store, generator.article(number), rng)
+            write_synthetic(store, generator.article(number), rng, embedder.name)
     return store
 
 
@@ -180,18 +180,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--seconds", type=float, default=10, help="length of each steady run")
     parser.add_argument("--pause", type=float, default=3, help="seconds between runs")
-    parser.add_argument(
-        "--torch-threads", type=int, help="torch intra-op threads (default: torch's own choice)"
-    )
     args = parser.parse_args(argv)
     reason = emulator_unavailable_reason()
     if reason:
         raise SystemExit(f"bench.bot_load: {reason}")
     logging.basicConfig(level=logging.WARNING)
     os.environ.update(ensure_no_proxy())
-    if args.torch_threads:
-        torch.set_num_threads(args.torch_threads)
-    embedder = SentenceTransformerEmbedder()
+    embedder = OnnxEmbedder()
     with tempfile.TemporaryDirectory() as folder, TelegramEmulator() as emulator:
         started = time.perf_counter()
         store = build_collection(Path(folder), args.synthetic, embedder)
@@ -220,9 +215,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(
         f"Collection: {summary.articles:,} articles = 3 shipped (real model) + {args.synthetic:,} "
         f"synthetic (random vectors, not embedded; built in {built:.1f} s). Questions embedded "
-        f"with the real model. {args.users:,} fake users in private chats; the bot as shipped "
+        f"with the real model ({embedder.variant} ONNX, one thread per request). "
+        f"{args.users:,} fake users in private chats; the bot as shipped "
         f"(AIORateLimiter, flood limit {settings.flood_limit}/min per user, typing after "
-        f"{settings.typing_delay:g} s). Torch threads: {torch.get_num_threads()}. "
+        f"{settings.typing_delay:g} s). "
         f"CPU cores: {os.cpu_count()}, "
         f"load average at the end: {os.getloadavg()[0]:.1f}. "
         f"Handler errors: {len(runner.errors)}"

@@ -24,7 +24,7 @@ from bench.synthetic import write_synthetic
 from retrieval.briefings.builder import Briefer
 from retrieval.briefings.render import briefing_blocks
 from retrieval.core.collection import Collection
-from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.onnx_embedder import OnnxEmbedder
 from retrieval.core.store import Store
 
 RUNS = 3
@@ -40,14 +40,14 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def grow(store: Store, args: argparse.Namespace, now: datetime) -> None:
+def grow(store: Store, args: argparse.Namespace, now: datetime, model: str) -> None:
     """Write the articles, then date their storage day by day back from now."""
     generator = ArticleGenerator(vocabulary(), seed=5, median_words=args.words)
     rng = np.random.default_rng(5)
     total = args.per_day * args.days
     with store.transaction():
         for number in range(total):
-            write_synthetic(store, generator.article(number), rng)
+            write_synthetic(store, generator.article(number), rng, model)
             if number % 1000 == 999:
                 print(f"  {number + 1:,}/{total:,} articles", end="\r", file=sys.stderr)
     print(file=sys.stderr)
@@ -68,10 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="cyberbrief-briefing-") as folder:
         store = Store(Path(folder) / "briefing.db")
+        embedder = OnnxEmbedder()
         started = time.perf_counter()
-        grow(store, args, now)
+        grow(store, args, now, embedder.name)
         built = time.perf_counter() - started
-        briefer = Briefer(Collection(store, SentenceTransformerEmbedder()), clock=lambda: now)
+        briefer = Briefer(Collection(store, embedder), clock=lambda: now)
         for days in WINDOWS:
             if days > args.days:
                 continue

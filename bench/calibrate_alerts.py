@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.embeddings import Embedder
+from retrieval.core.onnx_embedder import OnnxEmbedder
 from retrieval.evaluation.squad import squad_collection
 from retrieval.text.documents import Failure, read_file
 from retrieval.text.sentences import split_sentences
@@ -62,12 +63,13 @@ class Scores:
     hard: np.ndarray
 
 
-def load_corpus(db: Path) -> Corpus:
-    """Read article origins and sentence vectors from an evaluation database, read-only."""
+def load_corpus(db: Path, model: str) -> Corpus:
+    """Read article origins and `model`'s sentence vectors from an evaluation database."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
         origin_of = dict(connection.execute("SELECT id, origin FROM articles"))
         rows = connection.execute(
-            "SELECT article_id, vector FROM sentences ORDER BY article_id, ord"
+            "SELECT article_id, vector FROM sentences WHERE model = ? ORDER BY article_id, ord",
+            [model],
         ).fetchall()
     owners = np.array([row[0] for row in rows], dtype=np.int64)
     vectors = np.frombuffer(b"".join(row[1] for row in rows), dtype="<f4").reshape(len(rows), -1)
@@ -98,7 +100,7 @@ def score_pairs(
     return Scores(np.array(positives), np.array(random), np.array(hard))
 
 
-def scifact(db: Path, embedder: SentenceTransformerEmbedder) -> Scores:
+def scifact(db: Path, embedder: Embedder) -> Scores:
     """Scores for the SciFact test queries: positives from the qrels, negatives the rest."""
     path = SHARED / "scifact"
     qrels: dict[str, set[str]] = {}
@@ -111,7 +113,7 @@ def scifact(db: Path, embedder: SentenceTransformerEmbedder) -> Scores:
         row = json.loads(line) if line.strip() else None
         if row and row["_id"] in qrels:
             texts[row["_id"]] = row["text"]
-    corpus = load_corpus(db)
+    corpus = load_corpus(db, embedder.name)
     column = {origin: i for i, origin in enumerate(corpus.origins)}
     query_ids = [q for q in qrels if q in texts and qrels[q] & column.keys()]
     relevant = [{column[d] for d in qrels[q] if d in column} for q in query_ids]
@@ -123,11 +125,11 @@ def scifact(db: Path, embedder: SentenceTransformerEmbedder) -> Scores:
     return score_pairs(scores, relevant, [set() for _ in query_ids])
 
 
-def squad(db: Path, embedder: SentenceTransformerEmbedder) -> Scores:
+def squad(db: Path, embedder: Embedder) -> Scores:
     """Scores for every 20th SQuAD dev question; paragraphs of the same title are not negatives."""
     articles, questions = squad_collection(SHARED / "squad" / "dev-v1.1.json")
     title_of = {raw.origin: raw.title for raw in articles}
-    corpus = load_corpus(db)
+    corpus = load_corpus(db, embedder.name)
     column = {origin: i for i, origin in enumerate(corpus.origins)}
     same_title: dict[str, set[int]] = {}
     for origin, i in column.items():
@@ -168,7 +170,7 @@ def report(name: str, scores: Scores) -> None:
         print(f"| {label} | {p50:.3f} | {p10:.3f} | {p90:.3f} | {p99:.3f} | {values.max():.3f} |")
 
 
-def news(embedder: SentenceTransformerEmbedder) -> None:
+def news(embedder: Embedder) -> None:
     """Print each shipped article's max-sentence score for each topic."""
     topics = embedder.embed(list(TOPICS))
     print("\n## Shipped articles by topic (max-sentence cosine)\n")
@@ -194,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--squad-db", type=Path, default=Path("/tmp/eval/squad.db"))
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    embedder = SentenceTransformerEmbedder()
+    embedder = OnnxEmbedder()
     report("SciFact (test)", scifact(args.scifact_db, embedder))
     report("SQuAD v1.1 dev", squad(args.squad_db, embedder))
     news(embedder)

@@ -26,7 +26,7 @@ from pathlib import Path
 from retrieval.briefings.builder import Briefer, BriefStory
 from retrieval.briefings.headings import GENERIC_WORDS, OTHERS, TIME_WORDS
 from retrieval.core.collection import Collection
-from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.onnx_embedder import OnnxEmbedder
 from retrieval.core.store import Store
 from retrieval.text.documents import RawArticle
 from retrieval.text.query import stems, terms
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = args.store or Path(folder) / "headings.db"
         fresh = not path.exists()
         store = Store(path)
-        collection = Collection(store, SentenceTransformerEmbedder())
+        collection = Collection(store, OnnxEmbedder())
         raws = [
             RawArticle(
                 headline,

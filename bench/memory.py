@@ -64,3 +64,8 @@ def cold_start(db: Path, question: str, runs: int) -> ColdStart:
     """Wall time of the whole `cyberbrief --db DB ask QUESTION` command, `runs` times."""
     command = [*cyberbrief_command(), "--db", str(db), "ask", question]
     return ColdStart([run_child(command) for _ in range(runs)])
+
+
+def numpy_start(runs: int) -> ColdStart:
+    """Wall time of `python -c "import numpy"`, the floor of any Python command here."""
+    return ColdStart([run_child([sys.executable, "-c", "import numpy"]) for _ in range(runs)])

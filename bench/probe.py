@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bench.queries import QUESTIONS
 from retrieval.core.collection import Collection
-from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.onnx_embedder import OnnxEmbedder
 from retrieval.core.store import Store
 
 
@@ -30,7 +30,7 @@ def main(argv: list[str]) -> int:
     questions = QUESTIONS[: int(argv[1])] if len(argv) > 1 else QUESTIONS
     steps = {"imports": memory()}
     started = time.perf_counter()
-    embedder = SentenceTransformerEmbedder()
+    embedder = OnnxEmbedder()
     collection = Collection(Store(argv[0]), embedder)
     steps["open collection"] = memory(started)
     started = time.perf_counter()

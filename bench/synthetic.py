@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.corpus import ArticleGenerator, vocabulary
-from retrieval.core.embeddings import MODEL_NAME, SentenceTransformerEmbedder
+from retrieval.core.embeddings import SentenceTransformerEmbedder
 from retrieval.core.ingest import chunk_vectors, content_hash
 from retrieval.core.store import ArticleWrite, Store
 from retrieval.text.chunking import ChunkPlan, plan_chunks
@@ -23,9 +23,9 @@ from retrieval.text.documents import RawArticle
 # A cached store is rebuilt when what decides its contents changes: the schema, the store's
 # write path, sentence splitting and chunking, or the generator.
 SOURCES = (
-    "retrieval/migrations.py",
-    "retrieval/chunking.py",
-    "retrieval/sentences.py",
+    "retrieval/core/migrations.py",
+    "retrieval/text/chunking.py",
+    "retrieval/text/sentences.py",
     "bench/corpus.py",
     "bench/synthetic.py",
 )
@@ -74,8 +74,10 @@ def unit_vectors(rng: np.random.Generator, n: int, dimension: int) -> np.ndarray
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def write_synthetic(store: Store, raw: RawArticle, rng: np.random.Generator) -> ChunkPlan:
-    """Store a generated article with random unit vectors standing in for the model's."""
+def write_synthetic(
+    store: Store, raw: RawArticle, rng: np.random.Generator, model: str
+) -> ChunkPlan:
+    """Store a generated article with random unit vectors standing in for `model`'s."""
     plan = plan_chunks(raw.text, approximate_tokens, SentenceTransformerEmbedder.max_tokens)
     vectors = unit_vectors(rng, len(plan.sentences), SentenceTransformerEmbedder.dimension)
     store.write_article(
@@ -86,22 +88,23 @@ def write_synthetic(store: Store, raw: RawArticle, rng: np.random.Generator) -> 
             sentences=plan.sentences,
             chunk_vectors=chunk_vectors(plan, vectors),
             sentence_vectors=vectors,
-            model=MODEL_NAME,
+            model=model,
         )
     )
     return plan
 
 
-def synthetic_store(chunks: int, rebuild: bool = False) -> SyntheticStore:
-    """A database of at least `chunks` chunks, built once and then reused from the cache."""
-    path = cache_dir() / f"synthetic-{chunks}-{cache_key()}.db"
+def synthetic_store(chunks: int, model: str, rebuild: bool = False) -> SyntheticStore:
+    """A database of at least `chunks` chunks whose vectors pass for `model`'s, built once."""
+    variant = hashlib.sha256(model.encode()).hexdigest()[:6]
+    path = cache_dir() / f"synthetic-{chunks}-{cache_key()}-{variant}.db"
     info = path.with_suffix(".json")
     if path.exists() and info.exists() and not rebuild:
         return SyntheticStore(path=path, **json.loads(info.read_text()))
     building = path.with_suffix(".building")
     for stale in cache_dir().glob(f"synthetic-{chunks}-*"):  # older versions of this size
         stale.unlink()
-    built = _build(building, chunks)
+    built = _build(building, chunks, model)
     for suffix in ("-wal", "-shm"):
         Path(f"{building}{suffix}").unlink(missing_ok=True)
     building.rename(path)
@@ -110,7 +113,7 @@ def synthetic_store(chunks: int, rebuild: bool = False) -> SyntheticStore:
     return SyntheticStore(path=path, seconds=built.seconds, **counts)
 
 
-def _build(path: Path, chunks: int) -> SyntheticStore:
+def _build(path: Path, chunks: int, model: str) -> SyntheticStore:
     """Write generated articles with random vectors until the store holds `chunks` chunks."""
     started = time.perf_counter()
     store = Store(path)
@@ -120,7 +123,7 @@ def _build(path: Path, chunks: int) -> SyntheticStore:
     while made < chunks:
         with store.transaction():  # write_article nests as a savepoint: one commit per batch
             for _ in range(ARTICLES_PER_TRANSACTION):
-                plan = write_synthetic(store, generator.article(articles), rng)
+                plan = write_synthetic(store, generator.article(articles), rng, model)
                 articles, made = articles + 1, made + len(plan.chunks)
                 sentences += len(plan.sentences)
                 if made >= chunks:

@@ -1,4 +1,4 @@
-"""Ingest throughput of the real pipeline against the raw model's encode on the same texts."""
+"""Ingest throughput: the pipeline against today's and against the raw model, same texts."""
 
 import tempfile
 import time
@@ -6,26 +6,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sentence_transformers import SentenceTransformer
-
 from bench.report import median
 from bench.stages import StageClock
 from retrieval.core.collection import Collection
-from retrieval.core.embeddings import SentenceTransformerEmbedder, model_path
+from retrieval.core.embeddings import Embedder
 from retrieval.core.store import Store
 from retrieval.text.chunking import plan_chunks
 from retrieval.text.documents import RawArticle
 
-BATCH_SIZE = 32  # the embedder's default, and sentence-transformers' own
-
 
 @dataclass
 class Round:
-    """Seconds taken by the pipeline and by raw encoding on one part of the corpus."""
+    """Seconds taken on one part of the corpus by each pipeline and by raw encoding."""
 
     chunks: int
     sentences: int
     pipeline: float
+    baseline: float
     raw_chunks: float
     raw_sentences: float
 
@@ -42,15 +39,12 @@ class Throughput:
         """A figure summed over rounds."""
         return float(sum(getattr(r, name) for r in self.rounds))
 
-    def round_ratios(self, unit: str) -> float:
-        """The median over rounds of pipeline speed over raw speed, per chunk or per sentence."""
-        raw = "raw_chunks" if unit == "chunks" else "raw_sentences"
-        return median([getattr(r, raw) / r.pipeline for r in self.rounds])
+    def round_ratios(self, step: str) -> float:
+        """The median over rounds of a step's time over the pipeline's (its speed ratio)."""
+        return median([getattr(r, step) / r.pipeline for r in self.rounds])
 
 
-def _texts(
-    articles: Sequence[RawArticle], embedder: SentenceTransformerEmbedder
-) -> tuple[list[str], list[str]]:
+def _texts(articles: Sequence[RawArticle], embedder: Embedder) -> tuple[list[str], list[str]]:
     """The chunk texts and sentence texts the pipeline makes of the articles."""
     chunks, sentences = [], []
     for article in articles:
@@ -60,54 +54,59 @@ def _texts(
     return chunks, sentences
 
 
-def _encode(model: SentenceTransformer, texts: list[str]) -> float:
-    """Seconds for the raw model to encode the texts as the embedder does."""
+def _timed_embed(embedder: Embedder, texts: list[str]) -> float:
+    """Seconds for the embedder alone to embed the texts in one call, as ingest does."""
     started = time.perf_counter()
-    model.encode(
-        texts,
-        batch_size=BATCH_SIZE,
-        normalize_embeddings=True,
-        convert_to_numpy=True,
-        show_progress_bar=False,
-    )
+    embedder.embed(texts)
     return time.perf_counter() - started
 
 
+def _timed_ingest(collection: Collection, part: Sequence[RawArticle]) -> float:
+    """Seconds for a collection to ingest a part, checking that all of it was stored."""
+    started = time.perf_counter()
+    report = collection.ingest(part)
+    seconds = time.perf_counter() - started
+    if report.added != len(part):
+        raise RuntimeError(f"ingest benchmark stored too little: {report.summary}")
+    return seconds
+
+
 def measure(
-    articles: Sequence[RawArticle], embedder: SentenceTransformerEmbedder, rounds: int
+    articles: Sequence[RawArticle], embedder: Embedder, baseline: Embedder, rounds: int
 ) -> Throughput:
-    """Ingest the articles in `rounds` parts, each part also raw-encoded as chunks and sentences."""
-    model = SentenceTransformer(str(model_path()), device="cpu")
-    embedder.load()
-    embedder.embed(["warm up the pipeline's model"])
-    _encode(model, ["warm up the raw model"])
+    """Ingest the articles in `rounds` parts with both embedders; raw-encode each part too."""
+    for model in (embedder, baseline):
+        model.embed(["warm up the model", "and its batch path"] * 20)
     result = Throughput(articles=len(articles))
     parts = [articles[number::rounds] for number in range(rounds)]
     texts = [_texts(part, embedder) for part in parts]
     with tempfile.TemporaryDirectory(prefix="cyberbrief-bench-") as tmp:
         collection = Collection(Store(Path(tmp) / "ingest.db"), embedder)
+        today = Collection(Store(Path(tmp) / "baseline.db"), baseline)
         clock = StageClock()
         clock.wrap(collection, "ingest", "plan, dedupe, chunk vectors (Python)")
         clock.wrap(embedder, "embed", "embed sentences")
         clock.wrap(embedder, "count_tokens", "count word pieces")
         clock.wrap(collection.store, "write_article", "write SQLite + FTS5")
-        steps = ["pipeline", "raw_chunks", "raw_sentences"]
+        steps = ["pipeline", "baseline", "raw_chunks", "raw_sentences"]
         for number, (part, (chunk_texts, sentence_texts)) in enumerate(
             zip(parts, texts, strict=True)
         ):
             seconds: dict[str, float] = {}
-            for step in steps[number % 3 :] + steps[: number % 3]:  # rotate the order per round
+            for step in steps[number % 4 :] + steps[: number % 4]:  # rotate the order per round
                 if step == "pipeline":
-                    started = time.perf_counter()
-                    report = collection.ingest(part)
-                    seconds[step] = time.perf_counter() - started
-                    if report.added != len(part):
-                        raise RuntimeError(f"ingest benchmark stored too little: {report.summary}")
+                    seconds[step] = _timed_ingest(collection, part)
+                    stages = clock.take()[0]
+                    for stage, spent in stages.items():
+                        result.pipeline_stages[stage] = result.pipeline_stages.get(stage, 0) + spent
+                elif step == "baseline":
+                    seconds[step] = _timed_ingest(today, part)
                 else:
                     inputs = chunk_texts if step == "raw_chunks" else sentence_texts
-                    seconds[step] = _encode(model, inputs)
+                    seconds[step] = _timed_embed(embedder, inputs)
+                    clock.take()  # raw encoding is not pipeline time
             result.rounds.append(Round(len(chunk_texts), len(sentence_texts), **seconds))
-        result.pipeline_stages = clock.take()[0]
         clock.restore()
         collection.close()
+        today.close()
     return result

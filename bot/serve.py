@@ -87,6 +87,9 @@ def serve(bot_settings: BotSettings, settings: Settings) -> int:
     poller = Poller(collection, Fetcher(settings.allowed_hosts))
     application = build_application(bot_settings, assistant, poller=poller)
     log.info("starting with database %s", settings.database)
+    stale = collection.stale_articles()
+    if stale:  # the first feed poll re-embeds them
+        log.warning("%d articles embedded by another model variant: keywords only", len(stale))
     try:
         if bot_settings.webhook_url:
             application.run_webhook(

@@ -13,7 +13,8 @@ import pytest
 from retrieval.core.answer import AnswerConfig
 from retrieval.core.collection import Collection
 from retrieval.core.database import Database, open_target
-from retrieval.core.embeddings import SentenceTransformerEmbedder, WordPieceCounter, model_path
+from retrieval.core.embeddings import WordPieceCounter, model_path
+from retrieval.core.onnx_embedder import OnnxEmbedder
 from retrieval.core.store import ArticleWrite, Store
 from retrieval.news.fetch import Fetcher
 from retrieval.text.documents import find_files, read_file
@@ -49,6 +50,16 @@ class FakeEmbedder:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces of the real model's tokenizer."""
         return self._counter(texts)
+
+
+class OtherVariant(FakeEmbedder):
+    """Another variant of the fake model: the same kind of vectors, turned by a fixed rotation."""
+
+    name = "fake-bag-of-words@rotated"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """The fake's vectors, rotated: close to no vector of the first variant."""
+        return np.roll(super().embed(texts), 7, axis=1)
 
 
 def _word_vector(word: str, dimension: int) -> np.ndarray:
@@ -156,10 +167,10 @@ def seeded(collection: Collection) -> Collection:
 
 
 @pytest.fixture(scope="session")
-def real_embedder() -> SentenceTransformerEmbedder:
-    """The real all-MiniLM-L6-v2 model, loaded once; fails rather than skips under CI."""
+def real_embedder() -> OnnxEmbedder:
+    """The real all-MiniLM-L6-v2 model (the ONNX build), loaded once; fails, not skips, under CI."""
     try:
-        embedder = SentenceTransformerEmbedder()
+        embedder = OnnxEmbedder()
         embedder.load()
     except Exception as error:  # any failure to load means the model cannot run here
         message = f"the embedding model cannot be loaded: {error!r}"

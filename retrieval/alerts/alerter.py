@@ -118,7 +118,22 @@ class Alerter:
         if len(self.alerts.subscriptions(chat_id)) >= MAX_SUBSCRIPTIONS:
             raise TooManySubscriptions(f"a chat can follow at most {MAX_SUBSCRIPTIONS} topics")
         vector = self.collection.embedder.embed([topic.text])[0]
-        return self.alerts.add_subscription(chat_id, user_id, raw, vector)
+        return self.alerts.add_subscription(
+            chat_id, user_id, raw, vector, self.collection.embedder.name
+        )
+
+    def _current(self, subscriptions: list[Subscription]) -> list[Subscription]:
+        """The subscriptions with topic vectors from the current model, re-embedding others."""
+        model = self.collection.embedder.name
+        stale = [s for s in subscriptions if s.model != model]
+        if not stale:
+            return subscriptions
+        vectors = self.collection.embedder.embed([parse_topic(s.topic).text for s in stale])
+        renewed = {}
+        for subscription, vector in zip(stale, vectors, strict=True):
+            self.alerts.replace_topic_vector(subscription.id, vector, model)
+            renewed[subscription.id] = replace(subscription, vector=vector, model=model)
+        return [renewed.get(s.id, s) for s in subscriptions]
 
     def mute(self, chat_id: int, sub_id: int, period: timedelta | None = MUTE) -> Subscription:
         """Hear nothing of one of a chat's topics for a while (stories meanwhile are skipped).
@@ -138,7 +153,8 @@ class Alerter:
 
     def unsubscribe(self, chat_id: int, sub_id: int) -> Subscription:
         """Remove a chat's subscription; its queued alerts go to another topic they match."""
-        others = [s for s in self.alerts.subscriptions(chat_id, active=True) if s.id != sub_id]
+        active = self._current(self.alerts.subscriptions(chat_id, active=True))
+        others = [s for s in active if s.id != sub_id]
         for entry in self.alerts.pending_for(chat_id, sub_id):
             heir = self._first_match(entry.story_id, others)
             if heir is not None:
@@ -152,7 +168,9 @@ class Alerter:
         found = self.collection.store.articles([article_id])
         if not subscriptions or article_id not in found:
             return None
-        _, sentence_vectors = self.alerts.sentence_vectors(article_id)
+        _, sentence_vectors = self.alerts.sentence_vectors(
+            article_id, self.collection.embedder.name
+        )
         topics = [parse_topic(s.topic) for s in subscriptions]
         matrix = np.stack([s.vector for s in subscriptions])
         hits = self._matching(found[article_id], sentence_vectors, topics, matrix)
@@ -197,23 +215,27 @@ class Alerter:
     def _match(self, ids: list[int]) -> Matching:
         """Assign stories and queue alerts for a batch of new articles, each in one transaction."""
         now = self.clock().isoformat(timespec="seconds")
-        subscriptions = [
-            s
-            for s in self.alerts.subscriptions(active=True)
-            if not s.muted_until or s.muted_until <= now
-        ]
+        subscriptions = self._current(
+            [
+                s
+                for s in self.alerts.subscriptions(active=True)
+                if not s.muted_until or s.muted_until <= now
+            ]
+        )
         topics = [parse_topic(sub.topic) for sub in subscriptions]
         matrix = np.stack([sub.vector for sub in subscriptions]) if subscriptions else None
         store = self.collection.store
         recent = self.alerts.recent_stories(ids[0], STORY_WINDOW)
-        known = store.article_vectors([article_id for article_id, _ in recent])
+        known = store.article_vectors(
+            [article_id for article_id, _ in recent], self.collection.embedder.name
+        )
         index = StoryIndex(
             [story for article_id, story in recent if article_id in known],
             [known[article_id] for article_id, _ in recent if article_id in known],
             room=len(ids),
         )
         articles = store.articles(ids)
-        vectors = store.article_vectors(ids)
+        vectors = store.article_vectors(ids, self.collection.embedder.name)
         oldest_news = (self.clock() - self.news_age).date().isoformat()
         queued = too_old = 0
         for article_id in ids:
@@ -224,7 +246,9 @@ class Alerter:
             if (article.published or oldest_news) < oldest_news:
                 too_old += 1  # stored, but no news to announce
             else:
-                _, sentence_vectors = self.alerts.sentence_vectors(article_id)
+                _, sentence_vectors = self.alerts.sentence_vectors(
+                    article_id, self.collection.embedder.name
+                )
                 matched = [
                     (subscriptions[n].chat_id, subscriptions[n].id)
                     for n in self._matching(article, sentence_vectors, topics, matrix)
@@ -251,7 +275,7 @@ class Alerter:
             by_chat.setdefault(entry.chat_id, []).append(entry)
         deliveries = []
         for chat_id, entries in by_chat.items():
-            subscriptions = {s.id: s for s in self.alerts.subscriptions(chat_id)}
+            subscriptions = {s.id: s for s in self._current(self.alerts.subscriptions(chat_id))}
             stories = [
                 self._story(entry, subscriptions.get(entry.subscription_id))
                 for entry in entries[:STORIES_PER_MESSAGE]
@@ -267,7 +291,7 @@ class Alerter:
             self.alerts.give_up([entry.id], DROPPED, "story or subscription removed")
             return None
         article = found[entry.story_id]
-        spans, vectors = self.alerts.sentence_vectors(article.id)
+        spans, vectors = self.alerts.sentence_vectors(article.id, self.collection.embedder.name)
         texts = [article.text[start:end] for start, end in spans]
         rows = key_sentences(subscription.vector, vectors, [quotable(t) for t in texts])
         quotes = tuple(quote_of(article, *spans[row]) for row in rows)

@@ -41,6 +41,7 @@ class Subscription:
     after_article: int
     paused: bool
     muted_until: str | None = None
+    model: str | None = None  # the model variant that made the vector
 
 
 @dataclass(frozen=True)
@@ -63,15 +64,17 @@ class StoryLink:
     source: str | None
 
 
-_SUBSCRIPTION = "id, chat_id, user_id, topic, vector, after_article, paused, muted_until"
+_SUBSCRIPTION = "id, chat_id, user_id, topic, vector, after_article, paused, muted_until, model"
 _OUTBOX = "id, chat_id, story_id, subscription_id, attempts"
 
 
 def _subscription(row: tuple) -> Subscription:
     """A subscription from its row."""
-    sub_id, chat_id, user_id, topic, vector, after, paused, muted_until = row
+    sub_id, chat_id, user_id, topic, vector, after, paused, muted_until, model = row
     vector = np.frombuffer(vector, dtype="<f4")
-    return Subscription(sub_id, chat_id, user_id, topic, vector, after, bool(paused), muted_until)
+    return Subscription(
+        sub_id, chat_id, user_id, topic, vector, after, bool(paused), muted_until, model
+    )
 
 
 class AlertStore:
@@ -95,11 +98,14 @@ class AlertStore:
         )
         return [row[0] for row in rows]
 
-    def sentence_vectors(self, article_id: int) -> tuple[list[tuple[int, int]], np.ndarray]:
-        """An article's sentence spans and their vectors, in order."""
+    def sentence_vectors(
+        self, article_id: int, model: str
+    ) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """An article's sentence spans and their vectors made by `model`, in order."""
         rows = self.store.rows(
-            'SELECT start, "end", vector FROM sentences WHERE article_id = ? ORDER BY ord',
-            [article_id],
+            'SELECT start, "end", vector FROM sentences WHERE article_id = ? AND model = ? '
+            "ORDER BY ord",
+            [article_id, model],
         )
         if not rows:
             return [], np.zeros((0, 0), dtype=np.float32)
@@ -178,7 +184,7 @@ class AlertStore:
     # -- subscriptions --------------------------------------------------------
 
     def add_subscription(
-        self, chat_id: int, user_id: int | None, topic: str, vector: np.ndarray
+        self, chat_id: int, user_id: int | None, topic: str, vector: np.ndarray, model: str
     ) -> Subscription:
         """Store a subscription; it covers articles stored from now on. One per topic and chat."""
         key = topic_key(topic)
@@ -191,6 +197,7 @@ class AlertStore:
                     "topic": topic,
                     "topic_key": key,
                     "vector": np.asarray(vector, dtype="<f4").tobytes(),
+                    "model": model,
                     "after_article": after,
                     "paused": 0,
                     "created_at": utc_now(),
@@ -246,6 +253,14 @@ class AlertStore:
             params,
         )
         return [_subscription(row) for row in rows]
+
+    def replace_topic_vector(self, sub_id: int, vector: np.ndarray, model: str) -> None:
+        """Give a subscription's topic a vector made by another model variant."""
+        with self.store.transaction() as db:
+            db.execute(
+                "UPDATE subscriptions SET vector = ?, model = ? WHERE id = ?",
+                [np.asarray(vector, dtype="<f4").tobytes(), model, sub_id],
+            )
 
     def pending_for(self, chat_id: int, sub_id: int) -> list[OutboxEntry]:
         """The alerts still queued in a chat because of one subscription."""

@@ -108,7 +108,7 @@ class Briefer:
         if not heads:
             return Briefing(since, until, (), 0)
         ids = [head.id for head in heads]
-        vectors = self.collection.store.article_vectors(ids)
+        vectors = self.collection.store.article_vectors(ids, self.collection.embedder.name)
         groups = self._group(heads, vectors)
         interest = self._interest(chat_id, groups, vectors)
         scored = sorted(
@@ -156,7 +156,9 @@ class Briefer:
         vectors: dict[int, np.ndarray],
     ) -> dict[int, float]:
         """A bonus up to 2 for stories close to the chat's topics, relative to the other stories."""
-        subscriptions = self.alerts.subscriptions(chat_id) if chat_id is not None else []
+        chats = self.alerts.subscriptions(chat_id) if chat_id is not None else []
+        # A topic embedded by another model variant counts once alerts have re-embedded it.
+        subscriptions = [s for s in chats if s.model == self.collection.embedder.name]
         if not subscriptions:
             return {}
         topics = np.stack([s.vector for s in subscriptions])
@@ -174,7 +176,9 @@ class Briefer:
 
     def _story(self, article: Article, members: list[ArticleHead], score: float) -> BriefStory:
         """A story with its most central sentences quoted (closest to the article's meaning)."""
-        spans, sentence_vectors = self.alerts.sentence_vectors(article.id)
+        spans, sentence_vectors = self.alerts.sentence_vectors(
+            article.id, self.collection.embedder.name
+        )
         rows: list[int] = []
         if spans:
             texts = [article.text[start:end] for start, end in spans]

@@ -29,8 +29,9 @@ class Chat:
         self.interactive = stdin.isatty()
         self.followups = FollowUps(collection.embedder.embed)
         self.previous: str | None = None
-        # The model takes seconds to load: it loads while the first question is typed.
-        self.warming = threading.Thread(target=self._warm_up, daemon=True)
+        # The model loads while the first question is typed. Not a daemon: leaving during the
+        # load waits for it, as ONNX Runtime aborts the process if killed mid-way.
+        self.warming = threading.Thread(target=self._warm_up)
 
     def _warm_up(self) -> None:
         """Load the model by embedding one word."""

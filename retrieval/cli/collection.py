@@ -2,9 +2,10 @@
 
 import argparse
 import difflib
+import sys
 from datetime import timedelta
 
-from retrieval.cli.common import CommandError, how_to_add_articles, program
+from retrieval.cli.common import CommandError, how_to_add_articles, plural, program
 from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
 from retrieval.core.models import Outlet
@@ -19,6 +20,14 @@ def open_articles(settings: Settings) -> Collection:
     collection = Collection.open(settings)
     if not collection.summary().articles:
         raise CommandError(empty)
+    stale = collection.stale_articles()
+    if stale:
+        print(
+            f"warning: {plural(len(stale), 'article')} embedded by another model variant "
+            f"{'is' if len(stale) == 1 else 'are'} found by keywords only until "
+            f"`{program()} ingest` re-embeds them",
+            file=sys.stderr,
+        )
     return collection
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from retrieval.cli.common import CommandError
 from retrieval.cli.progress import progress_over
 from retrieval.core.config import Settings
+from retrieval.core.variants import configured_embedder
 from retrieval.evaluation import beir as beir_data_set
 from retrieval.evaluation import squad as squad_data_set
 
@@ -15,7 +16,11 @@ def squad(args: argparse.Namespace, settings: Settings) -> int:
     _exists(args.path)
     print(
         squad_data_set.squad_report(
-            args.path, limit=args.limit, db=args.store, progress=progress_over
+            args.path,
+            configured_embedder(settings),
+            limit=args.limit,
+            db=args.store,
+            progress=progress_over,
         )
     )
     return 0
@@ -26,7 +31,11 @@ def beir(args: argparse.Namespace, settings: Settings) -> int:
     _exists(args.path)
     print(
         beir_data_set.beir_report(
-            args.path, split=args.split, db=args.store, progress=progress_over
+            args.path,
+            configured_embedder(settings),
+            split=args.split,
+            db=args.store,
+            progress=progress_over,
         )
     )
     return 0

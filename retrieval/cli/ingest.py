@@ -2,10 +2,10 @@
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from retrieval.cli.progress import progress_bar
+from retrieval.cli.progress import progress_bar, progress_over
 from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
 from retrieval.news.fetch import Fetcher, FetchError, PrivateAddress
@@ -33,13 +33,18 @@ def ingest(args: argparse.Namespace, settings: Settings) -> int:
                 yield item
 
     with progress_bar(total, "article") as bar:
-        report = collection.ingest(items(), on_item=bar.update)
+        report = collection.ingest(items(), on_item=bar.update, progress=_reembedding)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for failure in report.failures:
         print(f"failed: {failure.name}: {failure.reason}", file=sys.stderr)
     print(f"{report.summary} (database: {settings.database})")
     return 1 if report.failures else 0
+
+
+def _reembedding(article_ids: list[int]) -> Iterable[int]:
+    """The articles another model variant embedded, with a bar while they are re-embedded."""
+    return progress_over(article_ids, len(article_ids), "re-embedding for the current model")
 
 
 def _read(entry: Path | Failure | str, fetcher: Fetcher) -> Iterator[RawArticle | Failure]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from retrieval.cli.common import CommandError, program
 from retrieval.cli.parser import build_parser
-from retrieval.core.config import ConfigError, Settings, default_db_path
+from retrieval.core.config import ConfigError, EmbedderUnavailable, Settings, default_db_path
 
 Handler = Callable[[argparse.Namespace, Settings], int | None]
 
@@ -41,7 +41,7 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
         settings = Settings.from_env(db=args.db)
         check_database(settings.db_path, explicit=settings.db_path != default_db_path(os.environ))
         return int(handler(args.handler)(args, settings) or 0)
-    except (CommandError, ConfigError) as error:
+    except (CommandError, ConfigError, EmbedderUnavailable) as error:
         print(f"{program()}: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

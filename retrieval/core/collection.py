@@ -7,12 +7,17 @@ import numpy as np
 
 from retrieval.core.answer import AnswerConfig, Answerer
 from retrieval.core.config import ConfigError, Settings
-from retrieval.core.embeddings import Embedder, SentenceTransformerEmbedder
+from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import Ingestor, IngestReport
 from retrieval.core.models import Answer, Mode, Outlet
+from retrieval.core.reembed import Reembedder
 from retrieval.core.search import Searcher, SearchResult
 from retrieval.core.store import Filters, Store
+from retrieval.core.variants import configured_embedder
 from retrieval.text.raw import Failure, RawArticle
+
+# Wraps the ids of the articles to re-embed, e.g. in a progress bar; must yield each of them.
+Progress = Callable[[list[int]], Iterable[int]]
 
 
 @dataclass(frozen=True)
@@ -37,24 +42,42 @@ class Collection:
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Collection":
-        """Open the collection in the configured database with the real model."""
+        """Open the collection in the configured database with the configured (ONNX) model."""
         if settings.db_url:  # never the default SQLite file instead of the server asked for
             raise ConfigError(
                 f"{settings.database}: ingesting, searching, asking, polling feeds and the bot "
                 "do not run on PostgreSQL yet (owners, feeds list, articles, stats and "
                 "db copy do)"
             )
-        return cls(Store(settings.db_path), embedder or SentenceTransformerEmbedder())
+        embedder = embedder or configured_embedder(settings)
+        return cls(Store(settings.db_path), embedder)
+
+    def stale_articles(self) -> list[int]:
+        """Articles embedded by another model variant: searched by keywords only until the next
+        ingest re-embeds them."""
+        return Reembedder(self.store, self.embedder).stale()
 
     def close(self) -> None:
         """Close the database."""
         self.store.close()
 
     def ingest(
-        self, items: Iterable[RawArticle | Failure], on_item: Callable[[], None] | None = None
+        self,
+        items: Iterable[RawArticle | Failure],
+        on_item: Callable[[], None] | None = None,
+        progress: Progress | None = None,
     ) -> IngestReport:
-        """Store articles, skipping those already stored and updating changed ones."""
-        return Ingestor(self.store, self.embedder).ingest(items, on_item)
+        """Re-embed articles another model variant embedded, then store the new articles.
+
+        Already stored articles are skipped and changed ones updated; `progress` wraps the ids
+        of the articles being re-embedded.
+        """
+        reembedder = Reembedder(self.store, self.embedder)
+        stale = reembedder.stale()
+        reembedded = reembedder.run(progress(stale) if progress else stale) if stale else 0
+        report = Ingestor(self.store, self.embedder).ingest(items, on_item)
+        report.reembedded = reembedded
+        return report
 
     def search(
         self, query: str, k: int = 10, filters: Filters = Filters(), mode: Mode = "hybrid"

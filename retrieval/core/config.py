@@ -70,6 +70,10 @@ def _days(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
     return int(raw)
 
 
+class EmbedderUnavailable(RuntimeError):
+    """The embedding model the settings name cannot be used here (not built, or unknown)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable about the retrieval layer."""
@@ -79,6 +83,10 @@ class Settings:
     allowed_hosts: frozenset[str] = frozenset()
     policy: Policy = Policy()
     owners: frozenset[int] = frozenset()  # CYBERBRIEF_OWNERS; more may be stored in the database
+    # Which embedder: "onnx" (the variant the install-time build chose), "int8", "fp32", "torch".
+    embedding: str = "onnx"
+    # Where the ONNX files are (default: inside the environment, where `make install` builds them).
+    model_dir: Path | None = None
     db_url: str | None = None  # postgresql://… when the database is a PostgreSQL server
 
     @property
@@ -92,10 +100,13 @@ class Settings:
         target = str(db or env.get("CYBERBRIEF_DB") or default_db_path(env))
         url = target if is_postgres_url(target) else None
         hosts = env.get("CYBERBRIEF_ALLOW_HOSTS", "").replace(",", " ").split()
+        model_dir = env.get("CYBERBRIEF_MODEL_DIR")
         return cls(
             db_path=default_db_path(env) if url else Path(target).expanduser(),
             db_url=url,
             allowed_hosts=frozenset(hosts),
             policy=Policy.from_env(env),
             owners=owner_ids(env),
+            embedding=env.get("CYBERBRIEF_EMBEDDING", "onnx").strip().lower() or "onnx",
+            model_dir=Path(model_dir).expanduser() if model_dir else None,
         )

@@ -22,16 +22,18 @@ class IngestReport:
     added: int = 0
     updated: int = 0
     skipped: int = 0
+    reembedded: int = 0  # stored articles whose vectors another model variant had made
     failures: list[Failure] = field(default_factory=list)
     article_ids: list[int] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
-        """One line for people: added, updated, skipped, failed."""
-        return (
+        """One line for people: added, updated, skipped, failed (and re-embedded, if any)."""
+        line = (
             f"{self.added} added, {self.updated} updated, {self.skipped} skipped, "
             f"{len(self.failures)} failed"
         )
+        return line + (f", {self.reembedded} re-embedded" if self.reembedded else "")
 
 
 @dataclass(frozen=True)

@@ -227,6 +227,20 @@ def m004_briefings(db: Database) -> None:
 
 
 @migrations()
+def m006_vector_variants(db: Database) -> None:
+    """Which model variant made each sentence vector and topic vector (chunk vectors had it)."""
+    db.table("sentences").add_column("model", str)
+    db.execute(
+        "UPDATE sentences SET model = coalesce((SELECT e.model FROM chunks c "
+        "JOIN embeddings e ON e.chunk_id = c.id WHERE c.article_id = sentences.article_id "
+        "LIMIT 1), 'sentence-transformers/all-MiniLM-L6-v2')"
+    )
+    db.table("sentences").create_index(["model"])
+    db.table("subscriptions").add_column("model", str)
+    db.execute("UPDATE subscriptions SET model = 'sentence-transformers/all-MiniLM-L6-v2'")
+
+
+@migrations()
 def m012_subscriptions_and_owners(db: Database) -> None:
     """One subscription per topic and chat (compared case-folded), muting, and stored owners."""
     subscriptions = db.table("subscriptions")
@@ -252,8 +266,15 @@ def m012_subscriptions_and_owners(db: Database) -> None:
 
 @migrations()
 def m013_workers(db: Database) -> None:
-    """What several bot workers share: the updates seen, and when each limit lets a send go."""
+    """What several bot workers share: the updates seen, when each limit lets a send go, and
+    each person's recent questions (the flood limit)."""
     db.table("updates").create(
         {"bot_id": int, "update_id": int, "seen_at": float}, pk=("bot_id", "update_id")
     )
     db.table("send_slots").create({"key": str, "due": float}, pk="key", not_null={"due"})
+    db.table("floods").create(
+        {"gate": str, "user_id": int, "asked": str, "warned": int, "last_at": float},
+        pk=("gate", "user_id"),
+        not_null={"asked", "warned", "last_at"},
+    )
+    db.table("floods").create_index(["gate", "last_at"])

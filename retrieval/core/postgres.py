@@ -122,10 +122,17 @@ class PostgresStore:
                     [found[0] if found else None, write.model, np.asarray(vector, np.float32)],
                 )
             cursor.executemany(
-                'INSERT INTO sentences (article_id, ord, start, "end", vector) '
-                "VALUES (%s, %s, %s, %s, %s)",
+                'INSERT INTO sentences (article_id, ord, start, "end", vector, model) '
+                "VALUES (%s, %s, %s, %s, %s, %s)",
                 [
-                    (article_id, order, start, end, np.asarray(vector, "<f4").tobytes())
+                    (
+                        article_id,
+                        order,
+                        start,
+                        end,
+                        np.asarray(vector, "<f4").tobytes(),
+                        write.model,
+                    )
                     for order, ((start, end), vector) in enumerate(
                         zip(write.sentences, write.sentence_vectors, strict=True)
                     )

@@ -152,13 +152,30 @@ def p001_schema(conn: psycopg.Connection) -> None:
 
 @migration
 def p002_workers(conn: psycopg.Connection) -> None:
-    """As SQLite's m013: the updates seen, and when each limit lets a send go."""
+    """As SQLite's m013: the updates seen, sending schedules, recent questions per person."""
     _run(
         conn,
         """
         CREATE TABLE updates (
             bot_id bigint, update_id bigint, seen_at double precision NOT NULL,
             PRIMARY KEY (bot_id, update_id));
-        CREATE TABLE send_slots (key text PRIMARY KEY, due double precision NOT NULL)
+        CREATE TABLE send_slots (key text PRIMARY KEY, due double precision NOT NULL);
+        CREATE TABLE floods (
+            gate text, user_id bigint, asked text NOT NULL, warned smallint NOT NULL,
+            last_at double precision NOT NULL, PRIMARY KEY (gate, user_id));
+        CREATE INDEX floods_gate_last ON floods (gate, last_at)
+        """,
+    )
+
+
+@migration
+def p003_vector_variants(conn: psycopg.Connection) -> None:
+    """As SQLite's m006: which model variant made each sentence vector and topic vector."""
+    _run(
+        conn,
+        """
+        ALTER TABLE sentences ADD COLUMN model text;
+        CREATE INDEX sentences_model ON sentences (model);
+        ALTER TABLE subscriptions ADD COLUMN model text
         """,
     )

@@ -115,7 +115,9 @@ class Searcher:
         if mode == "bm25":
             ranked = top(keyword, k)
             hits = self._hits(ranked, keyword, keyword, {})
-            return SearchResult(hits, None, stems, self.store.chunk_sentences(ranked))
+            return SearchResult(
+                hits, None, stems, self.store.chunk_sentences(ranked, self.embedder.name)
+            )
         if vector is None:
             vector = self.embedder.embed([query])[0]
         dense = self.index.nearest(vector, max(config.candidates, k), allowed)
@@ -126,7 +128,7 @@ class Searcher:
             missing_dense = [c for c in keyword if c not in dense]
             dense.update(self.index.similarity(vector, missing_dense))
             pool = top(blend(keyword, dense, config.first_keyword_weight), max(config.rerank, k))
-        sentences = self.store.chunk_sentences(pool)
+        sentences = self.store.chunk_sentences(pool, self.embedder.name)
         best_sentence = {
             chunk_id: max(
                 (float(row.vector @ vector) for row in rows), default=dense.get(chunk_id, 0)

@@ -195,9 +195,10 @@ class Store:
                 (chunk_id, title, text[start:end]),
             )
         conn.executemany(
-            'INSERT INTO sentences (article_id, ord, start, "end", vector) VALUES (?, ?, ?, ?, ?)',
+            'INSERT INTO sentences (article_id, ord, start, "end", vector, model) '
+            "VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (article_id, order, start, end, _blob(vector))
+                (article_id, order, start, end, _blob(vector), write.model)
                 for order, ((start, end), vector) in enumerate(
                     zip(write.sentences, write.sentence_vectors, strict=True)
                 )
@@ -285,16 +286,20 @@ class Store:
         matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32)
         return ids, matrix.reshape(len(rows), -1)
 
-    def article_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
-        """Each article's meaning as one unit vector: the normalised mean of its chunk vectors."""
+    def article_vectors(self, ids: Sequence[int], model: str) -> dict[int, np.ndarray]:
+        """Each article's meaning as one unit vector: the normalised mean of its chunk vectors.
+
+        Only vectors made by `model` count: an article embedded by another variant is left out.
+        """
         grouped: dict[int, list[bytes]] = {}
         for start in range(0, len(ids), 500):
             part = list(ids[start : start + 500])
             rows = self.rows(
                 "SELECT c.article_id, e.vector FROM chunks c "
                 "JOIN embeddings e ON e.chunk_id = c.id "
-                f"WHERE c.article_id IN ({marks(part)}) ORDER BY c.article_id, c.ord",
-                part,
+                f"WHERE c.article_id IN ({marks(part)}) AND e.model = ? "
+                "ORDER BY c.article_id, c.ord",
+                [*part, model],
             )
             for article_id, vector in rows:
                 grouped.setdefault(article_id, []).append(vector)
@@ -326,16 +331,19 @@ class Store:
         )
         return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
-    def chunk_sentences(self, chunk_ids: Sequence[int]) -> dict[int, list[SentenceRow]]:
-        """The sentences inside each chunk, in article order, with their vectors."""
+    def chunk_sentences(self, chunk_ids: Sequence[int], model: str) -> dict[int, list[SentenceRow]]:
+        """The sentences inside each chunk, in article order, with vectors made by `model`.
+
+        Sentences embedded by another variant are left out until they are re-embedded.
+        """
         if not chunk_ids:
             return {}
         rows = self.rows(
             'SELECT c.id, s.id, s.article_id, s.start, s."end", s.vector FROM chunks c '
             "JOIN sentences s ON s.article_id = c.article_id "
             'AND s.start < c."end" AND s."end" > c.start '
-            f"WHERE c.id IN ({marks(chunk_ids)}) ORDER BY c.id, s.ord",
-            chunk_ids,
+            f"WHERE c.id IN ({marks(chunk_ids)}) AND s.model = ? ORDER BY c.id, s.ord",
+            [*chunk_ids, model],
         )
         found: dict[int, list[SentenceRow]] = {chunk_id: [] for chunk_id in chunk_ids}
         for chunk_id, sentence_id, article_id, start, end, vector in rows:

@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.embeddings import Embedder
 from retrieval.core.fusion import reciprocal_rank_fusion, top
 from retrieval.core.models import MODES
 from retrieval.evaluation.common import Progress, article_ranking, load_collection, quietly
@@ -23,7 +23,11 @@ def _jsonl(path: Path) -> Iterator[dict]:
 
 
 def beir_report(
-    path: Path, split: str = "test", db: Path | None = None, progress: Progress = quietly
+    path: Path,
+    embedder: Embedder,
+    split: str = "test",
+    db: Path | None = None,
+    progress: Progress = quietly,
 ) -> str:
     """nDCG@10 and recall@100 for each search mode, and reciprocal rank fusion for comparison."""
     qrels: dict[str, dict[str, int]] = {}
@@ -40,7 +44,6 @@ def beir_report(
         for row in _jsonl(path / "corpus.jsonl")
         if row["text"].strip()
     ]
-    embedder = SentenceTransformerEmbedder()
     with tempfile.TemporaryDirectory() as tmp:
         collection, ids = load_collection(articles, embedder, db or Path(tmp) / "beir.db", progress)
         doc_of = {article_id: origin.removeprefix("beir:") for origin, article_id in ids.items()}

@@ -9,7 +9,7 @@ import numpy as np
 
 from retrieval.core.answer import support
 from retrieval.core.collection import Collection
-from retrieval.core.embeddings import SentenceTransformerEmbedder
+from retrieval.core.embeddings import Embedder
 from retrieval.core.models import MODES
 from retrieval.core.search import SearchResult
 from retrieval.evaluation.common import Progress, article_ranking, load_collection, quietly
@@ -48,12 +48,15 @@ def squad_collection(path: Path) -> tuple[list[RawArticle], list[SquadQuestion]]
 
 
 def squad_report(
-    path: Path, limit: int | None = None, db: Path | None = None, progress: Progress = quietly
+    path: Path,
+    embedder: Embedder,
+    limit: int | None = None,
+    db: Path | None = None,
+    progress: Progress = quietly,
 ) -> str:
     """Paragraph top-1/5/20 accuracy and answer-in-quote rates for each search mode."""
     articles, questions = squad_collection(path)
     questions = questions[:limit] if limit else questions
-    embedder = SentenceTransformerEmbedder()
     with tempfile.TemporaryDirectory() as tmp:
         collection, ids = load_collection(
             articles, embedder, db or Path(tmp) / "squad.db", progress

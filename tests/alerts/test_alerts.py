@@ -14,7 +14,7 @@ from retrieval.alerts.store import SubscriptionNotFound
 from retrieval.core.collection import Collection
 from retrieval.news.store import open_feeds
 from retrieval.text.documents import RawArticle
-from tests.conftest import ManualClock
+from tests.conftest import FAKE_ANSWER_CONFIG, ManualClock, OtherVariant
 
 # The fake embedder's cosines run lower than the real model's (and its 0.55 default): on these
 # texts a topic an article is about scores at least 0.5 and an unrelated one at most 0.3.
@@ -356,3 +356,17 @@ def test_unsubscribing_keeps_alerts_another_topic_of_the_chat_wanted(
     (delivery,) = alerter.deliveries()
     assert [s.article.id for s in delivery.stories] == [ransom]
     assert delivery.stories[0].topic == "police arrests"
+
+
+def test_topics_embedded_by_another_model_variant_are_re_embedded_before_matching(
+    collection: Collection, clock: ManualClock
+) -> None:
+    Alerter(collection, clock, threshold=THRESHOLD).subscribe(1, 10, "ransomware police arrests")
+    other = Collection(collection.store, OtherVariant(), FAKE_ANSWER_CONFIG)
+    alerter = Alerter(other, clock, threshold=THRESHOLD)
+    store(other, article(RANSOM), article(SATELLITE))
+    assert alerter.match_new() == 1
+    (subscription,) = alerter.subscriptions(1)
+    assert subscription.model == OtherVariant.name
+    assert subscription.vector @ other.embedder.embed(["ransomware police arrests"])[0] > 0.999
+    assert due(alerter) == {1: [1]}

@@ -17,7 +17,7 @@ def test_run_without_a_token_explains_and_falls_back_to_the_terminal_chat(
 ) -> None:
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
-    monkeypatch.setattr("retrieval.core.collection.SentenceTransformerEmbedder", FakeEmbedder)
+    monkeypatch.setattr("retrieval.core.collection.configured_embedder", lambda _: FakeEmbedder())
     Collection(Store(tmp_path / "t.db"), FakeEmbedder()).ingest(shipped_articles())
     assert main(["--db", str(tmp_path / "t.db"), "run"]) == 0
     out, err = capsys.readouterr()
@@ -62,7 +62,7 @@ def test_bot_without_owners_says_how_to_become_one(
 ) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:x")
     monkeypatch.delenv("CYBERBRIEF_OWNERS", raising=False)
-    monkeypatch.setattr("retrieval.core.collection.SentenceTransformerEmbedder", FakeEmbedder)
+    monkeypatch.setattr("retrieval.core.collection.configured_embedder", lambda _: FakeEmbedder())
     monkeypatch.setattr("bot.serve.build_application", lambda *a, **k: IdleApplication())
     db = str(tmp_path / "t.db")
     assert main(["--db", db, "bot"]) == 0

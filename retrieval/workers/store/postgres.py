@@ -1,14 +1,16 @@
-"""The workers' shared state in PostgreSQL: updates seen and sending schedules."""
+"""The workers' shared state in PostgreSQL: updates seen, sending schedules, flood counts."""
 
+import json
 from collections.abc import Mapping
 
 from retrieval.core.postgres import PostgresStore
+from retrieval.workers.flood import FloodLimit, FloodState, Verdict, admit
 from retrieval.workers.slots import Limit, reserve
 from retrieval.workers.store.records import KEEP_UPDATES
 
 
 class PostgresWorkerStore:
-    """Updates seen and sending schedules, in a PostgreSQL database."""
+    """Updates seen, sending schedules and flood counts, in a PostgreSQL database."""
 
     def __init__(self, store: PostgresStore) -> None:
         self.store = store
@@ -47,3 +49,30 @@ class PostgresWorkerStore:
                     [(due, key) for key, due in sorted(after.items())],
                 )
         return start
+
+    def admit(self, gate: str, user_id: int, now: float, limit: FloodLimit) -> Verdict:
+        """Count a person's question at a gate ("questions", "briefings") against the limit."""
+        with self.store.transaction() as conn:
+            created = conn.execute(
+                "INSERT INTO floods (gate, user_id, asked, warned, last_at) "
+                "VALUES (%s, %s, '[]', 0, %s) ON CONFLICT (gate, user_id) DO NOTHING",
+                [gate, user_id, now],
+            ).rowcount
+            if created:  # someone new (or back after a pause): forget the idle
+                conn.execute(
+                    "DELETE FROM floods WHERE gate = %s AND last_at <= %s",
+                    [gate, now - limit.window],
+                )
+            found = conn.execute(
+                "SELECT asked, warned FROM floods WHERE gate = %s AND user_id = %s FOR UPDATE",
+                [gate, user_id],
+            ).fetchone()
+            asked, warned = found if found else ("[]", 0)
+            verdict, state = admit(FloodState(tuple(json.loads(asked)), bool(warned)), now, limit)
+            conn.execute(
+                "INSERT INTO floods (gate, user_id, asked, warned, last_at) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (gate, user_id) DO UPDATE SET "
+                "asked = excluded.asked, warned = excluded.warned, last_at = excluded.last_at",
+                [gate, user_id, json.dumps(state.asked), int(state.warned), now],
+            )
+        return verdict

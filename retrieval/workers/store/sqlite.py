@@ -1,14 +1,16 @@
-"""The workers' shared state in SQLite: updates seen and sending schedules."""
+"""The workers' shared state in SQLite: updates seen, sending schedules, flood counts."""
 
+import json
 from collections.abc import Mapping
 
 from retrieval.core.store import Store, marks
+from retrieval.workers.flood import FloodLimit, FloodState, Verdict, admit
 from retrieval.workers.slots import Limit, reserve
 from retrieval.workers.store.records import KEEP_UPDATES
 
 
 class SqliteWorkerStore:
-    """Updates seen and sending schedules, in a SQLite file."""
+    """Updates seen, sending schedules and flood counts, in a SQLite file."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -47,3 +49,29 @@ class SqliteWorkerStore:
                 sorted(after.items()),
             )
         return start
+
+    def admit(self, gate: str, user_id: int, now: float, limit: FloodLimit) -> Verdict:
+        """Count a person's question at a gate ("questions", "briefings") against the limit."""
+        with self.store.transaction() as db:
+            cursor = db.execute(  # a write first: the lock, before reading the count
+                "INSERT INTO floods (gate, user_id, asked, warned, last_at) "
+                "VALUES (?, ?, '[]', 0, ?) ON CONFLICT (gate, user_id) DO NOTHING",
+                [gate, user_id, now],
+            )
+            if cursor.rowcount:  # someone new (or back after a pause): forget the idle
+                db.execute(
+                    "DELETE FROM floods WHERE gate = ? AND last_at <= ?",
+                    [gate, now - limit.window],
+                )
+            found = db.execute(
+                "SELECT asked, warned FROM floods WHERE gate = ? AND user_id = ?", [gate, user_id]
+            ).fetchall()
+            asked, warned = found[0] if found else ("[]", 0)
+            verdict, state = admit(FloodState(tuple(json.loads(asked)), bool(warned)), now, limit)
+            db.execute(
+                "INSERT INTO floods (gate, user_id, asked, warned, last_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (gate, user_id) DO UPDATE SET asked = excluded.asked, "
+                "warned = excluded.warned, last_at = excluded.last_at",
+                [gate, user_id, json.dumps(state.asked), int(state.warned), now],
+            )
+        return verdict
