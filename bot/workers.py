@@ -60,9 +60,10 @@ class SharedRateLimiter(BaseRateLimiter[int]):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> JSON:
-        """Wait for the message's slot (requests to no chat go at once), then send it."""
+        """Wait for the message's slot, then send it; requests to no chat, and "typing…" (no
+        message: waiting would only hide it), go at once."""
         chat_id = data.get("chat_id")
-        if chat_id is not None:
+        if chat_id is not None and endpoint != "sendChatAction":
             if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit():
                 chat_id = int(chat_id)
             now = self.clock()

@@ -8,8 +8,18 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DATA="$ROOT/.postgres"
-CLUSTER="$DATA/cluster"
+
+# As root the server runs as postgres, which must reach the data directory: a checkout it
+# cannot enter (under /root, say) keeps its data in /var/tmp instead, one folder per checkout.
+locate() {
+  DATA="$ROOT/.postgres"
+  if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1 \
+      && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+    DATA="/var/tmp/cyberbrief-postgres-$(echo "$ROOT" | md5sum | cut -c1-12)"
+  fi
+  CLUSTER="$DATA/cluster"
+}
+locate
 PG_BIN=/usr/lib/postgresql/15/bin
 PGVECTOR=0.8.0
 PACKAGES=(postgresql-15 postgresql-server-dev-15)
@@ -89,6 +99,7 @@ initialise() {
 start() {
   install_packages
   install_pgvector
+  locate  # the postgres user may be new
   initialise
   if running; then url; return; fi
   free_port >"$DATA/port"

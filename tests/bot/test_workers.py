@@ -53,8 +53,12 @@ def test_two_workers_sending_to_one_group_share_its_limit(database_target: str) 
             for limiter in limiters:
                 await limiter.process_request(send, (), {}, "sendMessage", {"chat_id": -5}, None)
 
+    async def typing() -> None:
+        await limiters[0].process_request(send, (), {}, "sendChatAction", {"chat_id": -5}, None)
+
     try:
         asyncio.run(both())
+        asyncio.run(typing())  # no message: never waits
     finally:
         for store in stores:
             store.close()
