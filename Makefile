@@ -85,6 +85,9 @@ bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench.briefing
 	$(BIN)/python -m bench.answer_length
 	$(BIN)/python -m bench.cli_start
+	@running=no; deploy/postgres.sh running && running=yes; \
+	$(BIN)/python -m bench.db_copy; status=$$?; \
+	[ $$running = yes ] || deploy/postgres.sh stop; exit $$status
 
 clean:
 	rm -rf $(VENV) $(EMULATOR)/node_modules
