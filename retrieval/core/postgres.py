@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import psycopg
+import psycopg.abc
 from pgvector.psycopg import register_vector
 
 from retrieval.core import postgres_migrations
@@ -39,6 +40,11 @@ class PostgresStore:
         """Run the block in one transaction, serialised with this process's other threads."""
         with self._lock, self.conn.transaction():
             yield self.conn
+
+    def run(self, statement: psycopg.abc.Query) -> None:
+        """Run a statement outside any transaction (CREATE INDEX CONCURRENTLY, say)."""
+        with self._lock:
+            self.conn.execute(statement)
 
     def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """Run a read query and return all its rows."""

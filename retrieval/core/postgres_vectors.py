@@ -1,0 +1,71 @@
+"""Dense search in PostgreSQL: pgvector's HNSW graph (cosine), one per model and dimension."""
+
+import hashlib
+from collections.abc import Collection
+
+import numpy as np
+from psycopg import sql
+
+from retrieval.core.postgres import PostgresStore
+
+EF_SEARCH = 100  # candidates the graph walk keeps; at least as many as a search asks for
+
+
+def index_name(model: str, dimension: int) -> str:
+    """The name of a model's HNSW index (models are free text: hashed)."""
+    digest = hashlib.sha256(model.encode()).hexdigest()[:12]
+    return f"embeddings_hnsw_{digest}_{dimension}"
+
+
+class PostgresVectors:
+    """The chunk vectors of one model, searched by pgvector's HNSW index on cosine distance.
+
+    Vectors of every model share one column without dimensions; each model gets a partial
+    expression index casting its vectors to their dimension, which the queries repeat.
+    """
+
+    def __init__(
+        self, store: PostgresStore, model: str, dimension: int, ef_search: int = EF_SEARCH
+    ) -> None:
+        self.store = store
+        self.model = model
+        self.dimension = dimension
+        self.ef_search = ef_search
+        self._vector = sql.SQL("e.vector::vector({})").format(sql.Literal(dimension))
+
+    def build(self) -> None:
+        """Create the model's index if it is missing (without blocking writers meanwhile)."""
+        self.store.run(
+            sql.SQL(
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON embeddings USING hnsw "
+                "((vector::vector({})) vector_cosine_ops) WHERE model = {}"
+            ).format(
+                sql.Identifier(index_name(self.model, self.dimension)),
+                sql.Literal(self.dimension),
+                sql.Literal(self.model),
+            )
+        )
+
+    def nearest(
+        self, vector: np.ndarray, n: int, articles: Collection[int] | None = None
+    ) -> dict[int, float]:
+        """The n chunks most similar to the vector (only those of `articles`, if given), as
+        chunk id -> cosine similarity."""
+        query = np.asarray(vector, dtype=np.float32)
+        within = sql.SQL("")
+        params: list[object] = [query]
+        if articles is not None:
+            within = sql.SQL("AND c.article_id = ANY(%s)")
+            params.append(sorted(articles))
+        statement = sql.SQL(
+            "SELECT e.chunk_id, 1 - ({vector} <=> %s) AS similarity FROM embeddings e "
+            "JOIN chunks c ON c.id = e.chunk_id WHERE e.model = {model} {within} "
+            "ORDER BY {vector} <=> %s LIMIT %s"
+        ).format(vector=self._vector, model=sql.Literal(self.model), within=within)
+        with self.store.transaction() as conn:
+            conn.execute(
+                "SELECT set_config('hnsw.ef_search', %s, true)", [str(max(self.ef_search, n))]
+            )
+            conn.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
+            rows = conn.execute(statement, [*params, query, n]).fetchall()
+        return {int(chunk_id): float(similarity) for chunk_id, similarity in rows}
