@@ -41,7 +41,7 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
         settings = Settings.from_env(db=args.db)
         check_database(settings.db_path, explicit=settings.db_path != default_db_path(os.environ))
         return int(handler(args.handler)(args, settings) or 0)
-    except (CommandError, ConfigError, EmbedderUnavailable) as error:
+    except (CommandError, ConfigError, EmbedderUnavailable, ConnectionError) as error:
         print(f"{program()}: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -14,8 +14,6 @@ from retrieval.core.config import redacted
 from retrieval.core.models import Article, Outlet
 from retrieval.core.store import ArticleNotFound, ArticleWrite, DuplicateArticle, StoredKey, utc_now
 
-UniqueViolation = psycopg.errors.UniqueViolation
-
 
 class PostgresStore:
     """Articles and everything the capabilities keep, in one PostgreSQL database."""
@@ -95,7 +93,7 @@ class PostgresStore:
                 conn.execute(
                     "UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'generation'"
                 )
-        except UniqueViolation as error:
+        except psycopg.errors.UniqueViolation as error:
             raise DuplicateArticle(raw.url) from error
         return article_id
 

@@ -84,6 +84,9 @@ def test_a_copy_goes_only_into_an_empty_database(
     assert code == 2 and "no database" in err and "missing.db" in err
     code, _, err = run(capsys, "db", "copy", postgres_url, postgres_url)
     assert code == 2 and "the same database" in err
+    code, _, err = run(capsys, "db", "copy", str(source), "postgresql://me:secret@127.0.0.1:1/x")
+    assert code == 2 and "cannot connect to postgresql://me:***@127.0.0.1:1/x" in err
+    assert "secret" not in err
 
 
 def test_counts_that_do_not_match_leave_the_target_untouched(
