@@ -9,6 +9,7 @@ from psycopg import sql
 from retrieval.core.postgres import PostgresStore
 
 EF_SEARCH = 100  # candidates the graph walk keeps; at least as many as a search asks for
+BUILD_MEMORY = "1GB"  # the graph is built fast while it fits in memory (100k vectors: ~250 MB)
 
 
 def index_name(model: str, dimension: int) -> str:
@@ -35,16 +36,19 @@ class PostgresVectors:
 
     def build(self) -> None:
         """Create the model's index if it is missing (without blocking writers meanwhile)."""
-        self.store.run(
-            sql.SQL(
-                "CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON embeddings USING hnsw "
-                "((vector::vector({})) vector_cosine_ops) WHERE model = {}"
-            ).format(
-                sql.Identifier(index_name(self.model, self.dimension)),
-                sql.Literal(self.dimension),
-                sql.Literal(self.model),
-            )
+        create = sql.SQL(
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON embeddings USING hnsw "
+            "((vector::vector({})) vector_cosine_ops) WHERE model = {}"
+        ).format(
+            sql.Identifier(index_name(self.model, self.dimension)),
+            sql.Literal(self.dimension),
+            sql.Literal(self.model),
         )
+        self.store.run(sql.SQL("SET maintenance_work_mem = {}").format(sql.Literal(BUILD_MEMORY)))
+        try:
+            self.store.run(create)
+        finally:
+            self.store.run("RESET maintenance_work_mem")
 
     def nearest(
         self, vector: np.ndarray, n: int, articles: Collection[int] | None = None
