@@ -39,10 +39,7 @@ def plan(source: Tables, target: Tables) -> dict[str, list[str]]:
     lost = sorted(name for name in source.names() - theirs if source.count(name))
     if lost:
         raise CopyError(f"the target has no table {', '.join(lost)}: is its schema older?")
-    names = sorted(
-        source.names() & theirs,
-        key=lambda n: (n not in ORDER, ORDER.index(n) if n in ORDER else 0, n),
-    )
+    names = sorted(source.names() & theirs, key=_position)
     tables: dict[str, list[str]] = {}
     for name in names:
         columns = source.columns(name)
