@@ -125,7 +125,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             alerter.match_new()
             quiet_full.append(time.perf_counter() - started)
         counts = AlertStore(collection.store).counts()
-        fetcher.close()
         collection.close()
     server.stop()
     items = args.feeds * args.items

@@ -3,7 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -75,7 +75,7 @@ def build_application(
         builder.concurrent_updates(True)
         .rate_limiter(SharedRateLimiter(workers, AIORateLimiter(max_retries=RETRIES)))
         .defaults(Defaults(allow_sending_without_reply=True))
-        .post_init(_post_init(assistant, alerter, settings))
+        .post_init(_post_init(assistant, settings))
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -93,11 +93,15 @@ def build_application(
     application.add_handler(TypeHandler(Update, drop_repeats(workers)), group=-2)  # first
     jobs = AlertJobs(alerter, poller)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(jobs.poll, settings.poll_seconds)
-        application.job_queue.run_repeating(jobs.deliver, settings.deliver_seconds, first=1)
-        application.job_queue.run_repeating(briefings.run_due, settings.schedule_seconds, first=1)
+        # Due at once, and run however late: the job queue only starts once the model has
+        # loaded, and a job due meanwhile would otherwise wait for its next interval.
+        at_start = {"next_run_time": datetime.now(UTC), "misfire_grace_time": None}
+        queue = application.job_queue
+        queue.run_repeating(jobs.poll, settings.poll_seconds)
+        queue.run_repeating(jobs.deliver, settings.deliver_seconds, job_kwargs=at_start)
+        queue.run_repeating(briefings.run_due, settings.schedule_seconds, job_kwargs=at_start)
         if keep_days:
-            application.job_queue.run_repeating(operations.forget_old, DAY, first=60)
+            queue.run_repeating(operations.forget_old, DAY, first=60)
     return application
 
 
@@ -139,17 +143,16 @@ def add_handlers(
 
 
 def _post_init(
-    assistant: Assistant, alerter: Alerter, settings: BotSettings
+    assistant: Assistant, settings: BotSettings
 ) -> Callable[[Application], Coroutine[Any, Any, None]]:
-    """Start-up (polling and webhook alike): monitoring, the outbox, commands, the model."""
+    """Start-up (polling and webhook alike): monitoring, commands, the model."""
 
     async def post_init(application: Application) -> None:
-        """Serve metrics, settle the outbox, set the command menus, load the model."""
+        """Serve metrics, set the command menus, load the model."""
         if settings.metrics_port is not None:
             probe = assistant.collection.store.generation
             server = MonitoringServer(settings.metrics_listen, settings.metrics_port, probe)
             application.bot_data[MONITORING] = server.start()
-        await asyncio.to_thread(alerter.recover)
         for scope, commands in menus():
             await application.bot.set_my_commands(commands, scope=scope)
         await asyncio.to_thread(assistant.overview)

@@ -1,13 +1,18 @@
 """Running the Telegram bot from the command line: `cyberbrief bot`, and `run` starting it."""
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
+import time
 from datetime import timedelta
 from urllib.parse import urlparse
 
-from bot.app import ALLOWED_UPDATES, build_application
+from telegram import Bot
+from telegram.error import InvalidToken, NetworkError
+
+from bot.app import ALLOWED_UPDATES, api_base_url, build_application
 from bot.logs import hide_token
 from bot.settings import BotSettings, SettingsError
 from retrieval.cli.common import CommandError, program
@@ -20,6 +25,10 @@ from retrieval.news.poller import Poller
 from retrieval.operations.store import open_owners
 
 log = logging.getLogger(__name__)
+
+TOKEN_REJECTED = "Telegram rejected this token — check TELEGRAM_BOT_TOKEN"
+FIRST_RETRY = 5.0  # seconds before trying to reach Telegram again; doubles up to MAX_RETRY
+MAX_RETRY = 30.0
 
 
 def no_token() -> str:
@@ -80,6 +89,7 @@ def serve(bot_settings: BotSettings, settings: Settings) -> int:
         raise CommandError("a webhook needs --webhook-secret (or CYBERBRIEF_WEBHOOK_SECRET)")
     logging.getLogger("bot").setLevel(logging.INFO)
     hide_token(bot_settings.token)
+    reach_telegram(bot_settings)
     collection = Collection.open(settings)
     if not open_owners(collection.store, bot_settings.owners).ids():
         sys.stderr.write(no_owners())
@@ -90,7 +100,7 @@ def serve(bot_settings: BotSettings, settings: Settings) -> int:
     stale = collection.stale_articles()
     if stale:  # the first feed poll re-embeds them
         log.warning("%d articles embedded by another model variant: keywords only", len(stale))
-    try:
+    try:  # bootstrap_retries=-1: should Telegram go away again meanwhile, keep trying
         if bot_settings.webhook_url:
             application.run_webhook(
                 listen=bot_settings.listen,
@@ -99,9 +109,39 @@ def serve(bot_settings: BotSettings, settings: Settings) -> int:
                 webhook_url=bot_settings.webhook_url,
                 secret_token=bot_settings.webhook_secret,
                 allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=-1,
             )
         else:
-            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+            application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
+    except InvalidToken:
+        raise CommandError(TOKEN_REJECTED) from None  # its message would show the token
     finally:
         collection.close()
     return 0
+
+
+def reach_telegram(bot_settings: BotSettings) -> None:
+    """Check the token with Telegram before starting, waiting (with backoff) while unreachable.
+
+    A rejected token is a CommandError saying so, without the token; each failed attempt to
+    reach Telegram is one line in the log.
+    """
+    delay = FIRST_RETRY
+    while True:
+        try:
+            asyncio.run(_get_me(bot_settings))
+            return
+        except InvalidToken:
+            raise CommandError(TOKEN_REJECTED) from None
+        except NetworkError as error:  # no route, refused, timed out, Telegram's 5xx
+            log.warning("cannot reach Telegram: %s; retrying in %g s", error, delay)
+        time.sleep(delay)
+        delay = min(delay * 2, MAX_RETRY)
+
+
+async def _get_me(bot_settings: BotSettings) -> None:
+    """Ask Telegram who the bot is: the token checked, the network tried."""
+    token, api_url = bot_settings.token, bot_settings.api_url
+    bot = Bot(token, base_url=api_base_url(api_url)) if api_url else Bot(token)
+    async with bot:  # initialising it calls getMe
+        pass

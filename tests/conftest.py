@@ -199,11 +199,9 @@ def feed_server() -> Iterator[FeedServer]:
 
 
 @pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
+def fetcher() -> Fetcher:
     """A fetcher allowed to reach the local test server (127.0.0.1) and nothing private else."""
-    opened = Fetcher(allowed_hosts=frozenset({"127.0.0.1"}))
-    yield opened
-    opened.close()
+    return Fetcher(allowed_hosts=frozenset({"127.0.0.1"}))
 
 
 class ManualClock:

@@ -21,7 +21,8 @@ class Route:
     etag: str | None = None
     huge: int = 0  # when set, stream this many bytes instead of `body`
     declare_length: bool = True
-    pause: float = 0.0  # seconds between the pieces of a streamed body
+    pause: float = 0.0  # seconds between the pieces of a streamed body, or of trickled headers
+    trickle: float = 0.0  # when set, send the headers a byte per `pause` for this many seconds
 
 
 class _Server(ThreadingHTTPServer):
@@ -98,6 +99,18 @@ class FeedServer:
         route = Route(b"", content_type, huge=size, declare_length=declare, pause=pause)
         self._route(path, route)
 
+    def trickle(
+        self,
+        path: str,
+        body: str | bytes,
+        seconds: float,
+        pause: float = 0.5,
+        content_type: str = "application/rss+xml",
+    ) -> None:
+        """Serve `body` on `path` after dripping a header, a byte per `pause`, for `seconds`."""
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self._route(path, Route(data, content_type, pause=pause, trickle=seconds))
+
     def requests_for(self, path: str) -> list[Request]:
         """The requests received for one path (query included), oldest first."""
         with self._lock:
@@ -138,6 +151,8 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
             elif route.huge:
                 self._stream(route)
+            elif route.trickle:
+                self._trickle(route)
             else:
                 extra = dict(route.headers)
                 if route.etag:
@@ -168,6 +183,23 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(piece)
                     self.wfile.flush()
                     time.sleep(route.pause)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
+
+        def _trickle(self, route: Route) -> None:
+            """Send the status line, then one header a byte at a time, then the response."""
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                for _ in range(max(1, round(route.trickle / route.pause))):
+                    self.wfile.write(b"z")
+                    self.wfile.flush()
+                    time.sleep(route.pause)
+                self.wfile.write(
+                    f"\r\nContent-Type: {route.content_type}\r\n"
+                    f"Content-Length: {len(route.body)}\r\n\r\n".encode()
+                    + route.body
+                )
             except (BrokenPipeError, ConnectionResetError):
                 pass
             self.close_connection = True

@@ -46,12 +46,19 @@ class AlertJobs:
                 await self._send(context.bot, delivery)
 
     async def _send(self, bot: Bot, delivery: Delivery) -> None:
-        """Send one chat's alerts; marked sent only once Telegram has accepted each message."""
-        for text, stories in alert_messages(delivery.stories):
-            part = Delivery(delivery.chat_id, tuple(stories))
-            await asyncio.to_thread(self.alerter.sending, part)
+        """Send one chat's alerts, each message claimed just before it goes out.
+
+        A message carries only the stories this process claimed (another may be sending the
+        rest), and its alerts are marked sent only once Telegram has accepted it.
+        """
+        for _, stories in alert_messages(delivery.stories):
+            whole = Delivery(delivery.chat_id, tuple(stories))
+            part = await asyncio.to_thread(self.alerter.claim, whole)
+            if not part.stories:
+                continue
+            ((text, _),) = alert_messages(part.stories)  # fewer stories fit one message too
             try:
-                sent = await send_to_chat(bot, delivery.chat_id, text, alert_keyboard(stories))
+                sent = await send_to_chat(bot, part.chat_id, text, alert_keyboard(part.stories))
             except TelegramError as error:
                 await self._failed(part, error)
                 ALERTS.labels("failed").inc(len(part.alert_ids))

@@ -11,9 +11,9 @@ from bot import addressing, buttons
 from bot.alerts import render
 from bot.messaging import Context, admins_only_message, may_configure, send, set_keyboard
 from bot.settings import BotSettings
-from retrieval.alerts.alerter import MUTE, Alerter, TooManySubscriptions
+from retrieval.alerts.alerter import MUTE, Alerter
 from retrieval.alerts.matching import BadTopic
-from retrieval.alerts.store import AlreadySubscribed, SubscriptionNotFound
+from retrieval.alerts.store import AlreadySubscribed, SubscriptionNotFound, TooManySubscriptions
 from retrieval.conversations.assistant import Assistant
 from retrieval.core.render import clip
 from retrieval.news.feeds import FeedError

@@ -183,7 +183,7 @@ def no_subscription_message(sub_id: int) -> str:
 
 
 def feeds_message(feeds: Sequence[FeedRecord]) -> str:
-    """The followed feeds with ids, and what went wrong last."""
+    """The followed feeds with ids, what went wrong last, and what the last poll left out."""
     if not feeds:
         return "No feeds are followed yet. Owners can add one with <code>/addfeed URL</code>."
     lines = ["<b>Feeds I follow:</b>"]
@@ -192,6 +192,8 @@ def feeds_message(feeds: Sequence[FeedRecord]) -> str:
         line = f'#{feed.id} <a href="{escape(feed.url, quote=True)}">{name}</a>'
         if feed.last_error:
             line += f"\n    ⚠️ {escape(clip(feed.last_error, 200))}"
+        if feed.last_warning:
+            line += f"\n    📝 {escape(clip(feed.last_warning, 200))}"
         lines.append(line)
     return "\n".join(lines)
 

@@ -9,6 +9,7 @@ from telegram import Bot, Message, Update
 from telegram.error import Forbidden, TelegramError
 
 from bot import addressing
+from bot.flood import FloodGate
 from bot.html import pack
 from bot.messaging import Context, may_configure, send, send_to_chat
 from bot.settings import BotSettings
@@ -16,6 +17,7 @@ from retrieval.briefings.builder import Briefer, Briefing, parse_window
 from retrieval.briefings.render import briefing_blocks
 from retrieval.briefings.schedules import BadSchedule, next_run, parse_schedule
 from retrieval.briefings.store import ChatSchedule
+from retrieval.workers.store import open_workers
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +33,18 @@ class BriefingHandlers:
     def __init__(self, briefer: Briefer, settings: BotSettings) -> None:
         self.briefer = briefer
         self.settings = settings
+        workers = open_workers(briefer.collection.store)
+        self.flood = FloodGate("briefings", settings.flood_limit, settings.flood_window, workers)
 
     async def briefing(self, update: Update, context: Context) -> None:
         """/briefing [7d]: what is new since this chat's last briefing, or in a window."""
-        message = update.effective_message
-        if message is None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        verdict = await self.flood.check(user.id)
+        if verdict.outcome == "warn":
+            await send(message, [_flood_message(verdict.wait)])
+        if verdict.outcome != "answer":
             return
         argument = addressing.command_argument(message)
         now = self.briefer.clock()
@@ -123,6 +132,11 @@ class BriefingHandlers:
                 await asyncio.to_thread(self.briefer.briefings.remove_schedule, due.chat_id)
             except TelegramError as error:
                 log.warning("scheduled briefing for chat %s failed: %s", due.chat_id, error)
+
+
+def _flood_message(seconds: float) -> str:
+    """Briefings asked for too fast."""
+    return f"That's a lot of briefings at once. Please wait {max(1, round(seconds))} s."
 
 
 def _schedule_message(current: ChatSchedule | None) -> str:

@@ -22,7 +22,6 @@ from retrieval.alerts.store import (
     DROPPED,
     FAILED,
     AlertStore,
-    AlreadySubscribed,
     OutboxEntry,
     StoryLink,
     Subscription,
@@ -43,6 +42,7 @@ MAX_SUBSCRIPTIONS = 20  # per chat
 NEWS_AGE = timedelta(days=7)  # older articles (a new feed's back catalogue) are stored, not alerted
 MUTE = timedelta(days=7)
 STORIES_PER_MESSAGE = 5
+SEND_LEASE = timedelta(minutes=10)  # longer than any send, rate limits and retries included
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,6 @@ class Matching:
             self.queued + other.queued,
             self.too_old + other.too_old,
         )
-
-
-class TooManySubscriptions(ValueError):
-    """A chat already has the most subscriptions allowed."""
 
 
 @dataclass(frozen=True)
@@ -111,16 +107,10 @@ class Alerter:
     def subscribe(self, chat_id: int, user_id: int | None, text: str) -> Subscription:
         """Subscribe a chat to a topic in plain words ('-word' excludes a word)."""
         topic = parse_topic(text)
-        raw = " ".join(text.split())
-        existing = self.alerts.subscription_on(chat_id, raw)
-        if existing is not None:
-            raise AlreadySubscribed(existing)
-        if len(self.alerts.subscriptions(chat_id)) >= MAX_SUBSCRIPTIONS:
-            raise TooManySubscriptions(f"a chat can follow at most {MAX_SUBSCRIPTIONS} topics")
         vector = self.collection.embedder.embed([topic.text])[0]
-        return self.alerts.add_subscription(
-            chat_id, user_id, raw, vector, self.collection.embedder.name
-        )
+        raw = " ".join(text.split())
+        model = self.collection.embedder.name
+        return self.alerts.add_subscription(chat_id, user_id, raw, vector, model, MAX_SUBSCRIPTIONS)
 
     def _current(self, subscriptions: list[Subscription]) -> list[Subscription]:
         """The subscriptions with topic vectors from the current model, re-embedding others."""
@@ -261,15 +251,14 @@ class Alerter:
 
     # -- delivery ---------------------------------------------------------------
 
-    def recover(self) -> int:
-        """At start-up: settle alerts a crash left mid-send (never sent twice)."""
-        count = self.alerts.recover()
-        if count:
-            log.warning("%d alerts were being sent when the bot stopped; not sending again", count)
-        return count
-
     def deliveries(self) -> list[Delivery]:
-        """The due alerts, grouped into one delivery per chat of up to a few stories."""
+        """The due alerts, grouped into one delivery per chat of up to a few stories.
+
+        Alerts a dead process left mid-send for longer than SEND_LEASE are due again.
+        """
+        stale = self.alerts.requeue_stale(self.clock(), SEND_LEASE)
+        if stale:
+            log.warning("%d alerts were left mid-send by a stopped bot; sending them again", stale)
         by_chat: dict[int, list[OutboxEntry]] = {}
         for entry in self.alerts.due(self.clock()):
             by_chat.setdefault(entry.chat_id, []).append(entry)
@@ -299,9 +288,11 @@ class Alerter:
             (entry.id,), article, quotes, tuple(links), subscription.topic, subscription.id
         )
 
-    def sending(self, delivery: Delivery) -> None:
-        """Mark a delivery's alerts as going out now."""
-        self.alerts.claim(delivery.alert_ids)
+    def claim(self, delivery: Delivery) -> Delivery:
+        """Take a delivery's alerts for sending now: the stories no other process has taken."""
+        taken = self.alerts.claim(delivery.alert_ids, self.clock())
+        stories = tuple(story for story in delivery.stories if taken.issuperset(story.alert_ids))
+        return Delivery(delivery.chat_id, stories)
 
     def delivered(self, delivery: Delivery, message_id: int) -> None:
         """Telegram accepted the message: these alerts are done."""

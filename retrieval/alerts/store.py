@@ -1,9 +1,8 @@
 """Stories, subscriptions and the alert outbox, in the store's database."""
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -14,6 +13,10 @@ PENDING, SENDING, SENT, DROPPED, FAILED = "pending", "sending", "sent", "dropped
 
 class SubscriptionNotFound(LookupError):
     """No subscription with this id in this chat."""
+
+
+class TooManySubscriptions(ValueError):
+    """A chat already has the most subscriptions allowed."""
 
 
 class AlreadySubscribed(ValueError):
@@ -184,31 +187,42 @@ class AlertStore:
     # -- subscriptions --------------------------------------------------------
 
     def add_subscription(
-        self, chat_id: int, user_id: int | None, topic: str, vector: np.ndarray, model: str
+        self,
+        chat_id: int,
+        user_id: int | None,
+        topic: str,
+        vector: np.ndarray,
+        model: str,
+        limit: int,
     ) -> Subscription:
-        """Store a subscription; it covers articles stored from now on. One per topic and chat."""
+        """Store a subscription, the chat's `limit` at most and one per topic; it covers articles
+        from now on. Checked and added in one transaction: no limit overshoot, no twin topics."""
         key = topic_key(topic)
-        try:
-            with self.store.transaction() as db:
-                ((after,),) = db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchall()
-                row = {
-                    "chat_id": chat_id,
-                    "user_id": user_id,
-                    "topic": topic,
-                    "topic_key": key,
-                    "vector": np.asarray(vector, dtype="<f4").tobytes(),
-                    "model": model,
-                    "after_article": after,
-                    "paused": 0,
-                    "created_at": utc_now(),
-                }
-                table = db.table("subscriptions")
-                sub_id = int(table.insert(row).last_pk)  # type: ignore[arg-type]
-        except sqlite3.IntegrityError as error:  # the unique (chat, topic) index: one each
-            existing = self.subscription_on(chat_id, topic)
-            if existing is None:
-                raise
-            raise AlreadySubscribed(existing) from error
+        with self.store.transaction() as db:
+            same = db.execute(
+                f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE chat_id = ? AND topic_key = ?",
+                [chat_id, key],
+            ).fetchall()
+            if same:
+                raise AlreadySubscribed(_subscription(same[0]))
+            ((count,),) = db.execute(
+                "SELECT count(*) FROM subscriptions WHERE chat_id = ?", [chat_id]
+            ).fetchall()
+            if count >= limit:
+                raise TooManySubscriptions(f"a chat can follow at most {limit} topics")
+            ((after,),) = db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchall()
+            row = {
+                "chat_id": chat_id,
+                "user_id": user_id,
+                "topic": topic,
+                "topic_key": key,
+                "vector": np.asarray(vector, dtype="<f4").tobytes(),
+                "model": model,
+                "after_article": after,
+                "paused": 0,
+                "created_at": utc_now(),
+            }
+            sub_id = int(db.table("subscriptions").insert(row).last_pk)  # type: ignore[arg-type]
         return self.subscription(chat_id, sub_id)
 
     def subscription_on(self, chat_id: int, topic: str) -> Subscription | None:
@@ -296,13 +310,17 @@ class AlertStore:
 
     # -- outbox ---------------------------------------------------------------
 
-    def recover(self) -> int:
-        """At start-up: alerts left mid-send may have reached the chat; never send them again."""
+    def requeue_stale(self, now: datetime, lease: timedelta) -> int:
+        """Alerts left mid-send for longer than `lease` (their process died): queue them again.
+
+        Telegram's reply was never recorded, so it may never have come: the message may or may
+        not have reached the chat, and is sent again (at least once, for this narrow window).
+        """
         with self.store.transaction() as db:
             return db.execute(
                 "UPDATE alerts SET state = ?, last_error = 'interrupted while sending' "
-                "WHERE state = ?",
-                [FAILED, SENDING],
+                "WHERE state = ? AND message_id IS NULL AND coalesce(claimed_at, '') <= ?",
+                [PENDING, SENDING, (now - lease).isoformat(timespec="seconds")],
             ).rowcount
 
     def due(self, now: datetime, limit: int = 500) -> list[OutboxEntry]:
@@ -331,9 +349,22 @@ class AlertStore:
                 [DROPPED, error[:300], chat_id, PENDING],
             )
 
-    def claim(self, ids: Sequence[int]) -> None:
-        """Mark alerts as being sent, just before the message goes out."""
-        self._set(ids, "state = ?", [SENDING])
+    def claim(self, ids: Sequence[int], now: datetime) -> set[int]:
+        """Take due alerts for sending, just before their message goes out; the ids taken.
+
+        A conditional update: of several processes delivering from one database, one takes
+        each alert; the others get nothing back and send nothing.
+        """
+        if not ids:
+            return set()
+        stamp = now.isoformat(timespec="seconds")
+        with self.store.transaction() as db:
+            rows = db.execute(
+                f"UPDATE alerts SET state = ?, claimed_at = ? WHERE id IN ({marks(ids)}) "
+                "AND state = ? AND due_at <= ? RETURNING id",
+                [SENDING, stamp, *ids, PENDING, stamp],
+            ).fetchall()
+        return {row[0] for row in rows}
 
     def sent(self, ids: Sequence[int], message_id: int, now: datetime) -> None:
         """Mark alerts delivered, after Telegram accepted the message."""

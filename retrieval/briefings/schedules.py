@@ -61,7 +61,7 @@ def _zone_name(name: str) -> str:
     """A known IANA time zone name, else BadSchedule."""
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:  # "Europe" is a folder
         raise BadSchedule(
             f"unknown time zone {name[:40]!r}; use e.g. Europe/Madrid or UTC"
         ) from error

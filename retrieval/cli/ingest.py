@@ -18,8 +18,8 @@ WEB = ("http://", "https://")
 
 def ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Store articles from files, folders and web pages; exit 1 if anything failed."""
-    urls = [p for p in args.paths if p.startswith(WEB)]
-    files = list(find_files([Path(p) for p in args.paths if not p.startswith(WEB)]))
+    urls = [p for p in args.paths if p.lower().startswith(WEB)]
+    files = list(find_files([Path(p) for p in args.paths if p not in urls]))
     total = len(urls) + sum(article_count(f) if isinstance(f, Path) else 1 for f in files)
     collection = Collection.open(settings)
     fetcher = Fetcher(settings.allowed_hosts)

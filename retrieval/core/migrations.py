@@ -227,6 +227,15 @@ def m004_briefings(db: Database) -> None:
 
 
 @migrations()
+def m005_reliability(db: Database) -> None:
+    """Feed warnings apart from errors, per-item page retries, and when an alert was claimed."""
+    db.table("feeds").add_column("last_warning", str)
+    db.table("feed_items").add_column("page_errors", int, not_null_default=0)
+    db.table("feed_items").add_column("page_retry_at", str)
+    db.table("alerts").add_column("claimed_at", str)
+
+
+@migrations()
 def m006_vector_variants(db: Database) -> None:
     """Which model variant made each sentence vector and topic vector (chunk vectors had it)."""
     db.table("sentences").add_column("model", str)

@@ -179,3 +179,17 @@ def p003_vector_variants(conn: psycopg.Connection) -> None:
         ALTER TABLE subscriptions ADD COLUMN model text
         """,
     )
+
+
+@migration
+def p004_reliability(conn: psycopg.Connection) -> None:
+    """As SQLite's m005: feed warnings apart from errors, per-item page retries, alert claims."""
+    _run(
+        conn,
+        """
+        ALTER TABLE feeds ADD COLUMN last_warning text;
+        ALTER TABLE feed_items ADD COLUMN page_errors integer NOT NULL DEFAULT 0;
+        ALTER TABLE feed_items ADD COLUMN page_retry_at text;
+        ALTER TABLE alerts ADD COLUMN claimed_at text
+        """,
+    )

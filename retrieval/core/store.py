@@ -96,7 +96,9 @@ class Store:
         self._lock = threading.RLock()
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        migrations.apply(self.db)
+        if migrations.pending(self.db):
+            with self.transaction():  # two processes opening a new database migrate it once
+                migrations.apply(self.db)
 
     def close(self) -> None:
         """Close the database connection."""
@@ -104,9 +106,21 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """Run the block in one transaction, serialised with other threads."""
-        with self._lock, self.db.atomic():
-            yield self.db
+        """One write transaction, serialised with threads and processes; nested, a savepoint."""
+        # IMMEDIATE: locked before the first read, waiting up to the busy timeout; a deferred
+        # BEGIN fails at once ("database is locked") if another process wrote in between.
+        with self._lock:
+            if self.db.conn.in_transaction:
+                with self.db.atomic():
+                    yield self.db
+                return
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.rollback()
+                raise
 
     def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """Run a read query under the lock and return all its rows."""

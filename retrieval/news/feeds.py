@@ -1,10 +1,12 @@
 """Read RSS and Atom feeds into items: id, link, title, date and whatever text they carry."""
 
 import calendar
+import hashlib
 import html
 import re
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import feedparser
@@ -52,13 +54,33 @@ def parse_feed(body: bytes | str, url: str, content_type: str = "") -> Feed:
         body, sanitize_html=False, resolve_relative_uris=True, response_headers=headers
     )
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
-    items = [item for entry in parsed.entries if (item := _item(entry, url)) is not None]
+    items = _unique([item for entry in parsed.entries if (item := _item(entry, url)) is not None])
     if not parsed.get("version") and not items:
         reason = f" ({problem})" if problem else ""
         raise FeedError(f"not an RSS or Atom feed{reason}")
     warning = f"damaged XML, read {len(items)} items anyway ({problem})" if problem else None
     title = " ".join(str(parsed.feed.get("title", "")).split()) or None
     return Feed(title, items, warning)
+
+
+def newest(items: list[FeedItem], limit: int) -> tuple[list[FeedItem], str | None]:
+    """The `limit` newest items (undated ones after dated, in feed order), and a warning if cut."""
+    if len(items) <= limit:
+        return items, None
+    kept = sorted(items, key=lambda item: item.published or "", reverse=True)[:limit]  # stable
+    return kept, f"the feed lists {len(items):,} items; read the newest {limit}"
+
+
+def _unique(items: list[FeedItem]) -> list[FeedItem]:
+    """Items with distinct GUIDs: ones sharing a GUID are told apart by their content."""
+    shared = {guid for guid, count in Counter(item.guid for item in items).items() if count > 1}
+    unique: dict[str, FeedItem] = {}
+    for item in items:
+        if item.guid in shared:
+            said = "\n".join([item.title, item.text, item.url or ""]).encode("utf-8")
+            item = replace(item, guid=f"{item.guid}#{hashlib.sha256(said).hexdigest()[:16]}")
+        unique.setdefault(item.guid, item)  # the very same item twice is one item
+    return list(unique.values())
 
 
 def _item(entry: feedparser.FeedParserDict, feed_url: str) -> FeedItem | None:

@@ -1,12 +1,11 @@
 """Fetch feeds and pages from the web safely: public addresses only, size and time capped."""
 
+import asyncio
 import ipaddress
 import logging
 import socket
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -16,11 +15,11 @@ log = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
-TIMEOUT = 15.0
-DNS_TIMEOUT = 10.0
+TIMEOUT = 15.0  # seconds for a whole fetch: DNS, connecting, headers, body, redirects
 USER_AGENT = "cyberbrief/0.1 (+news alerts; feed reader)"
 FEED_TYPES = ("xml", "rss", "atom", "rdf", "text/plain", "octet-stream")  # parser decides
 PAGE_TYPES = ("text/html", "application/xhtml")
+LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa")
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
@@ -71,19 +70,21 @@ _LOOKUPS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="dns")
 
 
 def system_resolver(host: str, port: int) -> list[str]:
-    """Every address the system resolver gives for a host, within DNS_TIMEOUT seconds."""
-    lookup = _LOOKUPS.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+    """Every address the system resolver gives for a host."""
     try:
-        infos = lookup.result(timeout=DNS_TIMEOUT)  # getaddrinfo itself cannot be interrupted
-    except FuturesTimeout as error:
-        raise FetchError(f"cannot resolve {host} (DNS timed out)") from error
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise FetchError(f"cannot resolve {host}") from error
     return [str(info[4][0]) for info in infos]
 
 
 class Fetcher:
-    """Fetches http(s) URLs, refusing non-public addresses unless explicitly allowed."""
+    """Fetches http(s) URLs, refusing non-public addresses unless explicitly allowed.
+
+    Each fetch has one deadline, `timeout` seconds, for everything: resolving, connecting,
+    headers and body, over every redirect. A server that trickles its headers or its body a
+    byte at a time is given up on as surely as one that never answers.
+    """
 
     def __init__(
         self,
@@ -91,21 +92,14 @@ class Fetcher:
         max_bytes: int = MAX_BYTES,
         timeout: float = TIMEOUT,
         resolver: Resolver = system_resolver,
+        transport: httpx.AsyncBaseTransport | None = None,  # tests: a mock instead of the network
     ) -> None:
         self.allowed_hosts = allowed_hosts
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.resolver = resolver
-        self.client = httpx.Client(
-            timeout=httpx.Timeout(timeout),
-            follow_redirects=False,
-            headers={"User-Agent": USER_AGENT},
-            trust_env=False,
-        )
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self.client.close()
+        self.transport = transport
+        self.tls = httpx.create_ssl_context()  # built once: the certificate store is slow to load
 
     def fetch(
         self,
@@ -114,29 +108,45 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
     ) -> Response:
-        """GET a URL, following redirects (each one checked), within the size cap."""
+        """GET a URL, following redirects (each one checked), within the size cap and deadline."""
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        for _ in range(MAX_REDIRECTS + 1):
-            target, pinned, extensions = _pinned(url, self.check(url))
-            try:
-                with self.client.stream(
-                    "GET", target, headers={**headers, **pinned}, extensions=extensions
-                ) as reply:
-                    if reply.is_redirect and "location" in reply.headers:
-                        url = _join(url, reply.headers["location"])
-                        continue
-                    return self._read(url, reply, accept)
-            except httpx.TimeoutException as error:
-                raise FetchError(f"timed out fetching {url}") from error
-            except httpx.HTTPError as error:
-                raise FetchError(f"cannot fetch {url}: {error.__class__.__name__}") from error
+        try:
+            # a loop of its own per fetch: cancelling it is the only way to bound a whole request
+            return asyncio.run(asyncio.wait_for(self._fetch(url, accept, headers), self.timeout))
+        except TimeoutError as error:
+            raise FetchError(f"{url} is too slow (not fetched in {self.timeout:g} s)") from error
+
+    async def _fetch(self, url: str, accept: tuple[str, ...], headers: dict[str, str]) -> Response:
+        """Follow redirects to the final response and read it (cancelled at the deadline)."""
+        async with httpx.AsyncClient(
+            timeout=httpx.Timeout(self.timeout),
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT},
+            trust_env=False,
+            verify=self.tls,
+            transport=self.transport,
+        ) as client:
+            for _ in range(MAX_REDIRECTS + 1):
+                target, pinned, extensions = _pinned(url, await self._check(url))
+                try:
+                    async with client.stream(
+                        "GET", target, headers={**headers, **pinned}, extensions=extensions
+                    ) as reply:
+                        if reply.is_redirect and "location" in reply.headers:
+                            url = _join(url, reply.headers["location"])
+                            continue
+                        return await self._read(url, reply, accept)
+                except httpx.TimeoutException as error:
+                    raise FetchError(f"timed out fetching {url}") from error
+                except httpx.HTTPError as error:
+                    raise FetchError(f"cannot fetch {url}: {error.__class__.__name__}") from error
         raise FetchError(f"too many redirects from {url}")
 
-    def _read(self, url: str, reply: httpx.Response, accept: tuple[str, ...]) -> Response:
+    async def _read(self, url: str, reply: httpx.Response, accept: tuple[str, ...]) -> Response:
         """The body of a final response, refusing errors, wrong types and oversized bodies."""
         if reply.status_code == 304:
             return Response(url, 304, b"", "", None, None)
@@ -149,14 +159,10 @@ class Fetcher:
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchError(f"{url} is too large ({int(declared):,} bytes)")
         body = bytearray()
-        # httpx's timeout bounds each read, not the whole body: a slow drip would never end
-        deadline = time.monotonic() + self.timeout
-        for piece in reply.iter_bytes():
+        async for piece in reply.aiter_bytes():
             body += piece
             if len(body) > self.max_bytes:
                 raise FetchError(f"{url} is too large (over {self.max_bytes:,} bytes)")
-            if time.monotonic() > deadline:
-                raise FetchError(f"{url} is too slow (not read in {self.timeout:g} s)")
         return Response(
             url,
             reply.status_code,
@@ -166,7 +172,7 @@ class Fetcher:
             reply.headers.get("last-modified"),
         )
 
-    def check(self, url: str) -> str | None:
+    async def _check(self, url: str) -> str | None:
         """Refuse URLs that are not http(s) or whose host resolves to a non-public address.
 
         Returns the checked address to connect to, so that a second DNS answer cannot swap in
@@ -187,7 +193,9 @@ class Fetcher:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError as error:
             raise FetchError(f"bad port in {url[:80]!r}") from error
-        addresses = self.resolver(host, port)
+        # getaddrinfo cannot be interrupted: it runs in a pool the deadline does not wait for
+        lookup = asyncio.get_running_loop().run_in_executor(_LOOKUPS, self.resolver, host, port)
+        addresses = await lookup
         for address in addresses:
             if address in self.allowed_hosts:
                 continue
@@ -196,6 +204,26 @@ class Fetcher:
         if not addresses:
             raise FetchError(f"cannot resolve {host}")
         return addresses[0]
+
+
+def private_link(url: str, allowed_hosts: frozenset[str] = frozenset()) -> bool:
+    """Whether a link is no public web page: not http(s), a local name or a private address.
+
+    Decided from the link alone, without DNS: for links shown to people, not fetched.
+    """
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return True
+    if parts.scheme not in {"http", "https"} or not host:
+        return True
+    if host in allowed_hosts:
+        return False
+    try:
+        return not _public(ipaddress.ip_address(host))
+    except ValueError:  # a name, not an address
+        return "." not in host or host.endswith(LOCAL_SUFFIXES)
 
 
 def _pinned(url: str, address: str | None) -> tuple[str, dict[str, str], dict[str, str]]:

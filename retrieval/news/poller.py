@@ -3,26 +3,37 @@
 import hashlib
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from retrieval.core.collection import Collection
 from retrieval.core.ingest import content_hash
 from retrieval.news.discovery import locate_feed
-from retrieval.news.feeds import Feed, FeedError, FeedItem, parse_feed
-from retrieval.news.fetch import FEED_TYPES, PAGE_TYPES, Fetcher, FetchError, Response
-from retrieval.news.store import FeedNotFound, FeedRecord, open_feeds
+from retrieval.news.feeds import Feed, FeedError, FeedItem, newest, parse_feed
+from retrieval.news.fetch import (
+    FEED_TYPES,
+    PAGE_TYPES,
+    Fetcher,
+    FetchError,
+    Response,
+    private_link,
+)
+from retrieval.news.store import MAX_BACKOFF, FeedNotFound, FeedRecord, ItemState, open_feeds
 from retrieval.text.documents import DocumentError, Failure, RawArticle, from_html, from_record
 from retrieval.text.urls import canonical_url
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-Download = tuple[Response, Feed | None] | Exception  # (response, None) when not modified
+Page = RawArticle | FetchError | None  # an item's page: read, failed, or not reached in time
 
-PARALLEL_FETCHES = 8
+PARALLEL_FETCHES = 8  # feeds downloaded side by side
+PAGE_FETCHES = 8  # item pages of one feed fetched side by side
+PAGE_GRACE = 5.0  # seconds past the fetch deadline for pages still being read to finish
+MAX_ITEMS = 200  # the newest items read from a feed per poll
+CLAIM = timedelta(minutes=10)  # how long other processes leave a feed being polled alone
 
 
 @dataclass
@@ -52,6 +63,26 @@ class PollReport:
     def errors(self) -> list[FeedOutcome]:
         """The feeds that failed."""
         return [outcome for outcome in self.feeds if outcome.error]
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """An item to store: as the feed gave it (link checked), its hash, what was known of it."""
+
+    item: FeedItem
+    digest: str
+    known: ItemState | None
+
+
+@dataclass(frozen=True)
+class Download:
+    """A feed as downloaded: `feed` None when not modified; else the items to store, pages."""
+
+    response: Response
+    feed: Feed | None
+    fresh: list[Fresh] = field(default_factory=list)
+    pages: dict[str, Page] = field(default_factory=dict)  # by item guid
+    warnings: list[str] = field(default_factory=list)
 
 
 def page_article(fetcher: Fetcher, url: str) -> RawArticle:
@@ -92,12 +123,12 @@ class Poller:
             except FeedNotFound:
                 pass
         feed, new = self.feeds.add(found.url, added_by=added_by)
-        outcome = self._take(feed, (found.response, found.feed))
+        outcome = self._take(feed, self._read(feed, found.response, found.feed))
         return FeedOutcome(self.feeds.get(feed.id), outcome.new, outcome.updated), new
 
     def poll_due(self) -> PollReport:
-        """Poll every feed whose time has come."""
-        return self._poll(self.feeds.due(self.clock()))
+        """Poll every feed whose time has come and that no other process is polling."""
+        return self._poll(self.feeds.claim_due(self.clock(), CLAIM))
 
     def poll_all(self, on_feed: Callable[[FeedOutcome], None] | None = None) -> PollReport:
         """Poll every feed now; `on_feed` hears of each feed as it is done."""
@@ -106,38 +137,92 @@ class Poller:
     def _poll(
         self, feeds: list[FeedRecord], on_feed: Callable[[FeedOutcome], None] | None = None
     ) -> PollReport:
-        """Download feeds side by side, then store them one by one; one failure stops no other."""
+        """Download feeds side by side, storing each as it arrives; one failure stops no other.
+
+        Every download ends within its fetch deadlines, so a stuck server delays no other
+        feed's articles and the cycle by at most that long.
+        """
         report = PollReport()
-        with ThreadPoolExecutor(PARALLEL_FETCHES, thread_name_prefix="feeds") as pool:
-            for feed, download in zip(feeds, pool.map(self._download, feeds), strict=True):
+        pool = ThreadPoolExecutor(PARALLEL_FETCHES, thread_name_prefix="feeds")
+        try:
+            downloads = {pool.submit(self._download, feed): feed for feed in feeds}
+            for done in as_completed(downloads):
+                feed = downloads[done]
                 try:
-                    report.feeds.append(self._take(feed, download))
-                except Exception as error:  # a bug or a bad item must not stop the other feeds
+                    report.feeds.append(self._take(feed, done.result()))
+                except Exception as error:  # a bug must not stop the other feeds
                     log.exception("polling feed %s failed unexpectedly", feed.url)
                     reason = f"internal error: {error.__class__.__name__}"
                     self.feeds.failed(feed, self.clock(), reason)
                     report.feeds.append(FeedOutcome(feed, error=f"internal error: {error!r}"[:300]))
                 if on_feed:
                     on_feed(report.feeds[-1])
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
         return report
 
     def poll(self, feed: FeedRecord) -> FeedOutcome:
         """Poll one feed and store its new and edited items; errors are kept on the feed."""
         return self._take(feed, self._download(feed))
 
-    def _download(self, feed: FeedRecord) -> Download:
-        """Fetch (conditionally) and parse a feed; any error is returned, not raised."""
+    def _download(self, feed: FeedRecord) -> Download | Exception:
+        """Fetch (conditionally) and read a feed with its items' pages; errors are returned.
+
+        The feed is fetched unconditionally when one of its items is due to retry its page.
+        """
         try:
-            response = self.fetcher.fetch(
-                feed.url, accept=FEED_TYPES, etag=feed.etag, last_modified=feed.last_modified
-            )
+            if self.feeds.page_retry_due(feed.id, self.clock()):
+                response = self.fetcher.fetch(feed.url, accept=FEED_TYPES)
+            else:
+                response = self.fetcher.fetch(
+                    feed.url, accept=FEED_TYPES, etag=feed.etag, last_modified=feed.last_modified
+                )
             if response.not_modified:
-                return response, None
-            return response, parse_feed(response.body, feed.url, response.content_type)
+                return Download(response, None)
+            return self._read(
+                feed, response, parse_feed(response.body, feed.url, response.content_type)
+            )
         except Exception as error:  # handed to _take, in the polling thread
             return error
 
-    def _take(self, feed: FeedRecord, download: Download) -> FeedOutcome:
+    def _read(self, feed: FeedRecord, response: Response, parsed: Feed) -> Download:
+        """The newest items not stored yet, edited, or due to retry their page; their pages."""
+        items, cut = newest(parsed.items, MAX_ITEMS)
+        warnings = [warning for warning in (parsed.warning, cut) if warning]
+        known = self.feeds.items(feed.id)
+        now = self.clock().isoformat(timespec="seconds")
+        fresh = []
+        for item in items:
+            digest = _item_hash(item)
+            state = known.get(item.guid)
+            if (
+                state
+                and state.item_hash == digest
+                and not (state.page_retry_at and state.page_retry_at <= now)
+            ):
+                continue
+            if item.url and private_link(item.url, self.fetcher.allowed_hosts):
+                warnings.append(f"left out the link of item {item.guid[:100]}: a private address")
+                item = replace(item, url=None)
+            fresh.append(Fresh(item, digest, state))
+        pages = self._pages([entry.item for entry in fresh if entry.item.summary_only])
+        return Download(response, parsed, fresh, pages, warnings)
+
+    def _pages(self, items: list[FeedItem]) -> dict[str, Page]:
+        """The pages of summary-only items, fetched side by side within one fetch deadline."""
+        if not items:
+            return {}
+        pool = ThreadPoolExecutor(PAGE_FETCHES, thread_name_prefix="pages")
+        try:
+            fetches = {
+                pool.submit(page_article, self.fetcher, item.url or ""): item for item in items
+            }
+            wait(fetches, timeout=self.fetcher.timeout + PAGE_GRACE)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)  # what is late is left to finish alone
+        return {item.guid: _page(fetch, item) for fetch, item in fetches.items()}
+
+    def _take(self, feed: FeedRecord, download: Download | Exception) -> FeedOutcome:
         """Store what a download brought, or record why it failed."""
         outcome = FeedOutcome(feed)
         if isinstance(download, (FetchError, FeedError)):
@@ -147,69 +232,70 @@ class Poller:
             return outcome
         if isinstance(download, Exception):
             raise download
-        response, parsed = download
-        if parsed is None:
+        if download.feed is None:
             outcome.unchanged = True
-            # keep the last parse warning, but not the error of a failed poll since then
-            warning = None if feed.errors else feed.last_error
-            self.feeds.polled(feed, self.clock(), warning=warning)
+            self.feeds.polled(feed, self.clock(), unchanged=True)
             return outcome
-        if parsed.warning:
-            outcome.warnings.append(parsed.warning)
-        self._store_items(feed, parsed.items, parsed.title, outcome)
+        outcome.warnings.extend(download.warnings)
+        self._store_items(feed, download, download.feed.title, outcome)
         self.feeds.polled(
             feed,
             self.clock(),
-            title=parsed.title,
-            etag=response.etag,
-            last_modified=response.last_modified,
-            warning="; ".join(outcome.warnings)[:500] or None,
+            title=download.feed.title,
+            etag=download.response.etag,
+            last_modified=download.response.last_modified,
+            warning="; ".join(outcome.warnings) or None,
         )
         return outcome
 
     def _store_items(
-        self, feed: FeedRecord, items: list[FeedItem], outlet: str | None, outcome: FeedOutcome
+        self, feed: FeedRecord, download: Download, outlet: str | None, outcome: FeedOutcome
     ) -> None:
-        """Read the items not stored yet (or changed since), ingest them, remember them."""
-        known = self.feeds.item_hashes(feed.id)
-        fresh: list[tuple[FeedItem, str, RawArticle]] = []
-        for item in items:
-            digest = _item_hash(item)
-            if known.get(item.guid) == digest:
+        """Ingest the fresh items, then remember each with when to retry its page, if ever."""
+        stored: list[tuple[Fresh, RawArticle, tuple[int, datetime] | None]] = []
+        for entry in download.fresh:
+            try:
+                raw, retry = self._article(feed, entry, download.pages, outlet, outcome)
+            except Exception as error:  # one bad item must not stop the others
+                log.exception("item %s of feed %s failed unexpectedly", entry.item.guid, feed.url)
+                outcome.warnings.append(
+                    f"skipped item {entry.item.guid[:100]}: internal error {error!r}"[:300]
+                )
                 continue
-            raw, complete = self._article(item, outlet, outcome)
-            if raw is not None:  # a summary kept for want of its page is retried next poll
-                fresh.append((item, digest if complete else "", raw))
-        if not fresh:
+            if raw is not None:
+                stored.append((entry, raw, retry))
+        if not stored:
             return
-        report = self.collection.ingest(raw for _, _, raw in fresh)
+        report = self.collection.ingest(raw for _, raw, _ in stored)
         outcome.new += report.added
         outcome.updated += report.updated
-        for item, digest, raw in fresh:
+        for entry, raw, retry in stored:
             key = self.collection.store.find_key(url=raw.url) if raw.url else None
             key = key or self.collection.store.find_key(content_hash=content_hash(raw))
             if key is not None:
-                self.feeds.record_item(feed.id, item.guid, item.url, digest, key.id)
+                item = entry.item
+                self.feeds.record_item(feed.id, item.guid, item.url, entry.digest, key.id, retry)
 
     def _article(
-        self, item: FeedItem, outlet: str | None, outcome: FeedOutcome
-    ) -> tuple[RawArticle | None, bool]:
-        """An item as an article, the full page when the feed has only a summary; and if full."""
+        self,
+        feed: FeedRecord,
+        entry: Fresh,
+        pages: dict[str, Page],
+        outlet: str | None,
+        outcome: FeedOutcome,
+    ) -> tuple[RawArticle | None, tuple[int, datetime] | None]:
+        """An item as an article, from its page when the feed has only a summary.
+
+        Also when to try the page again: (errors so far, next try), None when not needed.
+        """
+        item, retry = entry.item, None
         if item.summary_only and item.url:
-            try:
-                page = page_article(self.fetcher, item.url)
-                full = RawArticle(
-                    title=item.title or page.title,
-                    text=page.text,
-                    source=publisher(page.source, item.url) or outlet,
-                    published=item.published or page.published,
-                    url=item.url,
-                    language=page.language,
-                    origin=item.guid,
-                )
-                return full, True
-            except FetchError as error:
-                outcome.warnings.append(f"kept the feed's summary of {item.url}: {error}")
+            page = pages.get(item.guid)
+            if isinstance(page, RawArticle):
+                return _full(item, page, outlet), None
+            retry = self._retry(feed, entry, page)
+            if page is not None:
+                outcome.warnings.append(f"kept the feed's summary of {item.url}: {page}")
         record = {
             "title": item.title,
             "text": item.text,
@@ -220,8 +306,42 @@ class Poller:
         read = from_record(record, item.guid)
         if isinstance(read, Failure):
             outcome.warnings.append(f"skipped item {item.guid[:100]}: {read.reason}")
-            return None, False
-        return read, not item.summary_only
+            return None, None
+        return read, retry
+
+    def _retry(self, feed: FeedRecord, entry: Fresh, page: Page) -> tuple[int, datetime]:
+        """When to try an item's page again: next poll if it was not reached, else backing off."""
+        errors = entry.known.page_errors if entry.known else 0
+        if page is None:
+            return errors, self.clock()
+        delay = min(timedelta(minutes=feed.interval_minutes) * 2**errors, MAX_BACKOFF)
+        return errors + 1, self.clock() + delay
+
+
+def _page(fetch: Future[RawArticle], item: FeedItem) -> Page:
+    """What fetching an item's page came to: None when it was not done in time."""
+    if fetch.cancelled() or not fetch.done():
+        return None
+    error = fetch.exception()
+    if error is None:
+        return fetch.result()
+    if isinstance(error, FetchError):
+        return error
+    log.warning("reading the page of %s failed unexpectedly", item.url, exc_info=error)
+    return FetchError(f"cannot read {item.url}: {error!r}"[:300])
+
+
+def _full(item: FeedItem, page: RawArticle, outlet: str | None) -> RawArticle:
+    """A summary-only item with the text of its page."""
+    return RawArticle(
+        title=item.title or page.title,
+        text=page.text,
+        source=publisher(page.source, item.url or "") or outlet,
+        published=item.published or page.published,
+        url=item.url,
+        language=page.language,
+        origin=item.guid,
+    )
 
 
 def publisher(sitename: str | None, url: str) -> str | None:

@@ -12,6 +12,8 @@ def canonical_url(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
     port = parts.port
     if port and (scheme, port) not in {("http", 80), ("https", 443)}:
         host = f"{host}:{port}"

@@ -2,15 +2,9 @@
 
 import pytest
 
-from retrieval.alerts.alerter import (
-    MAX_ATTEMPTS,
-    MAX_SUBSCRIPTIONS,
-    Alerter,
-    Delivery,
-    TooManySubscriptions,
-)
+from retrieval.alerts.alerter import MAX_ATTEMPTS, MAX_SUBSCRIPTIONS, Alerter, Delivery
 from retrieval.alerts.matching import BadTopic
-from retrieval.alerts.store import SubscriptionNotFound
+from retrieval.alerts.store import SubscriptionNotFound, TooManySubscriptions
 from retrieval.core.collection import Collection
 from retrieval.news.store import open_feeds
 from retrieval.text.documents import RawArticle
@@ -79,14 +73,8 @@ def sending_one(alerter: Alerter, collection: Collection) -> Delivery:
     store(collection, article(RANSOM))
     alerter.match_new()
     (delivery,) = alerter.deliveries()
-    alerter.sending(delivery)
+    alerter.claim(delivery)
     return delivery
-
-
-@pytest.fixture
-def alerter(collection: Collection, clock: ManualClock) -> Alerter:
-    """An alerter over the fake-embedder collection, on a manual clock."""
-    return Alerter(collection, clock, threshold=THRESHOLD)
 
 
 def test_subscribe_list_and_unsubscribe(alerter: Alerter, collection: Collection) -> None:
@@ -247,19 +235,6 @@ def test_quotes_follow_an_edited_article(alerter: Alerter, collection: Collectio
         assert stored.text[quote.start : quote.end] == quote.text
 
 
-def test_alerts_cut_off_mid_send_are_not_sent_again(
-    alerter: Alerter, collection: Collection, clock: ManualClock
-) -> None:
-    sending_one(alerter, collection)
-    restarted = Alerter(collection, clock, threshold=THRESHOLD)  # the bot crashed and came back
-    assert restarted.recover() == 1
-    clock.advance(days=2)
-    assert restarted.deliveries() == [] and restarted.recover() == 0
-    (council,) = store(collection, article(COUNCIL))
-    restarted.match_new()
-    assert due(restarted) == {1: [council]}
-
-
 def test_failed_sends_back_off_then_give_up(
     alerter: Alerter, collection: Collection, clock: ManualClock
 ) -> None:
@@ -270,18 +245,18 @@ def test_failed_sends_back_off_then_give_up(
     assert alerter.deliveries() == []
     clock.advance(seconds=1)
     (delivery,) = alerter.deliveries()
-    alerter.sending(delivery)
+    alerter.claim(delivery)
     alerter.failed(delivery, "network down")
     clock.advance(seconds=59)
     assert alerter.deliveries() == []
     clock.advance(seconds=1)
     (delivery,) = alerter.deliveries()
-    alerter.sending(delivery)
+    alerter.claim(delivery)
     alerter.failed(delivery, "flood control", wait=5)
     clock.advance(seconds=5)
     attempts = 3
     while deliveries := alerter.deliveries():
-        alerter.sending(deliveries[0])
+        alerter.claim(deliveries[0])
         alerter.failed(deliveries[0], "network down")
         attempts += 1
         clock.advance(days=1)
@@ -309,7 +284,7 @@ def test_a_gone_chat_is_paused_and_its_queue_dropped(
     gone = next(d for d in alerter.deliveries() if d.chat_id == 1)
     store(collection, article(PHISHING))
     assert alerter.match_new() == 1  # queued for chat 1 after its delivery was put together
-    alerter.sending(gone)
+    alerter.claim(gone)
     alerter.chat_gone(gone, "Forbidden: bot was blocked by the user")
     assert all(s.paused for s in alerter.subscriptions(1))
     assert not any(s.paused for s in alerter.subscriptions(2))

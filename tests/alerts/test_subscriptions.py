@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sqlite_utils import Database
 
-from retrieval.alerts.alerter import Alerter
+from retrieval.alerts.alerter import MAX_SUBSCRIPTIONS, Alerter
 from retrieval.alerts.matching import topic_label
 from retrieval.alerts.store import AlreadySubscribed
 from retrieval.core.collection import Collection
@@ -42,7 +42,9 @@ def test_the_database_refuses_a_second_copy_even_past_the_check(alerter: Alerter
     first = alerter.subscribe(7, 1, TOPIC)
     vector = np.ones(first.vector.shape, dtype=np.float32)
     with pytest.raises(AlreadySubscribed):  # two processes racing past subscription_on
-        alerter.alerts.add_subscription(7, 1, TOPIC.title(), vector, "fake-bag-of-words")
+        alerter.alerts.add_subscription(
+            7, 1, TOPIC.title(), vector, "fake-bag-of-words", MAX_SUBSCRIPTIONS
+        )
 
 
 def test_upgrading_merges_duplicate_subscriptions_and_keeps_their_alerts(tmp_path: Path) -> None:

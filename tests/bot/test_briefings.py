@@ -82,3 +82,13 @@ def test_a_reply_to_a_briefing_is_answered_from_its_stories(bot: BotHarness) -> 
     (answer,) = texts(bot.say("How many children were rescued in Europe?", reply_to=message_id))
     assert answer.startswith("From the stories of that briefing:")
     assert "8 children" in answer
+
+
+def test_briefings_are_flood_limited_per_person(make_bot) -> None:
+    bot = make_bot(flood_limit=3)
+    replies = [texts(bot.say("/briefing 7d")) for _ in range(5)]
+    assert [len(reply) for reply in replies] == [1, 1, 1, 1, 0]
+    assert all(reply[0].startswith("📰 ") for reply in replies[:3])  # a briefing, or "nothing new"
+    assert replies[3][0].startswith("That's a lot of briefings at once. Please wait")
+    other = {**USER, "id": USER["id"] + 1, "first_name": "Bob"}
+    assert texts(bot.say("/briefing 7d", user=other))[0].startswith("📰 ")

@@ -64,6 +64,7 @@ def test_bot_without_owners_says_how_to_become_one(
     monkeypatch.delenv("CYBERBRIEF_OWNERS", raising=False)
     monkeypatch.setattr("retrieval.core.collection.configured_embedder", lambda _: FakeEmbedder())
     monkeypatch.setattr("bot.serve.build_application", lambda *a, **k: IdleApplication())
+    monkeypatch.setattr("bot.serve.reach_telegram", lambda settings: None)  # no Telegram here
     db = str(tmp_path / "t.db")
     assert main(["--db", db, "bot"]) == 0
     err = capsys.readouterr().err

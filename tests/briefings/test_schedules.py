@@ -38,6 +38,9 @@ def test_schedules_are_read_as_typed() -> None:
         ("daily 8am", "HH:MM"),
         ("weekly 09:00 UTC", "which day"),
         ("daily 08:00 Mars/Olympus", "unknown time zone"),
+        ("daily 08:00 Europe", "unknown time zone"),  # a folder of zones, not a zone
+        (f"daily 08:00 {'Zone' * 75}", "unknown time zone"),  # longer than a file name
+        ("daily 08:00 ../../etc/passwd", "unknown time zone"),
         ("daily 08:00 UTC extra", "too many words"),
     ],
 )

@@ -35,7 +35,9 @@ def everything(store: Store) -> None:
     open_owners(store).add(42, "ana")
     schedule = parse_schedule("daily 08:00 Europe/Madrid")
     open_briefings(store).set_schedule(7, schedule, next_run(schedule, datetime.now(UTC)), 8)
-    AlertStore(store).add_subscription(7, 8, "drug cartels", np.ones(64, np.float32) / 8, "fake")
+    AlertStore(store).add_subscription(
+        7, 8, "drug cartels", np.ones(64, np.float32) / 8, "fake", 10
+    )
 
 
 def rows_of(store: Store | PostgresStore) -> dict[str, list[tuple]]:

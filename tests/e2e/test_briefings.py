@@ -10,10 +10,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from telegram_emulator import DEFAULT_USER, EmulatorClient, assert_valid_telegram_html
+from telegram_emulator import (
+    DEFAULT_USER,
+    EmulatorClient,
+    assert_valid_telegram_html,
+    running_application,
+)
 
+from bot.app import build_application
+from bot.settings import BotSettings
 from retrieval.briefings.builder import Briefer
 from retrieval.briefings.schedules import parse_schedule
+from retrieval.conversations.assistant import Assistant
 from retrieval.core.collection import Collection
 from tests.conftest import this_weeks_news
 
@@ -79,3 +87,19 @@ def test_a_briefing_missed_while_the_bot_was_down_arrives_once(
     assert assert_valid_telegram_html(briefing).startswith("📰 Briefing — 3 stories since")
     time.sleep(2)  # several more rounds of the schedule job
     assert len(tg.bot_messages(GROUP_ID)) == 1
+
+
+def test_an_overdue_briefing_arrives_at_start_up_however_long_the_start(
+    tg: EmulatorClient, collection: Collection
+) -> None:
+    this_weeks_news(collection)
+    missed = datetime.now(UTC) - timedelta(hours=3)
+    Briefer(collection).briefings.set_schedule(
+        GROUP_ID, parse_schedule(f"daily {missed:%H:%M} UTC"), missed, set_by=USER_ID
+    )
+    settings = BotSettings(token=tg.token, api_url=tg.emulator.root_url, schedule_seconds=3600)
+    application = build_application(settings, Assistant(collection))
+    time.sleep(3)  # a real start: the model and the collection load between building and running
+    with running_application(application, poll_timeout=1):
+        (briefing,) = tg.wait_for_messages(GROUP_ID, timeout=20)
+        assert assert_valid_telegram_html(briefing).startswith("📰 Briefing — 3 stories since")

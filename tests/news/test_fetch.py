@@ -2,12 +2,18 @@
 
 import ipaddress
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from retrieval.news.fetch import FEED_TYPES, MAX_BYTES, PAGE_TYPES, Fetcher, FetchError
+from retrieval.news.fetch import (
+    FEED_TYPES,
+    MAX_BYTES,
+    PAGE_TYPES,
+    Fetcher,
+    FetchError,
+    private_link,
+)
 from tests.feedserver import FeedServer, rss
 
 FAKE_DNS = {
@@ -46,10 +52,7 @@ class Recorder:
 
 def strict_fetcher(recorder: Recorder) -> Fetcher:
     """A fetcher with no allowed hosts, fake DNS, and a transport that never leaves the process."""
-    fetcher = Fetcher(resolver=fake_resolver)
-    fetcher.client.close()
-    fetcher.client = httpx.Client(transport=httpx.MockTransport(recorder), follow_redirects=False)
-    return fetcher
+    return Fetcher(resolver=fake_resolver, transport=httpx.MockTransport(recorder))
 
 
 @pytest.fixture
@@ -59,11 +62,9 @@ def recorder() -> Recorder:
 
 
 @pytest.fixture
-def strict(recorder: Recorder) -> Iterator[Fetcher]:
+def strict(recorder: Recorder) -> Fetcher:
     """A fetcher that allows no private host, wired to the recorder."""
-    fetcher = strict_fetcher(recorder)
-    yield fetcher
-    fetcher.close()
+    return strict_fetcher(recorder)
 
 
 @pytest.mark.parametrize(
@@ -190,7 +191,6 @@ def test_a_slow_drip_is_cut_off(feed_server: FeedServer) -> None:
     started = time.monotonic()
     with pytest.raises(FetchError, match="too slow"):
         fetcher.fetch(feed_server.url("/slow.xml"))
-    fetcher.close()
     assert time.monotonic() - started < 2
 
 
@@ -251,4 +251,46 @@ def test_dns_rebinding_cannot_swap_in_a_private_address(recorder: Recorder) -> N
     recorder.answers["http://rebind.example/feed"] = httpx.Response(200, content=b"ok")
     assert fetcher.fetch("http://rebind.example/feed").body == b"ok"
     assert recorder.addresses == ["93.184.216.34"]
-    fetcher.close()
+
+
+def test_headers_trickled_a_byte_at_a_time_are_cut_off_at_the_deadline(
+    feed_server: FeedServer,
+) -> None:
+    feed_server.trickle("/trickle.xml", rss([]), seconds=8, pause=0.2)
+    fetcher = Fetcher(allowed_hosts=frozenset({"127.0.0.1"}), timeout=1.0)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="too slow"):
+        fetcher.fetch(feed_server.url("/trickle.xml"), accept=FEED_TYPES)
+    assert time.monotonic() - started < 4  # the server would have taken 8 s
+
+
+def test_a_slow_host_lookup_counts_against_the_deadline(recorder: Recorder) -> None:
+    def stuck_resolver(host: str, port: int) -> list[str]:
+        time.sleep(3)
+        return ["93.184.216.34"]
+
+    fetcher = Fetcher(resolver=stuck_resolver, timeout=0.5, transport=httpx.MockTransport(recorder))
+    with pytest.raises(FetchError, match="too slow"):
+        fetcher.fetch("http://news.example/feed")
+    assert recorder.urls == []
+
+
+@pytest.mark.parametrize(
+    ("url", "private"),
+    [
+        ("http://10.1.2.3/story", True),
+        ("http://[::1]:8080/story", True),
+        ("http://[::ffff:192.168.0.1]/story", True),
+        ("http://localhost:8000/story", True),
+        ("http://router/admin", True),
+        ("http://printer.local/", True),
+        ("javascript:alert(1)", True),
+        ("http://[oops/story", True),
+        ("https://news.example/story", False),
+        ("http://93.184.216.34/story", False),
+        ("http://[2606:4700::1111]/story", False),
+    ],
+)
+def test_links_to_private_addresses_are_recognised_without_dns(url: str, private: bool) -> None:
+    assert private_link(url) is private
+    assert not private_link("http://127.0.0.1:8080/story", frozenset({"127.0.0.1"}))

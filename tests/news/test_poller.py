@@ -271,7 +271,8 @@ def test_poll_all_tells_of_each_feed_as_it_is_done(poller: Poller, feed_server: 
         follow(poller, feed_server.url(path))
     heard: list[FeedOutcome] = []
     report = poller.poll_all(on_feed=heard.append)
-    assert heard == report.feeds and [bool(o.error) for o in heard] == [False, True]
+    assert heard == report.feeds  # in the order they were done
+    assert {o.feed.url[-5:]: bool(o.error) for o in heard} == {"a.xml": False, "b.xml": True}
 
 
 def test_item_with_a_malformed_link_does_not_stop_the_poll(
@@ -283,7 +284,7 @@ def test_item_with_a_malformed_link_does_not_stop_the_poll(
     follow(poller, feed_server.url("/b.xml"))
     report = poller.poll_all()
     assert report.new == 2 and report.errors == []
-    assert stored_texts(collection) == [RANSOMWARE, PHISHING]
+    assert sorted(stored_texts(collection)) == sorted([RANSOMWARE, PHISHING])  # as they arrive
 
 
 def test_repeated_failures_back_off_and_success_resets(

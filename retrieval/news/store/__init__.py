@@ -9,6 +9,7 @@ from retrieval.news.store.records import (
     FeedNotFound,
     FeedRecord,
     FeedStore,
+    ItemState,
 )
 from retrieval.news.store.sqlite import SqliteFeedStore
 
@@ -18,6 +19,7 @@ __all__ = [
     "FeedNotFound",
     "FeedRecord",
     "FeedStore",
+    "ItemState",
     "open_feeds",
 ]
 

@@ -26,11 +26,21 @@ class FeedRecord:
     next_poll_at: str
     last_error: str | None
     errors: int
+    last_warning: str | None = None  # what the last successful poll had to skip or cut
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """What is remembered of a feed item: what the feed said, and retries of its page."""
+
+    item_hash: str
+    page_errors: int
+    page_retry_at: str | None
 
 
 COLUMNS = (
     "id, url, title, interval_minutes, etag, last_modified, last_polled_at, next_poll_at, "
-    "last_error, errors"
+    "last_error, errors, last_warning"
 )
 
 
@@ -51,8 +61,8 @@ class FeedStore(Protocol):
     def all(self) -> list[FeedRecord]:
         """Every followed feed, oldest first."""
 
-    def due(self, now: datetime) -> list[FeedRecord]:
-        """The feeds whose next poll time has come."""
+    def claim_due(self, now: datetime, lease: timedelta) -> list[FeedRecord]:
+        """The feeds whose time has come, claimed: other processes leave them alone for `lease`."""
 
     def remove(self, feed_id: int) -> FeedRecord:
         """Stop following a feed; its stored articles stay."""
@@ -66,19 +76,32 @@ class FeedStore(Protocol):
         etag: str | None = None,
         last_modified: str | None = None,
         warning: str | None = None,
+        unchanged: bool = False,
     ) -> None:
-        """Record a successful poll: validators for the next one, errors cleared."""
+        """Record a successful poll: validators for the next one, errors cleared.
+
+        The warning replaces the last one, except after an unchanged feed, which keeps it.
+        """
 
     def failed(self, feed: FeedRecord, now: datetime, error: str) -> None:
         """Record a failed poll and back off: the interval doubles per error, up to a day."""
 
-    def item_hashes(self, feed_id: int) -> dict[str, str]:
-        """Each stored item of a feed, as guid -> hash of what the feed said about it."""
+    def items(self, feed_id: int) -> dict[str, ItemState]:
+        """Each stored item of a feed by guid: the hash of what the feed said, page retries."""
+
+    def page_retry_due(self, feed_id: int, now: datetime) -> bool:
+        """Whether an item of a feed waits for another try at its page, and its time has come."""
 
     def record_item(
-        self, feed_id: int, guid: str, url: str | None, item_hash: str, article_id: int
+        self,
+        feed_id: int,
+        guid: str,
+        url: str | None,
+        item_hash: str,
+        article_id: int,
+        page: tuple[int, datetime] | None = None,
     ) -> None:
-        """Remember that a feed item is stored as an article."""
+        """Remember that a feed item is stored as an article; `page`: (errors, next try) if due."""
 
 
 def iso(moment: datetime) -> str:
@@ -86,7 +109,10 @@ def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def backoff(feed: FeedRecord) -> tuple[int, timedelta]:
-    """A failed feed's error count and how long to wait: the interval doubled per error."""
-    errors = feed.errors + 1
+def backoff(feed: FeedRecord, stored_errors: int | None) -> tuple[int, timedelta]:
+    """A failed feed's error count and how long to wait: the interval doubled per error.
+
+    Counted from the errors stored (another process may have failed since `feed` was read).
+    """
+    errors = (feed.errors if stored_errors is None else stored_errors) + 1
     return errors, min(timedelta(minutes=feed.interval_minutes) * 2**errors, MAX_BACKOFF)
