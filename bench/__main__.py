@@ -11,10 +11,21 @@ from pathlib import Path
 
 import torch
 
-from bench import embedding, latency, machine, memory, sections, synthetic, throughput
+from bench import (
+    embedding,
+    latency,
+    machine,
+    memory,
+    realvectors,
+    recall,
+    sections,
+    synthetic,
+    throughput,
+)
 from bench.corpus import ArticleGenerator, shipped_articles, vocabulary
 from bench.queries import QUESTIONS
 from bench.report import table
+from retrieval.core import vectors
 from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
 from retrieval.core.embeddings import Embedder, SentenceTransformerEmbedder
@@ -25,14 +36,16 @@ from retrieval.evaluation.squad import squad_collection
 from retrieval.text.chunking import plan_chunks
 from retrieval.text.documents import RawArticle
 
-PARTS = ("embedding", "ingest", "latency", "memory")
+PARTS = ("embedding", "ingest", "latency", "memory", "recall")
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """Command-line options; --quick shrinks everything for a smoke run."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "--sizes", default="1000,10000,100000", help="collection sizes in chunks (1000,10000,…)"
+        "--sizes",
+        default="1000,10000,100000,1000000",
+        help="collection sizes in chunks (1000,10000,…)",
     )
     parser.add_argument("--quick", action="store_true", help="a fast smoke run (about 2 minutes)")
     parser.add_argument("--skip", action="append", choices=PARTS, default=[], help="skip a part")
@@ -52,6 +65,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.ingest_articles, args.rounds = "1000", 24, 1
+        args.skip.append("recall")
         args.repeats, args.questions, args.cold_runs = 1, 10, 1
         args.sentences, args.paragraphs = 200, 30
     args.sizes = sorted(int(size) for size in args.sizes.split(","))
@@ -135,15 +149,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress(f"ingest: {len(articles)} articles in {args.rounds} rounds")
         result = throughput.measure(articles, embedder, baseline, args.rounds)
         emit(sections.ingest(result, corpus, label(embedder), label(baseline)))
-    stores = []
+    stores, lines = [], []
     if "latency" not in args.skip or "memory" not in args.skip:
+        pool = None
+        if realvectors.available():
+            progress("real sentence vectors for the synthetic stores (embedded once)")
+            pool = realvectors.real_vectors(embedder).sentences
+        lines.append(
+            f"Stand-in vectors: {len(pool):,} real sentence vectors (SciFact, SQuAD dev), nudged\n"
+            if pool is not None
+            else "Stand-in vectors: random (../shared/eval is missing: HNSW works harder on them)\n"
+        )
         for size in args.sizes:
             progress(f"synthetic store of {size:,} chunks")
-            stores.append(synthetic.synthetic_store(size, embedder.name, rebuild=args.rebuild))
-        emit(
-            f"Synthetic stores in `{synthetic.cache_dir()}`:\n\n"
-            + "\n".join(f"- {synthetic.describe(store)}" for store in stores)
-        )
+            store = synthetic.synthetic_store(size, embedder.name, pool, rebuild=args.rebuild)
+            progress(f"search indexes of {size:,} chunks")
+            seconds, built = synthetic.prepare_indexes(store, embedder.name)
+            stores.append(store)
+            lines.append(
+                f"- {synthetic.describe(store)}; search indexes "
+                + (f"built and saved in {seconds:.1f} s" if built else f"loaded in {seconds:.2f} s")
+            )
+        emit(f"Synthetic stores in `{synthetic.cache_dir()}`:\n\n" + "\n".join(lines))
+    if "recall" not in args.skip:
+        progress("dense recall on real vectors")
+        emit(recall.run(embedder, [64, 128, vectors.EXPANSION_SEARCH, 512]))
     if "latency" not in args.skip:
         results = []
         for store in stores:

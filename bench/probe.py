@@ -38,7 +38,7 @@ def main(argv: list[str]) -> int:
     steps["load model"] = memory(started)
     started = time.perf_counter()
     collection.ask(questions[0])
-    steps["first question (loads chunk matrix)"] = memory(started)
+    steps["first question (loads the search indexes)"] = memory(started)
     started = time.perf_counter()
     for question in questions:
         collection.ask(question)

@@ -64,11 +64,6 @@ class StageClock:
         return taken
 
 
-def _bm25_of(table: str, *_: object) -> str:
-    """The stage of a per-id BM25 lookup, by table (older stores had one)."""
-    return f"BM25 of given {table} (FTS5)"
-
-
 def query_stages(collection: Collection) -> list[tuple[object, str, str | Callable[..., str]]]:
     """The calls that answering a question makes, in order, with the stage each is timed under.
 
@@ -76,13 +71,14 @@ def query_stages(collection: Collection) -> list[tuple[object, str, str | Callab
     them are taken out. Methods the retrieval layer no longer has are skipped.
     """
     store, searcher, answerer = collection.store, collection.searcher, collection.answerer
+    indexes = searcher.indexes
+    indexes.refresh()  # load the indexes first: the stages wrap the instances in use
     return [
         (searcher.embedder, "embed", "embed query"),
-        (store, "bm25_chunks", "BM25 top chunks (FTS5)"),
-        (searcher.index, "nearest", "dense top chunks (matrix @ q)"),
-        (searcher.index, "similarity", "dense scores of BM25-only chunks"),
-        (store, "generation", "generation checks (SQL)"),
-        (store, "bm25_of", _bm25_of),
+        (indexes, "refresh", "change-log check (SQL)"),
+        (indexes.keyword, "search", "BM25 top chunks (keyword index)"),
+        (indexes.vectors, "nearest", "dense top chunks (exact or HNSW)"),
+        (indexes.vectors, "similarity", "dense scores of BM25-only chunks"),
         (store, "chunk_sentences", "load sentences + vectors (SQL)"),
         (searcher, "search", "fusion + best-sentence rerank (Python)"),
         (store, "chunk_spans", "chunk spans (SQL)"),

@@ -87,7 +87,8 @@ def measure(
         clock.wrap(collection, "ingest", "plan, dedupe, chunk vectors (Python)")
         clock.wrap(embedder, "embed", "embed sentences")
         clock.wrap(embedder, "count_tokens", "count word pieces")
-        clock.wrap(collection.store, "write_article", "write SQLite + FTS5")
+        clock.wrap(collection.store, "write_article", "write SQLite")
+        clock.wrap(collection.searcher.indexes, "checkpoint", "update + save search indexes")
         steps = ["pipeline", "baseline", "raw_chunks", "raw_sentences"]
         for number, (part, (chunk_texts, sentence_texts)) in enumerate(
             zip(parts, texts, strict=True)

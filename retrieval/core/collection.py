@@ -9,6 +9,7 @@ from retrieval.core.answer import AnswerConfig, Answerer
 from retrieval.core.config import ConfigError, Settings
 from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import Ingestor, IngestReport
+from retrieval.core.keyword import Vocabulary
 from retrieval.core.models import Answer, Mode, Outlet
 from retrieval.core.reembed import Reembedder
 from retrieval.core.search import Searcher, SearchResult
@@ -70,13 +71,14 @@ class Collection:
         """Re-embed articles another model variant embedded, then store the new articles.
 
         Already stored articles are skipped and changed ones updated; `progress` wraps the ids
-        of the articles being re-embedded.
+        of the articles being re-embedded. The search indexes are then merged and saved.
         """
         reembedder = Reembedder(self.store, self.embedder)
         stale = reembedder.stale()
         reembedded = reembedder.run(progress(stale) if progress else stale) if stale else 0
         report = Ingestor(self.store, self.embedder).ingest(items, on_item)
         report.reembedded = reembedded
+        self.searcher.indexes.checkpoint()
         return report
 
     def search(
@@ -94,6 +96,10 @@ class Collection:
     ) -> Answer:
         """Answer with verbatim quotes (after the first `skip`, for "more sources"), or abstain."""
         return self.answerer.ask(question, filters, vector, skip)
+
+    def vocabulary(self) -> Vocabulary:
+        """The collection's indexed terms (stems) with how many chunks hold each (for spelling)."""
+        return self.searcher.vocabulary()
 
     def summary(self) -> Summary:
         """How many articles, from which outlets, and the newest date."""

@@ -1,5 +1,7 @@
 """The database schema, as an ordered list of migrations: never edit one that has shipped."""
 
+import uuid
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -247,6 +249,39 @@ def m006_vector_variants(db: Database) -> None:
     db.table("sentences").create_index(["model"])
     db.table("subscriptions").add_column("model", str)
     db.execute("UPDATE subscriptions SET model = 'sentence-transformers/all-MiniLM-L6-v2'")
+
+
+@migrations()
+def m007_chunk_changes(db: Database) -> None:
+    """A log of the chunks written, replaced or removed, that in-memory indexes follow.
+
+    Triggers fill it, whichever code writes: every process sees the others' writes by reading the
+    log past the last entry it applied. Keyword search moves to those indexes, so FTS5 goes.
+    """
+    db.execute(
+        "CREATE TABLE chunk_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "chunk_id INTEGER NOT NULL)"
+    )
+    for table, event, row in (
+        ("chunks", "INSERT", "new.id"),
+        ("chunks", "UPDATE", "new.id"),
+        ("chunks", "DELETE", "old.id"),
+        ("embeddings", "INSERT", "new.chunk_id"),
+        ("embeddings", "UPDATE", "new.chunk_id"),
+        ("embeddings", "DELETE", "old.chunk_id"),
+    ):
+        db.execute(
+            f"CREATE TRIGGER {table}_{event.lower()}_logged AFTER {event} ON {table} "
+            f"BEGIN INSERT INTO chunk_changes (chunk_id) VALUES ({row}); END"
+        )
+    db.execute(
+        "CREATE TRIGGER articles_update_logged AFTER UPDATE OF title, language ON articles "
+        "BEGIN INSERT INTO chunk_changes (chunk_id) "
+        "SELECT id FROM chunks WHERE article_id = new.id; END"
+    )
+    db.execute("DROP TABLE chunks_fts")
+    db.table("sentences").create_index(["article_id", "start"])  # a chunk's sentences: one range
+    db.table("meta").insert({"key": "index_key", "value": uuid.uuid4().hex})
 
 
 @migrations()

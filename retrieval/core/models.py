@@ -24,6 +24,17 @@ class Article:
 
 
 @dataclass(frozen=True)
+class ChunkText:
+    """A stored chunk's text, with its article's title and language, for keyword indexing."""
+
+    chunk_id: int
+    article_id: int
+    language: str | None
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Outlet:
     """An outlet of the stored articles: how many, first and last publication dates."""
 

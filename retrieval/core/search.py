@@ -1,6 +1,5 @@
-"""Hybrid search: FTS5 BM25 and dense similarity fused, then re-ranked by best sentence."""
+"""Hybrid search: BM25 and dense similarity fused, then re-ranked by best sentence."""
 
-import threading
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
@@ -8,9 +7,11 @@ import numpy as np
 
 from retrieval.core.embeddings import Embedder
 from retrieval.core.fusion import blend, max_normalised, min_max_normalised, top
+from retrieval.core.indexes import ChunkIndexes, index_folder
+from retrieval.core.keyword import Vocabulary
 from retrieval.core.models import Hit, Mode
 from retrieval.core.store import Filters, SentenceRow, Store
-from retrieval.text.query import fts_expression, query_stems
+from retrieval.text.query import query_stems
 
 
 @dataclass(frozen=True)
@@ -38,55 +39,6 @@ class SearchResult:
         return replace(self, hits=hits[:n])
 
 
-class VectorIndex:
-    """All chunk vectors of one model in memory, reloaded when the store has changed."""
-
-    def __init__(self, store: Store, model: str) -> None:
-        self._store = store
-        self._model = model
-        self._lock = threading.Lock()
-        self._generation = -1
-        self._ids = np.zeros(0, dtype=np.int64)
-        self._matrix = np.zeros((0, 0), dtype=np.float32)
-        self._row: dict[int, int] = {}
-
-    def _refresh(self) -> None:
-        """Reload vectors if any article was written since the last load."""
-        generation = self._store.generation()
-        if generation == self._generation:
-            return
-        with self._lock:
-            if generation != self._generation:
-                self._ids, self._matrix = self._store.chunk_vectors(self._model)
-                self._row = {int(chunk_id): row for row, chunk_id in enumerate(self._ids)}
-                self._generation = generation
-
-    def nearest(
-        self, vector: np.ndarray, n: int, allowed: set[int] | None = None
-    ) -> dict[int, float]:
-        """The n chunks most similar to the vector, as chunk id -> cosine similarity."""
-        self._refresh()
-        ids, matrix = self._ids, self._matrix
-        if not len(ids):
-            return {}
-        sims = matrix @ vector
-        if allowed is not None:
-            mask = np.fromiter((int(i) in allowed for i in ids), dtype=bool, count=len(ids))
-            sims = np.where(mask, sims, -np.inf)
-        n = min(n, len(ids))
-        best = np.argpartition(-sims, n - 1)[:n]
-        return {int(ids[i]): float(sims[i]) for i in best if np.isfinite(sims[i])}
-
-    def similarity(self, vector: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
-        """Cosine similarity of the vector to the given chunks."""
-        self._refresh()
-        rows = [self._row[c] for c in chunk_ids if c in self._row]
-        if not rows:
-            return {}
-        sims = self._matrix[rows] @ vector
-        return {int(self._ids[row]): float(sim) for row, sim in zip(rows, sims, strict=True)}
-
-
 class Searcher:
     """Searches a store; the embedding model is only used when a query needs it."""
 
@@ -94,7 +46,13 @@ class Searcher:
         self.store = store
         self.embedder = embedder
         self.config = config
-        self.index = VectorIndex(store, embedder.name)
+        folder = index_folder(store.path) if store.path else None
+        self.indexes = ChunkIndexes(store, embedder.name, embedder.dimension, folder)
+
+    def vocabulary(self) -> Vocabulary:
+        """Every term of the keyword index (as its analyzer stems it) with its chunk count."""
+        self.indexes.refresh()
+        return self.indexes.keyword.vocabulary()
 
     def search(
         self,
@@ -106,12 +64,13 @@ class Searcher:
     ) -> SearchResult:
         """The k best chunks for a query, best first; pass `vector` if the query is embedded."""
         config = self.config
-        match = fts_expression(query)
+        self.indexes.refresh()
+        keyword_index, vector_index = self.indexes.keyword, self.indexes.vectors
         stems = query_stems(query)
-        allowed = self.store.allowed_chunks(filters) if filters else None
+        articles = self.store.filtered_articles(filters) if filters else None
         keyword: dict[int, float] = {}
-        if match and mode != "dense":
-            keyword = self.store.bm25_chunks(match, max(config.candidates, k), filters)
+        if mode != "dense":
+            keyword = keyword_index.search(query, max(config.candidates, k), articles)
         if mode == "bm25":
             ranked = top(keyword, k)
             hits = self._hits(ranked, keyword, keyword, {})
@@ -120,21 +79,17 @@ class Searcher:
             )
         if vector is None:
             vector = self.embedder.embed([query])[0]
-        dense = self.index.nearest(vector, max(config.candidates, k), allowed)
+        allowed = keyword_index.chunks(articles) if articles is not None else None
+        dense = vector_index.nearest(vector, max(config.candidates, k), allowed)
         if mode == "dense":
             pool = top(dense, max(config.rerank, k))
             keyword = {}
         else:
             missing_dense = [c for c in keyword if c not in dense]
-            dense.update(self.index.similarity(vector, missing_dense))
+            dense.update(vector_index.similarity(vector, missing_dense))
             pool = top(blend(keyword, dense, config.first_keyword_weight), max(config.rerank, k))
         sentences = self.store.chunk_sentences(pool, self.embedder.name)
-        best_sentence = {
-            chunk_id: max(
-                (float(row.vector @ vector) for row in rows), default=dense.get(chunk_id, 0)
-            )
-            for chunk_id, rows in sentences.items()
-        }
+        best_sentence = _best_sentences(sentences, vector, dense)
         scores = self._rerank(keyword, best_sentence, pool)
         ranked = top(scores, k)
         return SearchResult(
@@ -158,7 +113,24 @@ class Searcher:
         dense: dict[int, float],
     ) -> list[Hit]:
         """Hits for ranked chunk ids, with their articles and component scores."""
-        spans = self.store.chunk_spans(ranked)
+        spans = self.store.chunk_spans(ranked)  # a chunk removed since the search is left out
         return [
-            Hit(c, *spans[c], scores[c], keyword.get(c, 0.0), dense.get(c, 0.0)) for c in ranked
+            Hit(c, *spans[c], scores[c], keyword.get(c, 0.0), dense.get(c, 0.0))
+            for c in ranked
+            if c in spans
         ]
+
+
+def _best_sentences(
+    sentences: dict[int, list[SentenceRow]], vector: np.ndarray, dense: dict[int, float]
+) -> dict[int, float]:
+    """Each chunk's best sentence similarity (its own similarity if it has no sentences)."""
+    rows = [(chunk_id, row) for chunk_id, found in sentences.items() for row in found]
+    sims = np.stack([row.vector for _, row in rows]) @ vector if rows else np.zeros(0)
+    best = {
+        chunk_id: dense.get(chunk_id, 0.0) for chunk_id, found in sentences.items() if not found
+    }
+    for (chunk_id, _), sim in zip(rows, sims.tolist(), strict=True):
+        if sim > best.get(chunk_id, -np.inf):
+            best[chunk_id] = sim
+    return best

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from retrieval.core.embeddings import article_vector
 from retrieval.core.migrations import migrations
-from retrieval.core.models import Article, Outlet
+from retrieval.core.models import Article, ChunkText, Outlet
 from retrieval.text.raw import RawArticle
 from retrieval.text.sentences import Span
 
@@ -89,8 +89,9 @@ class Store:
     """Articles, chunks, sentences, vectors and full-text indexes in one SQLite file."""
 
     def __init__(self, path: Path | str) -> None:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = None if str(path) == ":memory:" else Path(path)
+        if self.path:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
         self.db = Database(conn)
         self._lock = threading.RLock()
@@ -134,17 +135,14 @@ class Store:
     ) -> StoredKey | None:
         """Find a stored article by canonical URL, by origin (url-less only) or by content hash."""
         if url:
-            rows = self.rows("SELECT id, content_hash FROM articles WHERE url = ?", [url])
+            where, value = "url = ?", url
         elif origin:
-            rows = self.rows(
-                "SELECT id, content_hash FROM articles WHERE origin = ? AND url IS NULL", [origin]
-            )
+            where, value = "origin = ? AND url IS NULL", origin
         elif content_hash:
-            rows = self.rows(
-                "SELECT id, content_hash FROM articles WHERE content_hash = ?", [content_hash]
-            )
+            where, value = "content_hash = ?", content_hash
         else:
             return None
+        rows = self.rows(f"SELECT id, content_hash FROM articles WHERE {where}", [value])
         return StoredKey(*rows[0]) if rows else None
 
     def write_article(self, write: ArticleWrite, replace: int | None = None) -> int:
@@ -177,11 +175,7 @@ class Store:
         return article_id
 
     def _delete_parts(self, article_id: int) -> None:
-        """Remove an article's chunks, sentences, vectors and index rows (inside a transaction)."""
-        self.db.execute(
-            "DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE article_id = ?)",
-            [article_id],
-        )
+        """Remove an article's chunks, sentences and vectors (inside a transaction)."""
         self.db.execute(
             "DELETE FROM embeddings WHERE chunk_id IN (SELECT id FROM chunks WHERE article_id = ?)",
             [article_id],
@@ -190,8 +184,7 @@ class Store:
         self.db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
 
     def _insert_parts(self, article_id: int, write: ArticleWrite) -> None:
-        """Insert an article's chunks, sentences, vectors and index rows (inside a transaction)."""
-        text, title = write.raw.text, write.raw.title
+        """Insert an article's chunks, sentences and vectors (inside a transaction)."""
         conn = self.db.conn
         for order, ((start, end), vector) in enumerate(
             zip(write.chunks, write.chunk_vectors, strict=True)
@@ -203,10 +196,6 @@ class Store:
             conn.execute(
                 "INSERT INTO embeddings (chunk_id, model, vector) VALUES (?, ?, ?)",
                 (chunk_id, write.model, _blob(vector)),
-            )
-            conn.execute(
-                "INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)",
-                (chunk_id, title, text[start:end]),
             )
         conn.executemany(
             'INSERT INTO sentences (article_id, ord, start, "end", vector, model) '
@@ -228,14 +217,11 @@ class Store:
 
     def articles(self, ids: Iterable[int]) -> dict[int, Article]:
         """Return stored articles by id; unknown ids are left out."""
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        rows = self.rows(
+        sql = (
             "SELECT id, title, text, source, published, url, language, content_hash, ingested_at "
-            f"FROM articles WHERE id IN ({marks(wanted)})",
-            wanted,
+            "FROM articles WHERE id IN ({})"
         )
+        rows = self._rows_for(sql, sorted(set(ids)))
         return {row[0]: Article(*row) for row in rows}
 
     def newest_articles(self, limit: int) -> list[Article]:
@@ -274,31 +260,59 @@ class Store:
 
     # -- search primitives ------------------------------------------------
 
-    def bm25_chunks(self, match: str, limit: int, filters: Filters = Filters()) -> dict[int, float]:
-        """Best chunks for an FTS5 expression, as chunk id -> BM25 score (higher is better)."""
-        where, params = _filter_sql(filters)
-        rows = self.rows(
-            "SELECT chunks_fts.rowid, -bm25(chunks_fts) FROM chunks_fts "
-            + (
-                "JOIN chunks c ON c.id = chunks_fts.rowid JOIN articles a ON a.id = c.article_id "
-                if filters
-                else ""
-            )
-            + f"WHERE chunks_fts MATCH ? {where} ORDER BY rank LIMIT ?",
-            [match, *params, limit],
-        )
-        return dict(rows)
+    def last_change(self) -> int:
+        """The newest entry of the chunk change log (0 when empty): indexes follow it."""
+        ((seq,),) = self.rows("SELECT coalesce(max(seq), 0) FROM chunk_changes")
+        return int(seq)
 
-    def chunk_vectors(self, model: str) -> tuple[np.ndarray, np.ndarray]:
-        """All chunk ids and their vectors for one model, as (ids, matrix)."""
-        rows = self.rows(
-            "SELECT chunk_id, vector FROM embeddings WHERE model = ? ORDER BY chunk_id", [model]
+    def changed_chunks(self, after: int) -> tuple[int, np.ndarray]:
+        """The chunks written, replaced or removed after log entry `after`, and the newest entry."""
+        rows = self.rows("SELECT seq, chunk_id FROM chunk_changes WHERE seq > ?", [after])
+        if not rows:
+            return after, np.zeros(0, np.int64)
+        return rows[-1][0], np.unique(np.fromiter((r[1] for r in rows), np.int64, len(rows)))
+
+    def chunk_ids(self, after: int, limit: int) -> list[int]:
+        """Up to `limit` stored chunk ids greater than `after`, ascending."""
+        rows = self.rows("SELECT id FROM chunks WHERE id > ? ORDER BY id LIMIT ?", [after, limit])
+        return [row[0] for row in rows]
+
+    def chunk_texts(self, chunk_ids: Sequence[int]) -> list[ChunkText]:
+        """The stored chunks among the given ids, with their article's title and language."""
+        sql = (
+            "SELECT c.id, c.article_id, a.language, a.title, "
+            'substr(a.text, c.start + 1, c."end" - c.start) FROM chunks c '
+            "JOIN articles a ON a.id = c.article_id WHERE c.id IN ({})"
         )
+        return [ChunkText(*row) for row in self._rows_for(sql, chunk_ids)]
+
+    def chunk_vectors(
+        self, model: str, chunk_ids: Sequence[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """One model's vectors of the given chunks (default: all), as (ids, matrix)."""
+        sql = "SELECT chunk_id, vector FROM embeddings WHERE model = ?"
+        if chunk_ids is None:
+            rows = self.rows(sql + " ORDER BY chunk_id", [model])
+        else:
+            rows = self._rows_for(sql + " AND chunk_id IN ({})", chunk_ids, model)
         ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
         if not rows:
             return ids, np.zeros((0, 0), dtype=np.float32)
-        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32)
+        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype="<f4")
         return ids, matrix.reshape(len(rows), -1)
+
+    def _rows_for(self, sql: str, ids: Sequence[int], *params: object) -> list[tuple]:
+        """The rows of a query whose `{}` is an IN list of ids, asked 500 ids at a time."""
+        rows: list[tuple] = []
+        for start in range(0, len(ids), 500):
+            part = [int(value) for value in ids[start : start + 500]]
+            rows += self.rows(sql.format(marks(part)), [*params, *part])
+        return rows
+
+    def index_key(self) -> str:
+        """A key made once per database, so indexes saved beside it are never taken for another."""
+        ((value,),) = self.rows("SELECT value FROM meta WHERE key = 'index_key'")
+        return str(value)
 
     def article_vectors(self, ids: Sequence[int], model: str) -> dict[int, np.ndarray]:
         """Each article's meaning as one unit vector: the normalised mean of its chunk vectors.
@@ -306,17 +320,12 @@ class Store:
         Only vectors made by `model` count: an article embedded by another variant is left out.
         """
         grouped: dict[int, list[bytes]] = {}
-        for start in range(0, len(ids), 500):
-            part = list(ids[start : start + 500])
-            rows = self.rows(
-                "SELECT c.article_id, e.vector FROM chunks c "
-                "JOIN embeddings e ON e.chunk_id = c.id "
-                f"WHERE c.article_id IN ({marks(part)}) AND e.model = ? "
-                "ORDER BY c.article_id, c.ord",
-                [*part, model],
-            )
-            for article_id, vector in rows:
-                grouped.setdefault(article_id, []).append(vector)
+        sql = (
+            "SELECT c.article_id, e.vector FROM chunks c JOIN embeddings e ON e.chunk_id = c.id "
+            "WHERE e.model = ? AND c.article_id IN ({}) ORDER BY c.article_id, c.ord"
+        )
+        for article_id, vector in self._rows_for(sql, ids, model):
+            grouped.setdefault(article_id, []).append(vector)
         return {
             article_id: article_vector(
                 np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(blobs), -1)
@@ -324,25 +333,16 @@ class Store:
             for article_id, blobs in grouped.items()
         }
 
-    def allowed_chunks(self, filters: Filters) -> set[int]:
-        """Ids of the chunks whose articles pass the filters."""
+    def filtered_articles(self, filters: Filters) -> np.ndarray:
+        """Ids of the articles that pass the filters, ascending."""
         where, params = _filter_sql(filters)
-        return {
-            row[0]
-            for row in self.rows(
-                f"SELECT c.id FROM chunks c JOIN articles a ON a.id = c.article_id WHERE 1 {where}",
-                params,
-            )
-        }
+        rows = self.rows(f"SELECT a.id FROM articles a WHERE 1 {where} ORDER BY a.id", params)
+        return np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
 
     def chunk_spans(self, chunk_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
         """The article and character span of each chunk, as (article_id, start, end)."""
-        if not chunk_ids:
-            return {}
-        rows = self.rows(
-            f'SELECT id, article_id, start, "end" FROM chunks WHERE id IN ({marks(chunk_ids)})',
-            chunk_ids,
-        )
+        sql = 'SELECT id, article_id, start, "end" FROM chunks WHERE id IN ({})'
+        rows = self._rows_for(sql, chunk_ids)
         return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
     def chunk_sentences(self, chunk_ids: Sequence[int], model: str) -> dict[int, list[SentenceRow]]:
@@ -352,20 +352,19 @@ class Store:
         """
         if not chunk_ids:
             return {}
-        rows = self.rows(
+        rows = self.rows(  # a chunk is whole sentences: those starting inside it (one index range)
             'SELECT c.id, s.id, s.article_id, s.start, s."end", s.vector FROM chunks c '
             "JOIN sentences s ON s.article_id = c.article_id "
-            'AND s.start < c."end" AND s."end" > c.start '
-            f"WHERE c.id IN ({marks(chunk_ids)}) AND s.model = ? ORDER BY c.id, s.ord",
+            'AND s.start >= c.start AND s.start < c."end" '
+            f"WHERE c.id IN ({marks(chunk_ids)}) AND s.model = ? ORDER BY c.id, s.start",
             [*chunk_ids, model],
         )
         found: dict[int, list[SentenceRow]] = {chunk_id: [] for chunk_id in chunk_ids}
-        for chunk_id, sentence_id, article_id, start, end, vector in rows:
-            found[chunk_id].append(
-                SentenceRow(
-                    sentence_id, article_id, start, end, np.frombuffer(vector, dtype=np.float32)
-                )
-            )
+        if not rows:
+            return found
+        vectors = np.frombuffer(b"".join(row[5] for row in rows), dtype="<f4")
+        for row, vector in zip(rows, vectors.reshape(len(rows), -1), strict=True):
+            found[row[0]].append(SentenceRow(row[1], row[2], row[3], row[4], vector))
         return found
 
 

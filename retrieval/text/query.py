@@ -1,9 +1,8 @@
-"""User text to FTS5 syntax: every word quoted, so no user text is ever read as query syntax."""
+"""A query's words: searchable terms without stop words, and stems for scoring sentences."""
 
 import re
 import threading
 import unicodedata
-from functools import lru_cache
 
 import snowballstemmer
 
@@ -23,6 +22,9 @@ STOP_WORDS = frozenset(
 _WORD = re.compile(r"[^\W_]+")
 _STEMMER = snowballstemmer.stemmer("porter")  # the same Porter algorithm as FTS5's tokenizer
 _STEMMER_LOCK = threading.Lock()
+_STEMS: dict[str, str] = {}
+# Combining marks left by NFKD decomposition: "ö" becomes "o" + U+0308, then "o".
+COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def terms(text: str) -> list[str]:
@@ -36,26 +38,28 @@ def terms(text: str) -> list[str]:
     return list(seen)
 
 
-def fts_expression(text: str) -> str | None:
-    """An FTS5 expression matching any of the text's words, or None when it has none."""
-    words = terms(text)
-    if not words:
-        return None
-    return " OR ".join('"' + word.replace('"', '""') + '"' for word in words)
+def fold(text: str) -> str:
+    """Lower-cased, without diacritics ("Malmström" -> "malmstrom")."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    return COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 def stems(text: str) -> list[str]:
-    """The words of a text as FTS5's porter tokenizer indexes them: folded, lower-cased, stemmed."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return [_stem(word) for word in _WORD.findall(bare)]
+    """The words of a text folded, lower-cased and Porter-stemmed, for comparing sentences."""
+    known = _STEMS
+    return [known.get(word) or _stem(word) for word in _WORD.findall(fold(text))]
 
 
-@lru_cache(maxsize=1 << 18)
 def _stem(word: str) -> str:
-    """One word's Porter stem; the stemmer keeps state, so calls are serialised."""
+    """One word's Porter stem, remembered; the stemmer keeps state, so calls are serialised."""
     with _STEMMER_LOCK:
-        return _STEMMER.stemWord(word)
+        stem = _STEMMER.stemWord(word)
+    if len(_STEMS) > 1 << 18:  # bound the memory odd tokens can take
+        _STEMS.clear()
+    _STEMS[word] = stem
+    return stem
 
 
 def query_stems(text: str) -> list[str]:

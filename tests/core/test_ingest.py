@@ -11,7 +11,7 @@ from tests.conftest import shipped_articles
 
 
 def counts(store: Store) -> dict[str, int]:
-    tables = ("articles", "chunks", "sentences", "embeddings", "chunks_fts")
+    tables = ("articles", "chunks", "sentences", "embeddings")
     return {t: store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
@@ -66,7 +66,7 @@ def test_changed_article_is_rechunked_alone(collection: Collection) -> None:
         == untouched
     )
     assert store.article(1).text.endswith("A new closing sentence was added.")
-    assert counts(store)["chunks"] == counts(store)["embeddings"] == counts(store)["chunks_fts"]
+    assert counts(store)["chunks"] == counts(store)["embeddings"]
 
 
 def test_crash_while_writing_an_article_leaves_no_trace(

@@ -85,7 +85,6 @@ class SqliteShelf:
         gone = self.entry(article_id)
         chunks = "SELECT id FROM chunks WHERE article_id = ?"
         with self.store.transaction() as db:
-            db.execute(f"DELETE FROM chunks_fts WHERE rowid IN ({chunks})", [article_id])
             db.execute(f"DELETE FROM embeddings WHERE chunk_id IN ({chunks})", [article_id])
             db.execute("DELETE FROM chunks WHERE article_id = ?", [article_id])
             db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
