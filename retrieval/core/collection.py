@@ -6,14 +6,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.core.answer import AnswerConfig, Answerer
-from retrieval.core.config import ConfigError, Settings
+from retrieval.core.config import Settings
+from retrieval.core.database import Database, open_database
 from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import Ingestor, IngestReport
 from retrieval.core.keyword import Vocabulary
 from retrieval.core.models import Answer, Mode, Outlet
 from retrieval.core.reembed import Reembedder
 from retrieval.core.search import Searcher, SearchResult
-from retrieval.core.store import Filters, Store
+from retrieval.core.store import Filters
 from retrieval.core.variants import configured_embedder
 from retrieval.text.raw import Failure, RawArticle
 
@@ -34,7 +35,7 @@ class Collection:
     """The entry point for callers: ingest, search and ask over one store."""
 
     def __init__(
-        self, store: Store, embedder: Embedder, answer_config: AnswerConfig = AnswerConfig()
+        self, store: Database, embedder: Embedder, answer_config: AnswerConfig = AnswerConfig()
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -44,14 +45,8 @@ class Collection:
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Collection":
         """Open the collection in the configured database with the configured (ONNX) model."""
-        if settings.db_url:  # never the default SQLite file instead of the server asked for
-            raise ConfigError(
-                f"{settings.database}: ingesting, searching, asking, polling feeds and the bot "
-                "do not run on PostgreSQL yet (owners, feeds list, articles, stats and "
-                "db copy do)"
-            )
         embedder = embedder or configured_embedder(settings)
-        return cls(Store(settings.db_path), embedder)
+        return cls(open_database(settings), embedder)
 
     def stale_articles(self) -> list[int]:
         """Articles embedded by another model variant: searched by keywords only until the next
@@ -78,7 +73,7 @@ class Collection:
         reembedded = reembedder.run(progress(stale) if progress else stale) if stale else 0
         report = Ingestor(self.store, self.embedder).ingest(items, on_item)
         report.reembedded = reembedded
-        self.searcher.indexes.checkpoint()
+        self.searcher.checkpoint()
         return report
 
     def search(

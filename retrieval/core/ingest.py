@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from retrieval.core.article_store import ArticleStore
 from retrieval.core.embeddings import Embedder
-from retrieval.core.store import ArticleWrite, DuplicateArticle, Store
+from retrieval.core.store import ArticleWrite, DuplicateArticle
 from retrieval.text.chunking import ChunkPlan, plan_chunks
 from retrieval.text.raw import Failure, RawArticle
 
@@ -64,7 +65,7 @@ def chunk_vectors(plan: ChunkPlan, sentence_vectors: np.ndarray) -> np.ndarray:
 class Ingestor:
     """Writes articles to a store, embedding the sentences of many articles per model call."""
 
-    def __init__(self, store: Store, embedder: Embedder, batch_sentences: int = 512) -> None:
+    def __init__(self, store: ArticleStore, embedder: Embedder, batch_sentences: int = 512) -> None:
         self.store = store
         self.embedder = embedder
         self.batch_sentences = batch_sentences

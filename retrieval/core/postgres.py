@@ -11,12 +11,23 @@ from pgvector.psycopg import register_vector
 
 from retrieval.core import postgres_migrations
 from retrieval.core.config import redacted
-from retrieval.core.models import Article, Outlet
-from retrieval.core.store import ArticleNotFound, ArticleWrite, DuplicateArticle, StoredKey, utc_now
+from retrieval.core.embeddings import article_vector
+from retrieval.core.models import Article, ChunkText, Outlet
+from retrieval.core.store import (
+    ArticleNotFound,
+    ArticleWrite,
+    DuplicateArticle,
+    Filters,
+    SentenceRow,
+    StoredKey,
+    utc_now,
+)
 
 
 class PostgresStore:
     """Articles and everything the capabilities keep, in one PostgreSQL database."""
+
+    path = None  # no file to keep search indexes beside
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -44,7 +55,7 @@ class PostgresStore:
         with self._lock:
             self.conn.execute(statement)
 
-    def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+    def rows(self, sql: str | psycopg.sql.Composed, params: Sequence[object] = ()) -> list[tuple]:
         """Run a read query and return all its rows."""
         with self._lock:
             return self.conn.execute(sql, list(params)).fetchall()
@@ -188,3 +199,126 @@ class PostgresStore:
         """A counter bumped by every article write, for caches to notice changes."""
         ((value,),) = self.rows("SELECT value FROM meta WHERE key = 'generation'")
         return int(value)
+
+    # -- search primitives ------------------------------------------------
+
+    def last_change(self) -> int:
+        """The newest entry of the chunk change log (0 when empty): indexes follow it."""
+        ((seq,),) = self.rows("SELECT coalesce(max(seq), 0) FROM chunk_changes")
+        return int(seq)
+
+    def changed_chunks(self, after: int) -> tuple[int, np.ndarray]:
+        """The chunks written, replaced or removed after log entry `after`, and the newest entry."""
+        rows = self.rows(
+            "SELECT seq, chunk_id FROM chunk_changes WHERE seq > %s ORDER BY seq", [after]
+        )
+        if not rows:
+            return after, np.zeros(0, np.int64)
+        return rows[-1][0], np.unique(np.fromiter((r[1] for r in rows), np.int64, len(rows)))
+
+    def chunk_ids(self, after: int, limit: int) -> list[int]:
+        """Up to `limit` stored chunk ids greater than `after`, ascending."""
+        rows = self.rows("SELECT id FROM chunks WHERE id > %s ORDER BY id LIMIT %s", [after, limit])
+        return [row[0] for row in rows]
+
+    def chunk_texts(self, chunk_ids: Sequence[int]) -> list[ChunkText]:
+        """The stored chunks among the given ids, with their article's title and language."""
+        rows = self.rows(
+            "SELECT c.id, c.article_id, a.language, a.title, "
+            'substr(a.text, c.start + 1, c."end" - c.start) FROM chunks c '
+            "JOIN articles a ON a.id = c.article_id WHERE c.id = ANY(%s) ORDER BY c.id",
+            [_ids(chunk_ids)],
+        )
+        return [ChunkText(*row) for row in rows]
+
+    def chunk_vectors(
+        self, model: str, chunk_ids: Sequence[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """One model's vectors of the given chunks (default: all), as (ids, matrix)."""
+        sql = "SELECT chunk_id, vector FROM embeddings WHERE model = %s"
+        params: list[object] = [model]
+        if chunk_ids is not None:
+            sql, params = sql + " AND chunk_id = ANY(%s)", [model, _ids(chunk_ids)]
+        rows = self.rows(sql + " ORDER BY chunk_id", params)
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        if not rows:
+            return ids, np.zeros((0, 0), dtype=np.float32)
+        return ids, np.stack([np.asarray(row[1], np.float32) for row in rows])
+
+    def index_key(self) -> str:
+        """A key made once per database, so indexes saved for it are never taken for another."""
+        ((value,),) = self.rows("SELECT value FROM meta WHERE key = 'index_key'")
+        return str(value)
+
+    def article_vectors(self, ids: Sequence[int], model: str) -> dict[int, np.ndarray]:
+        """Each article's meaning as one unit vector: the normalised mean of its chunk vectors.
+
+        Only vectors made by `model` count: an article embedded by another variant is left out.
+        """
+        grouped: dict[int, list[np.ndarray]] = {}
+        rows = self.rows(
+            "SELECT c.article_id, e.vector FROM chunks c JOIN embeddings e ON e.chunk_id = c.id "
+            "WHERE e.model = %s AND c.article_id = ANY(%s) ORDER BY c.article_id, c.ord",
+            [model, _ids(ids)],
+        )
+        for article_id, vector in rows:
+            grouped.setdefault(article_id, []).append(np.asarray(vector, np.float32))
+        return {
+            article_id: article_vector(np.stack(vectors)) for article_id, vectors in grouped.items()
+        }
+
+    def filtered_articles(self, filters: Filters) -> np.ndarray:
+        """Ids of the articles that pass the filters, ascending."""
+        where, params = _filter_sql(filters)
+        rows = self.rows(f"SELECT a.id FROM articles a WHERE true {where} ORDER BY a.id", params)
+        return np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+
+    def chunk_spans(self, chunk_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
+        """The article and character span of each chunk, as (article_id, start, end)."""
+        rows = self.rows(
+            'SELECT id, article_id, start, "end" FROM chunks WHERE id = ANY(%s)', [_ids(chunk_ids)]
+        )
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+    def chunk_sentences(self, chunk_ids: Sequence[int], model: str) -> dict[int, list[SentenceRow]]:
+        """Each chunk's sentences with their vectors (sentences starting inside the chunk)."""
+        found: dict[int, list[SentenceRow]] = {chunk_id: [] for chunk_id in chunk_ids}
+        if not chunk_ids:
+            return found
+        rows = self.rows(
+            'SELECT c.id, s.id, s.article_id, s.start, s."end", s.vector FROM chunks c '
+            "JOIN sentences s ON s.article_id = c.article_id "
+            'AND s.start >= c.start AND s.start < c."end" '
+            "WHERE c.id = ANY(%s) AND s.model = %s ORDER BY c.id, s.start",
+            [_ids(chunk_ids), model],
+        )
+        if not rows:
+            return found
+        vectors = np.frombuffer(b"".join(row[5] for row in rows), dtype="<f4")
+        for row, vector in zip(rows, vectors.reshape(len(rows), -1), strict=True):
+            found[row[0]].append(SentenceRow(row[1], row[2], row[3], row[4], vector))
+        return found
+
+
+def _ids(values: Iterable[int]) -> list[int]:
+    """Ids as plain ints, for an array parameter."""
+    return [int(value) for value in values]
+
+
+def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
+    """SQL conditions on articles `a` for the filters, with their parameters."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if filters.published_from:
+        clauses.append("a.published >= %s")
+        params.append(filters.published_from)
+    if filters.published_before:
+        clauses.append("a.published < %s")
+        params.append(filters.published_before)
+    if filters.source:
+        clauses.append("lower(a.source) = lower(%s)")
+        params.append(filters.source)
+    if filters.article_ids is not None:
+        clauses.append("a.id = ANY(%s)")
+        params.append(sorted(filters.article_ids))
+    return "".join(f" AND {clause}" for clause in clauses), params

@@ -6,6 +6,7 @@ little-endian float32 bytes. Chunk vectors are pgvector `vector`s, searched in t
 Applied like sqlite-utils' Migrations: each once, in order, its name recorded.
 """
 
+import uuid
 from collections.abc import Callable
 
 import psycopg
@@ -14,6 +15,7 @@ Migration = Callable[[psycopg.Connection], None]
 
 MIGRATIONS: list[Migration] = []
 LOCK = 0x6379_6265_7262  # the advisory lock key migrations are applied under ("cyberb")
+CHANGES_LOCK = LOCK + 1  # taken by every write to the chunk change log, until it commits
 
 
 def migration(function: Migration) -> Migration:
@@ -193,3 +195,53 @@ def p004_reliability(conn: psycopg.Connection) -> None:
         ALTER TABLE alerts ADD COLUMN claimed_at text
         """,
     )
+
+
+@migration
+def p005_chunk_changes(conn: psycopg.Connection) -> None:
+    """As SQLite's m007: the log of chunks written, replaced or removed that indexes follow.
+
+    Writers take one advisory lock before logging, so that log entries are committed in the
+    order of their numbers: a reader past entry n never misses one committed later below n.
+    """
+    conn.execute(
+        "CREATE TABLE chunk_changes ("
+        "seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, chunk_id bigint NOT NULL)"
+    )
+    conn.execute(
+        f"""
+        CREATE FUNCTION chunk_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_advisory_xact_lock({CHANGES_LOCK});
+            IF TG_OP = 'DELETE' THEN
+                INSERT INTO chunk_changes (chunk_id)
+                VALUES ((to_jsonb(OLD) ->> TG_ARGV[0])::bigint);
+            ELSE
+                INSERT INTO chunk_changes (chunk_id)
+                VALUES ((to_jsonb(NEW) ->> TG_ARGV[0])::bigint);
+            END IF;
+            RETURN NULL;
+        END $$
+        """
+    )
+    conn.execute(
+        f"""
+        CREATE FUNCTION article_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_advisory_xact_lock({CHANGES_LOCK});
+            INSERT INTO chunk_changes (chunk_id) SELECT id FROM chunks WHERE article_id = NEW.id;
+            RETURN NULL;
+        END $$
+        """
+    )
+    for table, column in (("chunks", "id"), ("embeddings", "chunk_id")):
+        conn.execute(
+            f"CREATE TRIGGER {table}_logged AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION chunk_changed('{column}')"
+        )
+    conn.execute(
+        "CREATE TRIGGER articles_update_logged AFTER UPDATE OF title, language ON articles "
+        "FOR EACH ROW EXECUTE FUNCTION article_renamed()"
+    )
+    conn.execute("CREATE INDEX sentences_article_start ON sentences (article_id, start)")
+    conn.execute("INSERT INTO meta VALUES ('index_key', %s)", [uuid.uuid4().hex])

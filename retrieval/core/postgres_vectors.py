@@ -1,7 +1,7 @@
 """Dense search in PostgreSQL: pgvector's HNSW graph (cosine), one per model and dimension."""
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 import numpy as np
 from psycopg import sql
@@ -60,7 +60,7 @@ class PostgresVectors:
         params: list[object] = [query]
         if articles is not None:
             within = sql.SQL("AND c.article_id = ANY(%s)")
-            params.append(sorted(articles))
+            params.append(sorted(int(article) for article in articles))
         statement = sql.SQL(
             "SELECT e.chunk_id, 1 - ({vector} <=> %s) AS similarity FROM embeddings e "
             "JOIN chunks c ON c.id = e.chunk_id WHERE e.model = {model} {within} "
@@ -72,4 +72,16 @@ class PostgresVectors:
             )
             conn.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
             rows = conn.execute(statement, [*params, query, n]).fetchall()
+        return {int(chunk_id): float(similarity) for chunk_id, similarity in rows}
+
+    def similarity(self, vector: np.ndarray, chunk_ids: Sequence[int]) -> dict[int, float]:
+        """Cosine similarity of the vector to each of the given chunks that has a vector."""
+        if not chunk_ids:
+            return {}
+        statement = sql.SQL(
+            "SELECT e.chunk_id, 1 - ({vector} <=> %s) FROM embeddings e "
+            "WHERE e.model = {model} AND e.chunk_id = ANY(%s)"
+        ).format(vector=self._vector, model=sql.Literal(self.model))
+        query = np.asarray(vector, dtype=np.float32)
+        rows = self.store.rows(statement, [query, [int(c) for c in chunk_ids]])
         return {int(chunk_id): float(similarity) for chunk_id, similarity in rows}

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 
 from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import chunk_vectors
+from retrieval.core.postgres import PostgresStore
+from retrieval.core.postgres_variants import PostgresVariantStore
 from retrieval.core.store import ArticleNotFound, Store
 from retrieval.core.variant_store import StoredParts, VariantStore
 from retrieval.text.chunking import ChunkPlan
@@ -29,8 +31,12 @@ class Reembedder:
     only the vectors and the variant recorded with them change.
     """
 
-    def __init__(self, store: Store, embedder: Embedder, batch_sentences: int = 512) -> None:
-        self.variants = VariantStore(store)
+    def __init__(
+        self, store: Store | PostgresStore, embedder: Embedder, batch_sentences: int = 512
+    ) -> None:
+        self.variants: VariantStore | PostgresVariantStore = (
+            PostgresVariantStore(store) if isinstance(store, PostgresStore) else VariantStore(store)
+        )
         self.embedder = embedder
         self.batch_sentences = batch_sentences
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.alerts.store import AlertStore
+from retrieval.alerts.store import open_alerts
 from retrieval.briefings.schedules import next_run, parse_schedule
 from retrieval.briefings.store import open_briefings
 from retrieval.conversations.store import open_conversations
@@ -35,7 +35,7 @@ def everything(store: Store) -> None:
     open_owners(store).add(42, "ana")
     schedule = parse_schedule("daily 08:00 Europe/Madrid")
     open_briefings(store).set_schedule(7, schedule, next_run(schedule, datetime.now(UTC)), 8)
-    AlertStore(store).add_subscription(
+    open_alerts(store).add_subscription(
         7, 8, "drug cartels", np.ones(64, np.float32) / 8, "fake", 10
     )
 
