@@ -243,7 +243,7 @@ class PostgresStore:
         ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
         if not rows:
             return ids, np.zeros((0, 0), dtype=np.float32)
-        return ids, np.stack([np.asarray(row[1], np.float32) for row in rows])
+        return ids, np.stack([row[1].to_numpy() for row in rows])
 
     def index_key(self) -> str:
         """A key made once per database, so indexes saved for it are never taken for another."""
@@ -262,7 +262,7 @@ class PostgresStore:
             [model, _ids(ids)],
         )
         for article_id, vector in rows:
-            grouped.setdefault(article_id, []).append(np.asarray(vector, np.float32))
+            grouped.setdefault(article_id, []).append(vector.to_numpy())
         return {
             article_id: article_vector(np.stack(vectors)) for article_id, vectors in grouped.items()
         }

@@ -51,7 +51,7 @@ def squad_report(
     path: Path,
     embedder: Embedder,
     limit: int | None = None,
-    db: Path | None = None,
+    db: Path | str | None = None,
     progress: Progress = quietly,
 ) -> str:
     """Paragraph top-1/5/20 accuracy and answer-in-quote rates for each search mode."""

@@ -67,3 +67,15 @@ def test_a_filter_keeps_to_its_articles(vectors) -> None:
     assert list(found) == exact(inside, query, 5)
     assert PostgresVectors(store, "other", DIMENSION).nearest(query, 5) == {}
     store.close()
+
+
+def test_similarity_to_given_chunks_is_the_cosine(vectors) -> None:
+    store, chunks = vectors
+    index = PostgresVectors(store, "m", DIMENSION)
+    query = chunks[min(chunks)]
+    wanted = sorted(chunks)[:5]
+    found = index.similarity(query, wanted)
+    assert found.keys() == set(wanted)
+    for chunk_id in wanted:
+        assert found[chunk_id] == pytest.approx(float(chunks[chunk_id] @ query), abs=1e-5)
+    assert index.similarity(query, []) == {}
