@@ -164,10 +164,10 @@ class PostgresTables:
         self.store = store
 
     def names(self) -> set[str]:
-        """The tables holding the collection (not the migration records)."""
+        """The tables holding the collection (not the migration records or the change log)."""
         rows = self.store.rows(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-            "AND tablename <> '_migrations'"
+            "AND tablename NOT IN ('_migrations', 'chunk_changes')"
         )
         return {name for (name,) in rows}
 

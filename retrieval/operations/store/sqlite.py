@@ -150,7 +150,7 @@ class SqliteStatistics:
 class SqliteTables:
     """Every table of a SQLite file as plain rows."""
 
-    DERIVED = ("_sqlite_migrations", "chunks_fts", "sqlite_")  # name prefixes left out
+    DERIVED = ("_sqlite_migrations", "chunk_changes", "sqlite_")  # name prefixes left out
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -175,8 +175,8 @@ class SqliteTables:
             yield from db.execute(f"SELECT {listed} FROM {table} ORDER BY rowid")
 
     def write(self, tables: Iterable[TableRows], expected: dict[str, int]) -> None:
-        """In one transaction: replace each table's rows, rebuild the full-text index, and
-        check every count against `expected` (CountMismatch: nothing is written)."""
+        """In one transaction: replace each table's rows and check every count against
+        `expected` (CountMismatch: nothing is written)."""
         with self.store.transaction() as db:
             for part in tables:
                 db.execute(f"DELETE FROM {part.table}")
@@ -185,12 +185,6 @@ class SqliteTables:
                 db.conn.executemany(
                     f"INSERT INTO {part.table} ({listed}) VALUES ({marks})", part.rows
                 )
-            db.execute("DELETE FROM chunks_fts")
-            db.execute(
-                "INSERT INTO chunks_fts (rowid, title, text) SELECT c.id, a.title, "
-                'substr(a.text, c.start + 1, c."end" - c.start) '
-                "FROM chunks c JOIN articles a ON a.id = c.article_id"
-            )
             found = {table: self.count(table) for table in expected}
             if found != expected:
                 raise CountMismatch(f"expected {expected}, found {found}")
