@@ -86,7 +86,8 @@ bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench.answer_length
 	$(BIN)/python -m bench.cli_start
 	@running=no; deploy/postgres.sh running && running=yes; \
-	$(BIN)/python -m bench.db_copy && $(BIN)/python -m bench.workers; status=$$?; \
+	$(BIN)/python -m bench.db_copy && $(BIN)/python -m bench.workers && \
+	$(BIN)/python -m bench.pg_ask && $(BIN)/python -m bench.pg_answers; status=$$?; \
 	[ $$running = yes ] || deploy/postgres.sh stop; exit $$status
 
 clean:

@@ -35,14 +35,14 @@ def server() -> str:
     ).stdout.strip()
 
 
-def fresh_database(url: str) -> str:
-    """A new, empty database beside the server's main one; its URL."""
+def fresh_database(url: str, name: str = DATABASE) -> str:
+    """A new, empty database beside the server's main one (replacing one so named); its URL."""
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE))
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
-    return url.rsplit("/", 1)[0] + "/" + DATABASE
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return url.rsplit("/", 1)[0] + "/" + name
 
 
 def timed_copy(source: Database, target: Database) -> tuple[Copied, float]:

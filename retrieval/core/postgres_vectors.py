@@ -9,6 +9,7 @@ from psycopg import sql
 from retrieval.core.postgres import PostgresStore
 
 EF_SEARCH = 100  # candidates the graph walk keeps; at least as many as a search asks for
+BUILD_LOCK = 0x686E_7377  # the advisory lock a worker building an HNSW index holds ("hnsw")
 BUILD_MEMORY = "1GB"  # the graph is built fast while it fits in memory (100k vectors: ~250 MB)
 
 
@@ -35,7 +36,21 @@ class PostgresVectors:
         self._vector = sql.SQL("e.vector::vector({})").format(sql.Literal(dimension))
 
     def build(self) -> None:
-        """Create the model's index if it is missing (without blocking writers meanwhile)."""
+        """Create the model's index if it is missing (without blocking writers meanwhile);
+        of several workers finishing an ingest at once, one builds it."""
+        name = index_name(self.model, self.dimension)
+        if self.store.rows("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name]):
+            return
+        ((locked,),) = self.store.rows("SELECT pg_try_advisory_lock(%s)", [BUILD_LOCK])
+        if not locked:  # another worker is building it
+            return
+        try:
+            self._create()
+        finally:
+            self.store.rows("SELECT pg_advisory_unlock(%s)", [BUILD_LOCK])
+
+    def _create(self) -> None:
+        """CREATE INDEX CONCURRENTLY, with memory enough for the graph."""
         create = sql.SQL(
             "CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON embeddings USING hnsw "
             "((vector::vector({})) vector_cosine_ops) WHERE model = {}"

@@ -63,9 +63,11 @@ class Searcher:
         )
 
     def checkpoint(self) -> None:
-        """After writes: save the in-memory indexes, build the database's vector index if new."""
-        self.indexes.checkpoint()
-        if self.database_vectors is not None:
+        """After writes: save the in-memory indexes (SQLite), or build the database's vector
+        index if it is new (PostgreSQL, where the keyword index is built by each process)."""
+        if self.database_vectors is None:
+            self.indexes.checkpoint()
+        else:
             self.database_vectors.build()
 
     def vocabulary(self) -> Vocabulary:
