@@ -159,8 +159,8 @@ def stages(results: Sequence[tuple[SyntheticStore, Latency]]) -> str:
             "Each call's time less the time of the wrapped calls inside it; the Python rows are "
             "what is left of search(), rank_sentences() and ask(). CPU time leaves out waiting "
             "for a core on a busy machine; for the query embedding it counts only the calling "
-            "thread, not torch's other threads. Synthetic sentence vectors are random, so "
-            f"answers abstain and return related quotes instead ({abstained}); "
+            "thread, not torch's other threads. Synthetic sentence vectors do not match the "
+            f"text, so answers mostly abstain and return related quotes instead ({abstained}); "
             "both paths do the same work.",
         ]
     )
