@@ -203,8 +203,8 @@ class PostgresTables:
 
     def write(self, tables: Iterable[TableRows], expected: dict[str, int]) -> None:
         """In one transaction: replace each table's rows, restart the id sequences after the
-        ids copied, and check every count against `expected` (CountMismatch: nothing is
-        written)."""
+        ids copied, check every count against `expected` (CountMismatch: nothing is written),
+        and gather the planner's statistics."""
         with self.store.transaction() as conn:
             for part in tables:
                 conn.execute(f"DELETE FROM {part.table}")
@@ -234,6 +234,7 @@ class PostgresTables:
             found = {table: self.count(table) for table in expected}
             if found != expected:
                 raise CountMismatch(f"expected {expected}, found {found}")
+            conn.execute("ANALYZE")  # planner statistics now, not when autovacuum gets to it
 
 
 def _vector_column(table: str, columns: Sequence[str]) -> int | None:
