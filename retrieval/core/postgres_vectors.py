@@ -82,10 +82,11 @@ class PostgresVectors:
             "ORDER BY {vector} <=> %s LIMIT %s"
         ).format(vector=self._vector, model=sql.Literal(self.model), within=within)
         with self.store.transaction() as conn:
-            conn.execute(
-                "SELECT set_config('hnsw.ef_search', %s, true)", [str(max(self.ef_search, n))]
+            conn.execute(  # for this transaction only, in one round trip
+                "SELECT set_config('hnsw.ef_search', %s, true), "
+                "set_config('hnsw.iterative_scan', 'relaxed_order', true)",
+                [str(max(self.ef_search, n))],
             )
-            conn.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
             rows = conn.execute(statement, [*params, query, n]).fetchall()
         return {int(chunk_id): float(similarity) for chunk_id, similarity in rows}
 
