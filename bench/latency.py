@@ -22,6 +22,8 @@ class Latency:
     embed_between: list[float]
     search: list[float]
     ask: list[float]
+    embed_cpu: list[float]  # CPU seconds of the calling thread: what a busy machine leaves alone
+    ask_cpu: list[float]
     stages: list[dict[str, float]]
     stage_cpu: list[dict[str, float]]
     stage_order: list[str]
@@ -38,12 +40,14 @@ def measure(path: Path, embedder: Embedder, questions: Sequence[str], repeats: i
     try:
         collection.ask(questions[0])  # warm: the chunk matrix is loaded on first use
         alone: list[float] = []
+        alone_cpu: list[float] = []
         for _ in range(repeats):
             for question in questions:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.thread_time()
                 embedder.embed([question])
                 alone.append(time.perf_counter() - started)
-        embed, search, ask = [], [], []
+                alone_cpu.append(time.thread_time() - started_cpu)
+        embed, search, ask, ask_cpu = [], [], [], []
         abstained = 0
         for _ in range(repeats):
             for question in questions:
@@ -51,9 +55,10 @@ def measure(path: Path, embedder: Embedder, questions: Sequence[str], repeats: i
                 embedder.embed([question])
                 embedded = time.perf_counter()
                 collection.search(question)
-                searched = time.perf_counter()
+                searched, searched_cpu = time.perf_counter(), time.thread_time()
                 answer = collection.ask(question)
                 asked = time.perf_counter()
+                ask_cpu.append(time.thread_time() - searched_cpu)
                 embed.append(embedded - started)
                 search.append(searched - embedded)
                 ask.append(asked - searched)
@@ -68,7 +73,9 @@ def measure(path: Path, embedder: Embedder, questions: Sequence[str], repeats: i
         clock.restore()
     finally:
         collection.close()
-    return Latency(alone, embed, search, ask, stages, stage_cpu, order, abstained)
+    return Latency(
+        alone, embed, search, ask, alone_cpu, ask_cpu, stages, stage_cpu, order, abstained
+    )
 
 
 def profile(path: Path, embedder: Embedder, questions: Sequence[str], lines: int = 25) -> str:

@@ -81,6 +81,7 @@ def latency(results: Sequence[tuple[SyntheticStore, Latency]], questions: int) -
     for store, result in results:
         embed = median(result.embed)
         search_ratio, ask_ratio = median(result.search) / embed, median(result.ask) / embed
+        cpu_ratio = median(result.ask_cpu) / median(result.embed_cpu)
         rows.append(
             [
                 f"{store.chunks:,}",
@@ -94,6 +95,7 @@ def latency(results: Sequence[tuple[SyntheticStore, Latency]], questions: int) -
                 ms(percentile(result.ask, 95)),
                 f"**{ask_ratio:.2f}x** ≤ {latency_target(store.chunks):.0f}x: "
                 f"{verdict(ask_ratio, latency_target(store.chunks))}",
+                f"{cpu_ratio:.2f}x ({ms(median(result.ask_cpu))} / {ms(median(result.embed_cpu))})",
             ]
         )
     samples = len(results[0][1].ask) if results else 0
@@ -113,6 +115,7 @@ def latency(results: Sequence[tuple[SyntheticStore, Latency]], questions: int) -
                     "ask p50",
                     "ask p95",
                     "ask ÷ embed (target)",
+                    "ask ÷ embed, CPU",
                 ],
                 rows,
             ),
@@ -120,7 +123,9 @@ def latency(results: Sequence[tuple[SyntheticStore, Latency]], questions: int) -
             f"{samples} samples per cell ({questions} questions). Ratios are p50 over the p50 of "
             "embedding the questions alone, back to back, measured just before in the same run. "
             "Embedding between queries is the same call made between one question's ask and the "
-            "next question's search: what the query path leaves behind slows the model down.",
+            "next question's search: what the query path leaves behind slows the model down. "
+            "CPU: p50 CPU time of the calling thread per ask over that of embedding alone; on "
+            "a machine shared with other work it is the figure waiting for a core leaves alone.",
         ]
     )
 
