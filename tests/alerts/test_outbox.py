@@ -3,11 +3,12 @@
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from retrieval.alerts.alerter import MAX_SUBSCRIPTIONS, SEND_LEASE, Alerter
-from retrieval.alerts.store import TooManySubscriptions
+from retrieval.alerts.store import TooManySubscriptions, open_alerts
 from retrieval.core.collection import Collection
 from retrieval.core.database import open_target
 from tests.alerts.test_alerts import RANSOM, THRESHOLD, article, sending_one, store
@@ -83,3 +84,25 @@ def test_concurrent_subscriptions_stop_at_the_limit(
     assert len(alerters[0].subscriptions(1)) == MAX_SUBSCRIPTIONS and len(refused) == 5
     for opened in stores:
         opened.close()
+
+
+def test_workers_claiming_the_same_alerts_at_once_share_none(
+    collection: Collection, database_target: str, clock: ManualClock
+) -> None:
+    alerts = open_alerts(collection.store)
+    story = store(collection, article(RANSOM))[0]
+    vector = np.ones(collection.embedder.dimension, np.float32)
+    queued = [
+        (chat, alerts.add_subscription(chat, chat, "ransomware", vector, "m", 10).id)
+        for chat in range(1, 61)
+    ]
+    alerts.record_match(story, story, queued, clock())
+    ids = [entry.id for entry in alerts.due(clock())]
+    databases = [open_target(database_target) for _ in range(4)]  # four processes
+    workers = [open_alerts(database) for database in databases]
+    with ThreadPoolExecutor(8) as pool:
+        taken = list(pool.map(lambda n: workers[n % 4].claim(ids, clock()), range(16)))
+    claimed = [alert for part in taken for alert in part]
+    assert sorted(claimed) == sorted(ids)  # each alert to one worker, none left
+    for database in databases:
+        database.close()
