@@ -18,8 +18,11 @@ COLD_TARGET = 1.0  # seconds, `cyberbrief ask` over the shipped articles
 
 
 def latency_target(chunks: int) -> float:
-    """The most an ask may take, as a multiple of embedding the query: 2x to 100k, 3x beyond."""
-    return 2.0 if chunks <= 100_000 else 3.0
+    """The most an ask may take, as a multiple of embedding the query: 2x about 100k, 3x at 1M.
+
+    Synthetic stores overshoot their size by a chunk or so: the 100k point holds 100,001.
+    """
+    return 2.0 if chunks < 500_000 else 3.0
 
 
 def ingest(result: Throughput, corpus: str, model: str, baseline: str) -> str:
