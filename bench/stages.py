@@ -83,7 +83,7 @@ def query_stages(collection: Collection) -> list[tuple[object, str, str | Callab
         (searcher, "search", "fusion + best-sentence rerank (Python)"),
         (store, "chunk_spans", "chunk spans (SQL)"),
         (store, "articles", "load articles (SQL)"),
-        (answerer, "rank_sentences", "quote ranking: stems, local BM25, scores (Python)"),
+        (answerer, "assess", "quote ranking and coverage (Python)"),
         (answerer, "ask", "rest of ask (Python)"),
     ]
 

@@ -206,7 +206,7 @@ class Handlers:
         sent = await send(
             message,
             render.more_messages(page),
-            buttons.keyboard(answer_id, more=True, votes=votes, mark=private),
+            buttons.keyboard(answer_id, more=not page.last, votes=votes, mark=private),
             previews=settings.link_previews,
             quote=True,
         )

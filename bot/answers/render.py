@@ -82,9 +82,11 @@ def abstention_blocks(answer: Answer) -> list[str]:
 
 
 def more_messages(page: Page) -> list[str]:
-    """The next sources of an earlier answer, grouped by article like the answer."""
+    """The next sources of an earlier answer, grouped by article like the answer; after the last
+    that answer the question, a line says so."""
     head = f"More sources for “{escape(clip(page.answer.question, MAX_ECHO))}”:"
-    return pack([head, *(excerpts(group) for group in by_article(page.quotes))])
+    tail = ["No more sources answer this question."] if page.last else []
+    return pack([head, *(excerpts(group) for group in by_article(page.quotes)), *tail])
 
 
 def sources_messages(answer: StoredAnswer) -> list[str]:

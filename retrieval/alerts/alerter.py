@@ -26,10 +26,10 @@ from retrieval.alerts.store import (
     Subscription,
     open_alerts,
 )
-from retrieval.core.answer import quotable
 from retrieval.core.collection import Collection
 from retrieval.core.models import Article, Quote, quote_of
 from retrieval.core.store import whole_second
+from retrieval.text.headlines import quotable
 from retrieval.text.query import stems
 
 log = logging.getLogger(__name__)
@@ -281,8 +281,8 @@ class Alerter:
             return None
         article = found[entry.story_id]
         spans, vectors = self.alerts.sentence_vectors(article.id, self.collection.embedder.name)
-        texts = [article.text[start:end] for start, end in spans]
-        rows = key_sentences(subscription.vector, vectors, [quotable(t) for t in texts])
+        statements = [quotable(article.text, span, article.title) for span in spans]
+        rows = key_sentences(subscription.vector, vectors, statements)
         quotes = tuple(quote_of(article, *spans[row]) for row in rows)
         return StoryAlert(
             (entry.id,), article, quotes, tuple(links), subscription.topic, subscription.id

@@ -12,10 +12,10 @@ from retrieval.alerts.store import StoryLink, open_alerts
 from retrieval.briefings.headings import OTHERS, background, heading
 from retrieval.briefings.store import ArticleHead, open_briefings
 from retrieval.briefings.window import news_moment
-from retrieval.core.answer import quotable
 from retrieval.core.collection import Collection
 from retrieval.core.models import Article, Quote, quote_of
 from retrieval.core.store import whole_second
+from retrieval.text.headlines import quotable
 
 Clock = Callable[[], datetime]
 
@@ -181,11 +181,10 @@ class Briefer:
         )
         rows: list[int] = []
         if spans:
-            texts = [article.text[start:end] for start, end in spans]
             rows = key_sentences(
                 sentence_vectors.mean(axis=0),
                 sentence_vectors,
-                [quotable(text) for text in texts],
+                [quotable(article.text, span, article.title) for span in spans],
                 n=2 if len(spans) >= 4 else 1,
             )
         quotes = tuple(quote_of(article, *spans[row]) for row in rows)

@@ -13,8 +13,6 @@ from retrieval.core.collection import Collection, Summary
 from retrieval.core.models import Answer, Quote
 from retrieval.core.store import Filters
 
-MORE_ATTEMPTS = 3
-
 
 @dataclass(frozen=True)
 class Reply:
@@ -39,6 +37,7 @@ class Page:
     answer: StoredAnswer
     quotes: tuple[Quote, ...]
     first_number: int
+    last: bool = False  # no quotes after these answer the question
 
 
 @dataclass(frozen=True)
@@ -119,26 +118,20 @@ class Assistant:
         self.conversations.attach_messages(answer_id, chat_id, message_ids)
 
     def more(self, answer_id: int, chat_id: int) -> Page | None:
-        """The next sources of an answer in this chat (empty when there are no more), or None."""
+        """The next sources of an answer in this chat while they still answer it, or None.
+
+        An empty page means no further quote answers the question.
+        """
         stored = self.conversations.answer(answer_id)
         if stored is None or stored.chat_id != chat_id:
             return None
+        first = len(stored.sources) + 1
         if stored.abstained:
-            return Page(stored, (), len(stored.sources) + 1)
+            return Page(stored, (), first, last=True)
         shown = {(q.article_id, q.start) for q in stored.sources}
-        size = self.collection.answerer.config.max_quotes
-        fresh: list[Quote] = []
-        skip = len(stored.sources)
-        for _ in range(MORE_ATTEMPTS):
-            page = self.collection.ask(stored.query, skip=skip).quotes
-            fresh += [q for q in page if (q.article_id, q.start) not in shown]
-            shown.update((q.article_id, q.start) for q in page)
-            if not page or len(fresh) >= size:
-                break
-            skip += len(page)
-        quotes = tuple(fresh[:size])
-        self.conversations.add_sources(answer_id, quotes)
-        return Page(stored, quotes, len(stored.sources) + 1)
+        found = self.collection.more(stored.query, shown)
+        self.conversations.add_sources(answer_id, found.quotes)
+        return Page(stored, found.quotes, first, last=found.last)
 
     def vote(self, answer_id: int, chat_id: int, user_id: int, vote: int) -> Votes | None:
         """Give, change or (pressed again) take back a 👍 (+1) or 👎 (-1); the votes after it.

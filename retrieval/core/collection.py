@@ -1,13 +1,14 @@
 """A collection of articles: the store with its search, answering and ingestion wired together."""
 
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.core.answer import AnswerConfig, Answerer
+from retrieval.core.answer import AnswerConfig, Answerer, More
 from retrieval.core.config import Settings
-from retrieval.core.database import Database, open_database
+from retrieval.core.database import Database, open_database, open_vocabulary
 from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import Ingestor, IngestReport
 from retrieval.core.keyword import Vocabulary
@@ -40,7 +41,7 @@ class Collection:
         self.store = store
         self.embedder = embedder
         self.searcher = Searcher(store, embedder)
-        self.answerer = Answerer(self.searcher, answer_config)
+        self.answerer = Answerer(self.searcher, answer_config, open_vocabulary(store))
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Collection":
@@ -87,10 +88,13 @@ class Collection:
         question: str,
         filters: Filters = Filters(),
         vector: np.ndarray | None = None,
-        skip: int = 0,
     ) -> Answer:
-        """Answer with verbatim quotes (after the first `skip`, for "more sources"), or abstain."""
-        return self.answerer.ask(question, filters, vector, skip)
+        """Answer with verbatim quotes, or abstain saying what the articles do not cover."""
+        return self.answerer.ask(question, filters, vector)
+
+    def more(self, question: str, shown: AbstractSet[tuple[int, int]]) -> More:
+        """The next quotes answering a question, leaving out those shown (article id, start)."""
+        return self.answerer.more(question, shown)
 
     def vocabulary(self) -> Vocabulary:
         """The collection's indexed terms (stems) with how many chunks hold each (for spelling)."""

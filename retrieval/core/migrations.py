@@ -1,9 +1,12 @@
 """The database schema, as an ordered list of migrations: never edit one that has shipped."""
 
 import uuid
+from collections import Counter
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from retrieval.text.query import word_stems
 
 migrations = Migrations("cyberbrief")
 
@@ -282,6 +285,26 @@ def m007_chunk_changes(db: Database) -> None:
     db.execute("DROP TABLE chunks_fts")
     db.table("sentences").create_index(["article_id", "start"])  # a chunk's sentences: one range
     db.table("meta").insert({"key": "index_key", "value": uuid.uuid4().hex})
+
+
+@migrations()
+def m008_vocabulary(db: Database) -> None:
+    """The collection's words and stems, each with how many articles use it (for typos, rarity)."""
+    db.table("words").create(
+        {"word": str, "stem": str, "articles": int}, pk="word", not_null={"stem", "articles"}
+    )
+    db.table("stems").create({"stem": str, "articles": int}, pk="stem", not_null={"articles"})
+    words: Counter[tuple[str, str]] = Counter()
+    stems: Counter[str] = Counter()
+    for title, text in db.execute("SELECT title, text FROM articles").fetchall():
+        found = word_stems(f"{title}\n{text}")
+        words.update(found.items())
+        stems.update(set(found.values()))
+    db.conn.executemany(
+        "INSERT INTO words (word, stem, articles) VALUES (?, ?, ?)",
+        [(word, stem, count) for (word, stem), count in words.items()],
+    )
+    db.conn.executemany("INSERT INTO stems (stem, articles) VALUES (?, ?)", stems.items())
 
 
 @migrations()

@@ -13,6 +13,7 @@ from retrieval.core import postgres_migrations
 from retrieval.core.config import redacted
 from retrieval.core.embeddings import article_vector
 from retrieval.core.models import Article, ChunkText, Outlet
+from retrieval.core.postgres_vocabulary import count_words, uncount_article
 from retrieval.core.store import (
     ArticleNotFound,
     ArticleWrite,
@@ -94,7 +95,7 @@ class PostgresStore:
                     article_id = int(found[0]) if found else 0
                 else:
                     article_id = replace
-                    self._delete_parts(conn, article_id)
+                    self.delete_parts(conn, article_id)
                     conn.execute(
                         f"UPDATE articles SET ({columns}) = "
                         "(%s, %s, %s, %s, %s, %s, %s, %s, %s) WHERE id = %s",
@@ -109,8 +110,9 @@ class PostgresStore:
         return article_id
 
     @staticmethod
-    def _delete_parts(conn: psycopg.Connection, article_id: int) -> None:
-        """Remove an article's chunks, sentences and vectors (inside a transaction)."""
+    def delete_parts(conn: psycopg.Connection, article_id: int) -> None:
+        """Remove an article's chunks, sentences, vectors and word counts (inside a transaction)."""
+        uncount_article(conn, article_id)
         conn.execute(
             "DELETE FROM embeddings WHERE chunk_id IN "
             "(SELECT id FROM chunks WHERE article_id = %s)",
@@ -153,6 +155,7 @@ class PostgresStore:
                     )
                 ],
             )
+        count_words(conn, write.raw.title, write.raw.text, 1)
 
     def article(self, article_id: int) -> Article:
         """Return one stored article."""

@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import psycopg
 
+from retrieval.core.vocabulary import tally
+
 Migration = Callable[[psycopg.Connection], None]
 
 MIGRATIONS: list[Migration] = []
@@ -245,3 +247,29 @@ def p005_chunk_changes(conn: psycopg.Connection) -> None:
     )
     conn.execute("CREATE INDEX sentences_article_start ON sentences (article_id, start)")
     conn.execute("INSERT INTO meta VALUES ('index_key', %s)", [uuid.uuid4().hex])
+
+
+@migration
+def p006_vocabulary(conn: psycopg.Connection) -> None:
+    """As SQLite's m008: the collection's words and stems, each with how many articles use it.
+
+    A word's `seq` (the database makes it, so a copy leaves it out) orders the words as they
+    came, as SQLite's rowid does.
+    """
+    _run(
+        conn,
+        """
+        CREATE TABLE words (
+            word text PRIMARY KEY, stem text NOT NULL, articles integer NOT NULL,
+            seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE);
+        CREATE TABLE stems (stem text PRIMARY KEY, articles integer NOT NULL)
+        """,
+    )
+    words, stems = tally(conn.execute("SELECT title, text FROM articles ORDER BY id"))
+    with conn.cursor() as cursor:
+        with cursor.copy("COPY words (word, stem, articles) FROM STDIN") as copy:
+            for (word, stem), count in words.items():
+                copy.write_row((word, stem, count))
+        with cursor.copy("COPY stems (stem, articles) FROM STDIN") as copy:
+            for stem, count in stems.items():
+                copy.write_row((stem, count))

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from retrieval.core.embeddings import article_vector
 from retrieval.core.migrations import migrations
 from retrieval.core.models import Article, ChunkText, Outlet
+from retrieval.core.vocabulary import count_words, uncount_article
 from retrieval.text.raw import RawArticle
 from retrieval.text.sentences import Span
 
@@ -168,20 +169,21 @@ class Store:
                 article_id = int(inserted.last_pk)  # type: ignore[arg-type]
             else:
                 article_id = replace
-                self._delete_parts(article_id)
+                self.delete_parts(article_id)
                 db.table("articles").update(article_id, record)
             self._insert_parts(article_id, write)
             db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         return article_id
 
-    def _delete_parts(self, article_id: int) -> None:
-        """Remove an article's chunks, sentences and vectors (inside a transaction)."""
-        self.db.execute(
+    def delete_parts(self, article_id: int) -> None:
+        """Remove an article's chunks, sentences, vectors and word counts (inside a transaction)."""
+        uncount_article(self.db.conn, article_id)
+        for sql in (
             "DELETE FROM embeddings WHERE chunk_id IN (SELECT id FROM chunks WHERE article_id = ?)",
-            [article_id],
-        )
-        self.db.execute("DELETE FROM chunks WHERE article_id = ?", [article_id])
-        self.db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
+            "DELETE FROM chunks WHERE article_id = ?",
+            "DELETE FROM sentences WHERE article_id = ?",
+        ):
+            self.db.execute(sql, [article_id])
 
     def _insert_parts(self, article_id: int, write: ArticleWrite) -> None:
         """Insert an article's chunks, sentences and vectors (inside a transaction)."""
@@ -207,6 +209,7 @@ class Store:
                 )
             ],
         )
+        count_words(conn, write.raw.title, write.raw.text, 1)
 
     def article(self, article_id: int) -> Article:
         """Return one stored article."""
@@ -236,14 +239,7 @@ class Store:
     def collection_summary(self) -> tuple[int, list[str], str | None]:
         """How many articles are stored, from which outlets, and the newest publication date."""
         ((count, newest),) = self.rows("SELECT count(*), max(published) FROM articles")
-        outlets = [
-            row[0]
-            for row in self.rows(
-                "SELECT source FROM articles WHERE source IS NOT NULL "
-                "GROUP BY source ORDER BY count(*) DESC, source"
-            )
-        ]
-        return count, outlets, newest
+        return count, [outlet.name for outlet in self.outlets()], newest
 
     def outlets(self) -> list[Outlet]:
         """Every outlet with its article count and date range, the biggest first."""

@@ -1,6 +1,7 @@
 """What every evaluation shares: a collection built from a data set, and rankings of articles."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -50,3 +51,13 @@ def load_collection(
 def article_ranking(result: SearchResult) -> list[int]:
     """Article ids in order of their best chunk, each once."""
     return list(dict.fromkeys(hit.article_id for hit in result.hits))
+
+
+@dataclass(frozen=True)
+class SquadQuestion:
+    """A SQuAD question, its paragraph's origin, its article's title and its gold answers."""
+
+    text: str
+    origin: str
+    topic: str
+    answers: tuple[str, ...]

@@ -2,28 +2,24 @@
 
 import json
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from retrieval.core.answer import support
 from retrieval.core.collection import Collection
 from retrieval.core.embeddings import Embedder
 from retrieval.core.models import MODES
 from retrieval.core.search import SearchResult
-from retrieval.evaluation.common import Progress, article_ranking, load_collection, quietly
+from retrieval.core.spelling import Reading
+from retrieval.evaluation.answering import answers_report
+from retrieval.evaluation.common import (
+    Progress,
+    SquadQuestion,
+    article_ranking,
+    load_collection,
+    quietly,
+)
 from retrieval.text.documents import RawArticle
-
-
-@dataclass(frozen=True)
-class SquadQuestion:
-    """A SQuAD question, its paragraph's origin, its article's title and its gold answers."""
-
-    text: str
-    origin: str
-    topic: str
-    answers: tuple[str, ...]
 
 
 def squad_collection(path: Path) -> tuple[list[RawArticle], list[SquadQuestion]]:
@@ -53,8 +49,10 @@ def squad_report(
     limit: int | None = None,
     db: Path | str | None = None,
     progress: Progress = quietly,
+    seed: int = 11,
 ) -> str:
-    """Paragraph top-1/5/20 accuracy and answer-in-quote rates for each search mode."""
+    """Paragraph top-1/5/20 accuracy and answer-in-quote rates for each search mode, then when
+    answers are given: on-topic, off-topic, near-topic and misspelt questions."""
     articles, questions = squad_collection(path)
     questions = questions[:limit] if limit else questions
     with tempfile.TemporaryDirectory() as tmp:
@@ -75,60 +73,25 @@ def squad_report(
                 counts[:3] += [ids[question.origin] in ranked[:n] for n in (1, 5, 20)]
                 found = [
                     any(answer in quote for answer in question.answers)
-                    for quote in _quotes(collection, result, 3)
+                    for quote in _quotes(collection, question.text, result, 3)
                 ]
                 counts[3:] += [found[:1] == [True], any(found)]
             table.append(
                 f"| {mode} | " + " | ".join(f"{v:.3f}" for v in counts / len(questions)) + " |"
             )
-        abstention = _abstention(collection, questions, vectors, ids, progress)
+        topics: dict[str, set[int]] = {}
+        for raw in articles:
+            if raw.origin in ids:
+                topics.setdefault(raw.title, set()).add(ids[raw.origin])
+        answering = answers_report(collection, questions[::5], topics, seed, progress)
         collection.close()
     return "\n".join(
-        [*table, "", f"{len(questions):,} questions, {len(articles):,} paragraphs.", abstention]
+        [*table, "", f"{len(questions):,} questions, {len(articles):,} paragraphs.", answering]
     )
 
 
-def _quotes(collection: Collection, result: SearchResult, n: int) -> list[str]:
+def _quotes(collection: Collection, question: str, result: SearchResult, n: int) -> list[str]:
     """The texts of the first n sentences the answerer would quote from this result."""
     answerer = collection.answerer
-    ranked = answerer.rank_sentences(result.first(answerer.config.quote_chunks))
+    ranked, _ = answerer.candidates(Reading(question), result.first(answerer.config.quote_chunks))
     return [candidate.quote.text for candidate in ranked[:n]]
-
-
-def _abstention(
-    collection: Collection,
-    questions: list[SquadQuestion],
-    vectors: np.ndarray,
-    ids: dict[str, int],
-    progress: Progress = quietly,
-) -> str:
-    """How often every 5th question is answered, and withheld once its whole topic is left out."""
-    answerer = collection.answerer
-    config = answerer.config
-    topics: dict[str, set[int]] = {}
-    for question in questions:
-        topics.setdefault(question.topic, set()).add(ids[question.origin])
-    own, away = [], []
-    sample = list(zip(questions, vectors, strict=True))[::5]
-    for question, vector in progress(sample, len(sample), "abstention"):
-        result = collection.searcher.search(question.text, 100, vector=vector)
-        own.append(
-            support(
-                answerer.rank_sentences(result.first(config.quote_chunks)), config.coverage_weight
-            )
-        )
-        elsewhere = result.first(config.quote_chunks, skip=topics[question.topic])
-        away.append(support(answerer.rank_sentences(elsewhere), config.coverage_weight))
-    lines = [
-        f"Abstention ({len(own):,} questions; 'off-topic' = the same questions with their whole "
-        "SQuAD article left out):",
-        "",
-        "| min support | answers on-topic | abstains off-topic |",
-        "|---|---|---|",
-    ]
-    for threshold in (0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70):
-        mark = " (used)" if abs(threshold - config.min_support) < 1e-9 else ""
-        answered = sum(value >= threshold for value in own) / len(own)
-        withheld = sum(value < threshold for value in away) / len(away)
-        lines.append(f"| {threshold:.2f}{mark} | {answered:.3f} | {withheld:.3f} |")
-    return "\n".join(lines)

@@ -65,3 +65,13 @@ def _stem(word: str) -> str:
 def query_stems(text: str) -> list[str]:
     """The distinct stems of a query's searchable words."""
     return list(dict.fromkeys(stems(" ".join(terms(text)))))
+
+
+def word_stems(text: str) -> dict[str, str]:
+    """Each distinct word of a text, lower-cased, with its stem as the full-text index has it."""
+    found: dict[str, str] = {}
+    for word in dict.fromkeys(_WORD.findall(text.lower())):
+        stem = stems(word)
+        if len(stem) == 1:
+            found[word] = stem[0]
+    return found

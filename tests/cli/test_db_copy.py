@@ -11,12 +11,14 @@ from retrieval.briefings.schedules import next_run, parse_schedule
 from retrieval.briefings.store import open_briefings
 from retrieval.conversations.store import open_conversations
 from retrieval.core.collection import Collection
+from retrieval.core.database import open_vocabulary
 from retrieval.core.models import Answer, Quote
 from retrieval.core.postgres import PostgresStore
 from retrieval.core.store import Store
 from retrieval.news.store import open_feeds
 from retrieval.operations.copying import copy_database
 from retrieval.operations.store import CountMismatch, TableRows, open_owners, open_tables
+from retrieval.text.query import query_stems
 from tests.cli.test_cli import run
 
 
@@ -60,6 +62,9 @@ def test_a_collection_goes_to_postgresql_and_back_unchanged(
     moved = open_conversations(postgres).last_answer(7)
     assert moved == open_conversations(store).last_answer(7)
     assert postgres.articles([2])[2] == store.article(2)
+    vocabulary, stems = open_vocabulary(postgres), query_stems("Malmström cartels bitcoin")
+    assert vocabulary.frequencies(stems) == open_vocabulary(store).frequencies(stems)
+    assert vocabulary.closest("malmstrm", 1) == "malmström"  # the copied words, in order
     new = open_conversations(postgres).record_answer(9, 9, "new", "new", Answer("n", (), True))
     assert new == 2  # ids go on after the copied ones
     postgres.close()
@@ -70,7 +75,8 @@ def test_a_collection_goes_to_postgresql_and_back_unchanged(
     returned = Store(back)
     original, copied = rows_of(store), rows_of(returned)
     copied["answers"] = copied["answers"][:-1]  # the answer given on PostgreSQL
-    assert sorted(copied.pop("meta")) == sorted(original.pop("meta"))  # back in key order
+    for keyed in ("meta", "words", "stems"):  # back in key order
+        assert sorted(copied.pop(keyed)) == sorted(original.pop(keyed))
     assert copied == original
     found = Collection(returned, seeded.embedder).search("malmstrom", 5, mode="bm25").hits
     assert found and found == seeded.search("malmstrom", 5, mode="bm25").hits  # indexed anew

@@ -7,7 +7,7 @@ from retrieval.core.answer import EmptyQuestion
 from retrieval.core.collection import Collection
 from retrieval.core.database import Database
 from retrieval.core.store import Filters
-from retrieval.text.documents import RawArticle
+from retrieval.text.documents import RawArticle, from_html, from_record
 from tests.conftest import FAKE_ANSWER_CONFIG, FakeEmbedder
 
 QUESTIONS = [
@@ -116,3 +116,43 @@ def test_new_articles_are_searchable_at_once(seeded: Collection) -> None:
     )
     answer = seeded.ask("ransomware attack on the Lisbon hospital")
     assert not answer.abstained and answer.quotes[0].source == "Daily"
+
+
+PAGE = """<html><head><title>Ransomware gang shuts down hospital systems | Example Wire</title>
+</head><body><article><h1>Ransomware gang shuts down hospital systems</h1>
+<p>A ransomware attack shut down computer systems at eleven hospitals across three regions on
+Monday, officials said.</p><p>Police said the gang had attacked other hospitals and health
+services in the past year, and asked for money each time.</p></article></body></html>"""
+
+
+def test_headlines_are_never_quoted_wherever_the_article_came_from(collection: Collection) -> None:
+    assert_headlines_never_quoted(collection)
+
+
+def assert_headlines_never_quoted(collection: Collection) -> None:
+    """A web page and a feed item repeating their headline: it is never among the quotes."""
+    page = from_html(PAGE, "page.html", "https://example.org/ransomware")
+    record = from_record(
+        {
+            "title": "Police seize servers in Rotterdam",
+            "text": "<p>Police seize servers in Rotterdam</p><p>Dutch police seized forty "
+            "servers in Rotterdam on Tuesday.</p><p>The servers hosted a market for stolen "
+            "passwords, police said.</p>",
+            "url": "https://example.org/servers",
+        },
+        "feed item",
+    )
+    assert isinstance(record, RawArticle) and page.text.startswith(page.title)
+    assert record.text.startswith(record.title)
+    collection.ingest([page, record])
+    headlines = {page.title, record.title}
+    for question in (
+        "Ransomware gang shuts down hospital systems",
+        "Which ransomware gang shut down hospital systems?",
+        "Police seize servers in Rotterdam",
+        "What did police seize in Rotterdam?",
+    ):
+        answer = collection.ask(question)
+        shown = [quote.text for quote in answer.quotes + answer.related]
+        assert shown, question
+        assert not headlines & set(shown), question

@@ -85,14 +85,12 @@ class PostgresShelf:
         return replace(ArticleEntry(*rows[0]), feeds=tuple(row[0] for row in feeds))
 
     def remove(self, article_id: int) -> ArticleEntry:
-        """Delete an article with its passages and vectors; feeds won't bring it back (their
-        items stay known, pointing nowhere)."""
+        """Delete an article with its passages, vectors and word counts; feeds won't bring it
+        back (their items stay known, pointing nowhere)."""
         gone = self.entry(article_id)
-        chunks = "SELECT id FROM chunks WHERE article_id = %s"
         with self.store.transaction() as conn:
-            conn.execute(f"DELETE FROM embeddings WHERE chunk_id IN ({chunks})", [article_id])
-            for table in ("chunks", "sentences", "stories"):
-                conn.execute(f"DELETE FROM {table} WHERE article_id = %s", [article_id])
+            self.store.delete_parts(conn, article_id)
+            conn.execute("DELETE FROM stories WHERE article_id = %s", [article_id])
             conn.execute(
                 "UPDATE feed_items SET article_id = NULL WHERE article_id = %s", [article_id]
             )
@@ -172,10 +170,12 @@ class PostgresTables:
         return {name for (name,) in rows}
 
     def columns(self, table: str) -> list[str]:
-        """A table's columns, in order."""
+        """A table's columns, in order, but those the database always makes itself (a word's
+        `seq`): the target makes its own."""
         rows = self.store.rows(
             "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
+            "WHERE table_schema = current_schema() AND table_name = %s "
+            "AND identity_generation IS DISTINCT FROM 'ALWAYS' ORDER BY ordinal_position",
             [table],
         )
         return [name for (name,) in rows]

@@ -83,11 +83,8 @@ class SqliteShelf:
         """Delete an article with its passages, vectors and index entries; feeds won't bring
         it back (their items stay known, pointing nowhere)."""
         gone = self.entry(article_id)
-        chunks = "SELECT id FROM chunks WHERE article_id = ?"
         with self.store.transaction() as db:
-            db.execute(f"DELETE FROM embeddings WHERE chunk_id IN ({chunks})", [article_id])
-            db.execute("DELETE FROM chunks WHERE article_id = ?", [article_id])
-            db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
+            self.store.delete_parts(article_id)
             db.execute("DELETE FROM stories WHERE article_id = ?", [article_id])
             db.execute("UPDATE feed_items SET article_id = NULL WHERE article_id = ?", [article_id])
             db.execute("DELETE FROM articles WHERE id = ?", [article_id])
