@@ -7,20 +7,12 @@ numbers, so a reader past `seq` n never misses a word committed later below n.
 """
 
 from collections.abc import Sequence
-from typing import Protocol
 
 import psycopg
 
 from retrieval.core.postgres_migrations import CHANGES_LOCK
+from retrieval.core.vocabulary import Readable
 from retrieval.text.query import word_stems
-
-
-class Readable(Protocol):
-    """A PostgreSQL database that runs read queries (the store)."""
-
-    def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        """All rows of a read query."""
-        ...
 
 
 def count_words(conn: psycopg.Connection, title: str, text: str, change: int) -> None:

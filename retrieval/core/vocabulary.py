@@ -17,7 +17,7 @@ from retrieval.text.query import fold, word_stems
 
 
 class Readable(Protocol):
-    """A SQLite database that runs read queries (the store)."""
+    """A database that runs read queries (the store)."""
 
     def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """All rows of a read query."""
