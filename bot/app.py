@@ -23,7 +23,8 @@ from bot.alerts.delivery import AlertJobs
 from bot.alerts.handlers import SubscriptionHandlers
 from bot.answers.handlers import Handlers
 from bot.briefings.handlers import BriefingHandlers
-from bot.commands import COMMANDS, menus
+from bot.commands import COMMANDS
+from bot.languages import LanguageHandlers, set_command_menus
 from bot.monitoring import MonitoringServer, count_update
 from bot.operations.handlers import OperationsHandlers
 from bot.settings import BotSettings
@@ -87,11 +88,12 @@ def build_application(
         owners, open_forgetting(store), keep_days, open_statistics(store), open_shelf(store)
     )
     briefer = Briefer(collection)
-    briefings = BriefingHandlers(briefer, settings)
+    briefings = BriefingHandlers(briefer, assistant, settings)
     handlers = Handlers(assistant, briefer.briefings, settings, owners)
-    add_handlers(application, handlers, subscriptions, briefings, operations)
+    languages = LanguageHandlers(assistant, settings)
+    add_handlers(application, handlers, subscriptions, briefings, operations, languages)
     application.add_handler(TypeHandler(Update, drop_repeats(workers)), group=-2)  # first
-    jobs = AlertJobs(alerter, poller)
+    jobs = AlertJobs(alerter, poller, assistant)
     if application.job_queue is not None:
         # Due at once, and run however late: the job queue only starts once the model has
         # loaded, and a job due meanwhile would otherwise wait for its next interval.
@@ -111,8 +113,10 @@ def add_handlers(
     subscriptions: SubscriptionHandlers,
     briefings: BriefingHandlers,
     operations: OperationsHandlers,
+    languages: LanguageHandlers,
 ) -> None:
-    """Route updates to handlers; what no handler takes is ignored on purpose."""
+    """Route updates to handlers, each run in its chat's language; what no handler takes is
+    ignored on purpose."""
     application.add_handler(TypeHandler(Update, count_update), group=-1)  # counts, stops none
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
@@ -122,24 +126,30 @@ def add_handlers(
         "alerts": subscriptions,
         "briefings": briefings,
         "operations": operations,
+        "languages": languages,
     }
+    spoken = languages.speaking
     for command in COMMANDS:  # each row names its handler: "answers.ask"
         capability, method = command.handler.split(".")
         callback = getattr(front[capability], method)
-        application.add_handler(CommandHandler(command.name, callback, filters=new))
-    application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
-    application.add_handler(MessageHandler(new & filters.TEXT & (private | groups), handlers.text))
+        application.add_handler(CommandHandler(command.name, spoken(callback), filters=new))
+    application.add_handler(MessageHandler(new & filters.COMMAND, spoken(handlers.unknown_command)))
+    application.add_handler(
+        MessageHandler(new & filters.TEXT & (private | groups), spoken(handlers.text))
+    )
     content = ~filters.TEXT & ~filters.StatusUpdate.ALL
-    application.add_handler(MessageHandler(new & private & content, handlers.not_text))
+    application.add_handler(MessageHandler(new & private & content, spoken(handlers.not_text)))
     application.add_handler(
-        MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, handlers.edited)
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, spoken(handlers.edited))
     )
-    application.add_handler(CallbackQueryHandler(subscriptions.subscribe_button, pattern=r"^sub:"))
     application.add_handler(
-        CallbackQueryHandler(subscriptions.alert_button, pattern=r"^(unsub|mute|unmute):")
+        CallbackQueryHandler(spoken(subscriptions.subscribe_button), pattern=r"^sub:")
     )
-    application.add_handler(CallbackQueryHandler(handlers.button))
-    application.add_error_handler(handlers.error)
+    application.add_handler(
+        CallbackQueryHandler(spoken(subscriptions.alert_button), pattern=r"^(unsub|mute|unmute):")
+    )
+    application.add_handler(CallbackQueryHandler(spoken(handlers.button)))
+    application.add_error_handler(spoken(handlers.error))
 
 
 def _post_init(
@@ -153,8 +163,7 @@ def _post_init(
             probe = assistant.collection.store.generation
             server = MonitoringServer(settings.metrics_listen, settings.metrics_port, probe)
             application.bot_data[MONITORING] = server.start()
-        for scope, commands in menus():
-            await application.bot.set_my_commands(commands, scope=scope)
+        await set_command_menus(application.bot)
         await asyncio.to_thread(assistant.overview)
         log.info("bot @%s is ready", application.bot.username)
 

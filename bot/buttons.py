@@ -7,6 +7,7 @@ from typing import Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from retrieval.conversations.assistant import Votes
+from retrieval.language.messages import _
 
 Action = Literal["more", "up", "down", "sub"]
 NO_VOTES = Votes()
@@ -44,11 +45,12 @@ def keyboard(
     """More sources if there may be more, 👍 / 👎 with counts, and an alert offer if asked."""
     row = _vote_buttons(answer_id, votes, mark)
     if more:
-        row.insert(0, InlineKeyboardButton("More sources", callback_data=data("more", answer_id)))
+        more_button = InlineKeyboardButton(_("More sources"), callback_data=data("more", answer_id))
+        row.insert(0, more_button)
     rows = [row]
     if subscribe:
         offer = InlineKeyboardButton(
-            "🔔 Alert me when articles cover this", callback_data=data("sub", answer_id)
+            "🔔 " + _("Alert me when articles cover this"), callback_data=data("sub", answer_id)
         )
         rows.insert(0, [offer])
     return InlineKeyboardMarkup(rows)

@@ -14,6 +14,8 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
 )
 
+from retrieval.language.messages import N_, _
+
 Who = Literal["anyone", "admins", "owners"]  # admins: of the group; owners: CYBERBRIEF_OWNERS
 
 
@@ -22,73 +24,101 @@ class Command:
     """One command: its name, what it does, its arguments, and who may use it where."""
 
     name: str
-    summary: str
-    handler: str  # "capability.method": answers, alerts, briefings or operations, in app.py
+    summary: str  # marked with N_(): translated where shown
+    handler: str  # "capability.method": answers, alerts, briefings, operations or languages
     arguments: str = ""
     private: Who | None = "anyone"  # None: not offered in private chats
     groups: Who | None = "anyone"  # None: not offered in groups
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("ask", "Ask a question about the articles", "answers.ask", "question"),
-    Command("sources", "All sources of the last answer here", "answers.sources"),
+    Command("ask", N_("Ask a question about the articles"), "answers.ask", "question"),
+    Command("sources", N_("All sources of the last answer here"), "answers.sources"),
     Command(
-        "briefing", "What's new: a digest of recent stories", "briefings.briefing", "[24h|7d|2w]"
+        "briefing",
+        N_("What's new: a digest of recent stories"),
+        "briefings.briefing",
+        "[24h|7d|2w]",
     ),
     Command(
         "schedule",
-        "Scheduled briefings here",
+        N_("Scheduled briefings here"),
         "briefings.schedule",
         "daily 08:00 Europe/Madrid|off",
         groups="admins",
     ),
     Command(
         "subscribe",
-        "Alerts about new stories on a topic",
+        N_("Alerts about new stories on a topic"),
         "alerts.subscribe",
         "topic",
         groups="admins",
     ),
-    Command("subscriptions", "Topics followed in this chat", "alerts.subscriptions"),
-    Command("unsubscribe", "Stop alerts on a topic", "alerts.unsubscribe", "ID", groups="admins"),
-    Command("feeds", "The news feeds I follow", "alerts.feeds"),
+    Command("subscriptions", N_("Topics followed in this chat"), "alerts.subscriptions"),
     Command(
-        "addfeed", "Follow a news feed", "alerts.add_feed", "URL", private="owners", groups="owners"
+        "unsubscribe", N_("Stop alerts on a topic"), "alerts.unsubscribe", "ID", groups="admins"
+    ),
+    Command("feeds", N_("The news feeds I follow"), "alerts.feeds"),
+    Command(
+        "addfeed",
+        N_("Follow a news feed"),
+        "alerts.add_feed",
+        "URL",
+        private="owners",
+        groups="owners",
     ),
     Command(
         "removefeed",
-        "Stop following a news feed",
+        N_("Stop following a news feed"),
         "alerts.remove_feed",
         "ID",
         private="owners",
         groups="owners",
     ),
     Command(
-        "previews", "Link previews on or off here", "answers.previews", "on|off", groups="admins"
+        "previews",
+        N_("Link previews on or off here"),
+        "answers.previews",
+        "on|off",
+        groups="admins",
     ),
-    Command("whoami", "Your Telegram id, and whether you own this bot", "operations.whoami"),
-    Command("forget", "Delete your questions and votes in this chat", "operations.forget"),
+    Command(
+        "language",
+        N_("The language I speak here"),
+        "languages.language",
+        "es|en",
+        groups="admins",
+    ),
+    Command(
+        "translations",
+        N_("Machine translations of quotes on or off"),
+        "languages.translations",
+        "on|off",
+        groups="admins",
+    ),
+    Command("whoami", N_("Your Telegram id, and whether you own this bot"), "operations.whoami"),
+    Command("forget", N_("Delete your questions and votes in this chat"), "operations.forget"),
     Command(
         "stats",
-        "Articles, feeds, chats and questions",
+        N_("Articles, feeds, chats and questions"),
         "operations.stats",
         private="owners",
         groups=None,
     ),
     Command(
         "articles",
-        "The articles stored last, or one of them",
+        N_("The articles stored last, or one of them"),
         "operations.articles",
         "[ID]",
         private="owners",
         groups=None,
     ),
-    Command("start", "What I know, and questions to try", "answers.start"),
-    Command("help", "The commands that work here", "answers.help"),
-    Command("about", "What this bot is and what it stores", "answers.about"),
+    Command("start", N_("What I know, and questions to try"), "answers.start"),
+    Command("help", N_("The commands that work here"), "answers.help"),
+    Command("about", N_("What this bot is and what it stores"), "answers.about"),
 )
 
-MARKS: dict[Who, str] = {"anyone": "", "admins": "group admins", "owners": "bot owners"}
+MARKS: dict[Who, str] = {"anyone": "", "admins": N_("group admins"), "owners": N_("bot owners")}
 
 
 def available(private: bool, owner: bool = False) -> list[tuple[Command, Who]]:
@@ -114,5 +144,5 @@ def menus() -> list[tuple[BotCommandScope, list[BotCommand]]]:
 
 
 def _menu_entry(command: Command) -> BotCommand:
-    """A command as Telegram's menu shows it."""
-    return BotCommand(command.name, command.summary)
+    """A command as Telegram's menu shows it, in the language being spoken."""
+    return BotCommand(command.name, _(command.summary))

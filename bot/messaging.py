@@ -10,6 +10,8 @@ from telegram.constants import ChatAction, ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from retrieval.language.messages import _
+
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -91,9 +93,9 @@ async def typing(message: Message, delay: float) -> AsyncIterator[None]:
 
 def admins_only_message() -> str:
     """A group setting changed by someone who may not change it."""
-    return "Only the group's admins can change this."
+    return _("Only the group's admins can change this.")
 
 
 def error_message() -> str:
     """Something unexpected went wrong; no internals."""
-    return "Sorry, something went wrong on my side. Please try again in a moment."
+    return _("Sorry, something went wrong on my side. Please try again in a moment.")

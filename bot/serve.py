@@ -20,26 +20,26 @@ from retrieval.cli.questions import chat
 from retrieval.conversations.assistant import Assistant
 from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
+from retrieval.language.messages import N_, _
 from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
 from retrieval.operations.store import open_owners
 
 log = logging.getLogger(__name__)
 
-TOKEN_REJECTED = "Telegram rejected this token — check TELEGRAM_BOT_TOKEN"
+TOKEN_REJECTED = N_("Telegram rejected this token — check TELEGRAM_BOT_TOKEN")
 FIRST_RETRY = 5.0  # seconds before trying to reach Telegram again; doubles up to MAX_RETRY
 MAX_RETRY = 30.0
 
 
 def no_token() -> str:
     """What to do to run the Telegram bot, shown when there is no token."""
-    return f"""\
-No Telegram bot token is set, so here is the terminal chat instead.
-To run the Telegram bot: open a chat with @BotFather in Telegram, send /newbot, follow the
-steps, then start cyberbrief with the token it gives you:
-    TELEGRAM_BOT_TOKEN=123456:ABC... {program()} run
-
-"""
+    return _(
+        "No Telegram bot token is set, so here is the terminal chat instead.\n"
+        "To run the Telegram bot: open a chat with @BotFather in Telegram, send /newbot, "
+        "follow the\nsteps, then start cyberbrief with the token it gives you:\n"
+        "    %(command)s\n\n"
+    ) % {"command": f"TELEGRAM_BOT_TOKEN=123456:ABC... {program()} run"}
 
 
 def no_owners() -> str:
@@ -84,9 +84,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def serve(bot_settings: BotSettings, settings: Settings) -> int:
     """Run the bot by long polling, or as a webhook server when a webhook URL is set."""
     if not bot_settings.token:
-        raise CommandError("set TELEGRAM_BOT_TOKEN to the token @BotFather gave you")
+        raise CommandError(_("set TELEGRAM_BOT_TOKEN to the token @BotFather gave you"))
     if bot_settings.webhook_url and not bot_settings.webhook_secret:
-        raise CommandError("a webhook needs --webhook-secret (or CYBERBRIEF_WEBHOOK_SECRET)")
+        raise CommandError(_("a webhook needs --webhook-secret (or CYBERBRIEF_WEBHOOK_SECRET)"))
     logging.getLogger("bot").setLevel(logging.INFO)
     hide_token(bot_settings.token)
     reach_telegram(bot_settings)
@@ -114,7 +114,7 @@ def serve(bot_settings: BotSettings, settings: Settings) -> int:
         else:
             application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
     except InvalidToken:
-        raise CommandError(TOKEN_REJECTED) from None  # its message would show the token
+        raise CommandError(_(TOKEN_REJECTED)) from None  # its message would show the token
     finally:
         collection.close()
     return 0
@@ -132,7 +132,7 @@ def reach_telegram(bot_settings: BotSettings) -> None:
             asyncio.run(_get_me(bot_settings))
             return
         except InvalidToken:
-            raise CommandError(TOKEN_REJECTED) from None
+            raise CommandError(_(TOKEN_REJECTED)) from None
         except NetworkError as error:  # no route, refused, timed out, Telegram's 5xx
             log.warning("cannot reach Telegram: %s; retrying in %g s", error, delay)
         time.sleep(delay)

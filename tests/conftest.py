@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from retrieval.core.database import Database, open_target
 from retrieval.core.embeddings import WordPieceCounter, model_path
 from retrieval.core.onnx_embedder import OnnxEmbedder
 from retrieval.core.store import ArticleWrite, Store
+from retrieval.language.translation import Apertium
 from retrieval.news.fetch import Fetcher
 from retrieval.text.documents import find_files, read_file
 from retrieval.text.query import terms
@@ -149,7 +151,11 @@ def put_article(database: Database, title: str, published: str | None = None, **
 
 
 # The fake's similarities run lower than the real model's (by about 0.28): its own thresholds.
-FAKE_ANSWER_CONFIG = AnswerConfig(min_support=0.27, min_answer=0.545)
+FAKE_ANSWER_CONFIG = AnswerConfig(
+    min_support=0.27,
+    min_answer=0.545,
+    pair_support=MappingProxyType({("es", "en"): 0.27, ("en", "es"): 0.27}),
+)
 
 
 @pytest.fixture
@@ -224,3 +230,16 @@ class ManualClock:
 def clock() -> ManualClock:
     """A manual clock starting at 2024-05-01 08:00 UTC."""
     return ManualClock(datetime(2024, 5, 1, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture(scope="session")
+def apertium() -> Iterator[Apertium]:
+    """Apertium's English-Spanish translation; fails rather than skips under CI when missing."""
+    translator = Apertium()
+    problem = translator.missing()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    yield translator
+    translator.close()

@@ -11,6 +11,7 @@ MAX_LINES = 400
 # A package may import itself and any package of a lower layer, never one beside or above it.
 LAYERS = {
     "retrieval.text": 0,
+    "retrieval.language": 0,
     "retrieval.core": 1,
     "retrieval.conversations": 2,
     "retrieval.news": 2,

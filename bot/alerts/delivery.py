@@ -10,9 +10,12 @@ from telegram.ext import ContextTypes
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.alerts.render import alert_keyboard, alert_messages
+from bot.languages import chat_language
 from bot.messaging import send_to_chat
 from bot.monitoring import ALERTS, FEED_POLL_ERRORS
 from retrieval.alerts.alerter import Alerter, Delivery
+from retrieval.conversations.assistant import Assistant
+from retrieval.language.messages import speaking
 from retrieval.news.poller import Poller
 
 log = logging.getLogger(__name__)
@@ -23,9 +26,10 @@ GONE = ("chat not found", "bot was kicked", "bot was blocked", "user is deactiva
 class AlertJobs:
     """Feed polling and alert delivery, run by the application's job queue."""
 
-    def __init__(self, alerter: Alerter, poller: Poller) -> None:
+    def __init__(self, alerter: Alerter, poller: Poller, assistant: Assistant) -> None:
         self.alerter = alerter
         self.poller = poller
+        self.assistant = assistant
         self._delivering = asyncio.Lock()
 
     async def poll(self, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -43,7 +47,8 @@ class AlertJobs:
             ALERTS.labels("queued").inc(matching.queued)
             deliveries = await asyncio.to_thread(self.alerter.deliveries)
             for delivery in deliveries:
-                await self._send(context.bot, delivery)
+                with speaking(await chat_language(self.assistant, delivery.chat_id)):
+                    await self._send(context.bot, delivery)
 
     async def _send(self, bot: Bot, delivery: Delivery) -> None:
         """Send one chat's alerts, each message claimed just before it goes out.

@@ -11,11 +11,12 @@ from bot import addressing, buttons
 from bot.alerts import render
 from bot.messaging import Context, admins_only_message, may_configure, send, set_keyboard
 from bot.settings import BotSettings
-from retrieval.alerts.alerter import MUTE, Alerter
+from retrieval.alerts.alerter import MAX_SUBSCRIPTIONS, MUTE, Alerter
 from retrieval.alerts.matching import BadTopic
 from retrieval.alerts.store import AlreadySubscribed, SubscriptionNotFound, TooManySubscriptions
 from retrieval.conversations.assistant import Assistant
 from retrieval.core.render import clip
+from retrieval.language.messages import _, spoken
 from retrieval.news.feeds import FeedError
 from retrieval.news.fetch import FetchError
 from retrieval.news.poller import Poller
@@ -60,11 +61,15 @@ class SubscriptionHandlers:
         """Create a subscription and say so, or say why not."""
         try:
             subscription = await asyncio.to_thread(self.alerter.subscribe, chat_id, user_id, topic)
-        except (BadTopic, TooManySubscriptions) as error:
+        except BadTopic as error:
             return f"{error}."
+        except TooManySubscriptions:
+            limit = {"count": MAX_SUBSCRIPTIONS}
+            return _("a chat can follow at most %(count)d topics") % limit + "."
         except AlreadySubscribed as error:
             return render.already_subscribed_message(error.subscription)
         await asyncio.to_thread(self.alerter.resume, chat_id)
+        await asyncio.to_thread(self.assistant.adopt_language, chat_id, spoken())
         feeds = await asyncio.to_thread(self.poller.feeds.all)
         days = self.alerter.news_age.days
         return render.subscribed_message(subscription, len(feeds), days)
@@ -107,11 +112,11 @@ class SubscriptionHandlers:
         answer_id = press.answer_id
         message = query.message
         if not isinstance(message, Message):
-            await query.answer("This message is too old; use /subscribe, please.")
+            await query.answer(_("This message is too old; use /subscribe, please."))
             return
         stored = await asyncio.to_thread(self.assistant.conversations.answer, answer_id)
         if stored is None or stored.chat_id != message.chat_id:
-            await query.answer("This question is gone; use /subscribe, please.")
+            await query.answer(_("This question is gone; use /subscribe, please."))
             return
         if not await may_configure(message, query.from_user, context.bot, self.settings.owners):
             await query.answer(admins_only_message(), show_alert=True)
@@ -127,10 +132,10 @@ class SubscriptionHandlers:
         query = update.callback_query
         if query is None or not isinstance(query.message, Message):
             return
-        action, _, number = str(query.data).partition(":")
+        action, _colon, number = str(query.data).partition(":")
         message = query.message
         if not number.isdigit():
-            await query.answer("This button no longer works.")
+            await query.answer(_("This button no longer works."))
             return
         if not await may_configure(message, query.from_user, context.bot, self.settings.owners):
             await query.answer(admins_only_message(), show_alert=True)
@@ -145,7 +150,7 @@ class SubscriptionHandlers:
             period = MUTE if action == "mute" else None
             muted = await asyncio.to_thread(self.alerter.mute, chat_id, sub_id, period)
         except SubscriptionNotFound:
-            await query.answer("You no longer follow this topic.")
+            await query.answer(_("You no longer follow this topic."))
             await set_keyboard(query, render.without_topic(message.reply_markup, sub_id))
             return
         await query.answer(render.muted_message(muted))
@@ -167,16 +172,18 @@ class SubscriptionHandlers:
             return
         url = addressing.command_argument(message)
         if not url:
-            await send(message, ["Send the feed's address: <code>/addfeed https://…/rss</code>"])
+            await send(message, [_("Send the feed's address: <code>/addfeed https://…/rss</code>")])
             return
         if not await self._may_change_feeds(message, user, context):
             await send(message, [render.owners_only_message(user.id)])
             return
-        await send(message, ["Reading the feed and storing its articles; this can take a minute…"])
+        reading = _("Reading the feed and storing its articles; this can take a minute…")
+        await send(message, [reading])
         try:
             outcome, new = await asyncio.to_thread(self.poller.add, url, user.id)
         except (FetchError, FeedError) as error:
-            await send(message, [f"I can't follow that: {escape(clip(str(error), 300))}"])
+            reason = escape(clip(str(error), 300))
+            await send(message, [_("I can't follow that: %(reason)s") % {"reason": reason}])
             return
         await asyncio.to_thread(self.alerter.match_new)
         await send(message, [render.feed_added_message(outcome, new)])
@@ -188,7 +195,9 @@ class SubscriptionHandlers:
             return
         feed_id = addressing.id_argument(message)
         if feed_id is None:
-            await send(message, ["Which one? <code>/removefeed ID</code>; /feeds lists the ids."])
+            await send(
+                message, [_("Which one? <code>/removefeed ID</code>; /feeds lists the ids.")]
+            )
             return
         if not await self._may_change_feeds(message, user, context):
             await send(message, [render.owners_only_message(user.id)])
@@ -196,7 +205,9 @@ class SubscriptionHandlers:
         try:
             removed = await asyncio.to_thread(self.poller.feeds.remove, feed_id)
         except FeedNotFound:
-            await send(message, [f"There is no feed #{feed_id}. /feeds lists them."])
+            await send(
+                message, [_("There is no feed #%(id)s. /feeds lists them.") % {"id": feed_id}]
+            )
             return
         await send(message, [render.feed_removed_message(removed)])
 

@@ -11,6 +11,7 @@ from retrieval.alerts.matching import topic_label
 from retrieval.alerts.store import Subscription
 from retrieval.briefings.render import links_line
 from retrieval.core.render import clip
+from retrieval.language.messages import _, ngettext
 from retrieval.news.poller import FeedOutcome
 from retrieval.news.store import FeedRecord
 
@@ -34,7 +35,8 @@ def story_block(story: StoryAlert) -> str:
     read = links_line(story.links)
     if read:
         lines.append(read)
-    lines.append(f"<i>Matched your topic: {escape(clip(topic_label(story.topic), 120))}</i>")
+    topic = escape(clip(topic_label(story.topic), 120))
+    lines.append("<i>" + _("Matched your topic: %(topic)s") % {"topic": topic} + "</i>")
     return "\n".join(lines)
 
 
@@ -46,9 +48,9 @@ def alert_keyboard(stories: Sequence[StoryAlert]) -> InlineKeyboardMarkup:
         named = f" “{clip(label, 24)}”" if len(topics) > 1 else ""
         rows.append(
             [
-                InlineKeyboardButton(f"Unsubscribe{named}", callback_data=f"unsub:{sub_id}"),
+                InlineKeyboardButton(_("Unsubscribe") + named, callback_data=f"unsub:{sub_id}"),
                 InlineKeyboardButton(
-                    "Mute for a week" if named else "Mute this topic for a week",
+                    _("Mute for a week") if named else _("Mute this topic for a week"),
                     callback_data=f"mute:{sub_id}",
                 ),
             ]
@@ -79,7 +81,7 @@ def muted_keyboard(
     """An alert's keyboard with one topic's Mute turned into Unmute, or back."""
     old, new = ("mute", "unmute") if muted else ("unmute", "mute")
     swapped = InlineKeyboardButton(
-        "Unmute" if muted else "Mute for a week", callback_data=f"{new}:{sub_id}"
+        _("Unmute") if muted else _("Mute for a week"), callback_data=f"{new}:{sub_id}"
     )
     rows = [
         [swapped if b.callback_data == f"{old}:{sub_id}" else b for b in row]
@@ -99,19 +101,30 @@ def alert_messages(stories: Sequence[StoryAlert]) -> list[tuple[str, list[StoryA
             if visible_length(joined) <= MAX_MESSAGE:
                 messages[-1] = (joined, [*carried, story])
                 continue
-        messages.append((f"🔔 <b>New on your topics</b>\n\n{block}", [story]))
+        head = "🔔 <b>" + _("New on your topics") + "</b>"
+        messages.append((f"{head}\n\n{block}", [story]))
     return messages
 
 
 def subscribed_message(subscription: Subscription, feeds: int, news_days: int) -> str:
     """A subscription was created: what will arrive, and why nothing can while no feed is read."""
+    values = {
+        "id": subscription.id,
+        "topic": escape(clip(topic_label(subscription.topic), 200)),
+        "days": news_days,
+    }
     lines = [
-        f"🔔 Subscribed (#{subscription.id}): "
-        f"<b>{escape(clip(topic_label(subscription.topic), 200))}</b>",
-        f"I'll send one message for each new story on this topic published in the last "
-        f"{news_days} {'day' if news_days == 1 else 'days'} (older ones are stored without an "
-        f"alert). /subscriptions lists your topics; "
-        f"<code>/unsubscribe {subscription.id}</code> stops this one.",
+        "🔔 " + _("Subscribed (#%(id)s): <b>%(topic)s</b>") % values,
+        ngettext(
+            "I'll send one message for each new story on this topic published in the last "
+            "%(days)d day (older ones are stored without an alert). /subscriptions lists your "
+            "topics; <code>/unsubscribe %(id)s</code> stops this one.",
+            "I'll send one message for each new story on this topic published in the last "
+            "%(days)d days (older ones are stored without an alert). /subscriptions lists your "
+            "topics; <code>/unsubscribe %(id)s</code> stops this one.",
+            news_days,
+        )
+        % values,
     ]
     if not feeds:
         lines += ["", no_feeds_warning()]
@@ -120,8 +133,8 @@ def subscribed_message(subscription: Subscription, feeds: int, news_days: int) -
 
 def no_feeds_warning() -> str:
     """Alerts cannot arrive: the bot reads no feeds yet."""
-    return (
-        "⚠️ I don't follow any news feed yet, so no alert can arrive until one is added. "
+    return "⚠️ " + _(
+        "I don't follow any news feed yet, so no alert can arrive until one is added. "
         "The bot's owners add feeds with <code>/addfeed URL</code>, or import the starter list "
         "with <code>cyberbrief feeds import data/feeds/cybercrime.opml</code>; "
         "/whoami shows your Telegram id."
@@ -130,23 +143,26 @@ def no_feeds_warning() -> str:
 
 def already_subscribed_message(subscription: Subscription) -> str:
     """The chat already follows this topic."""
-    return (
-        f"This chat already follows that topic (#{subscription.id}): "
-        f"<b>{escape(clip(topic_label(subscription.topic), 200))}</b>"
-    )
+    return _("This chat already follows that topic (#%(id)s): <b>%(topic)s</b>") % {
+        "id": subscription.id,
+        "topic": escape(clip(topic_label(subscription.topic), 200)),
+    }
 
 
 def muted_message(subscription: Subscription) -> str:
     """A topic was muted, or heard again."""
     label = clip(topic_label(subscription.topic), 60)
     if subscription.muted_until:
-        return f"Muted until {subscription.muted_until[:10]}: {label}"
-    return f"Alerts on again: {label}"
+        return _("Muted until %(date)s: %(topic)s") % {
+            "date": subscription.muted_until[:10],
+            "topic": label,
+        }
+    return _("Alerts on again: %(topic)s") % {"topic": label}
 
 
 def subscribe_usage() -> str:
     """How to subscribe."""
-    return (
+    return _(
         "Tell me the topic in your own words, for example:\n"
         "<code>/subscribe ransomware attacks on hospitals</code>\n"
         "Put a minus before words to leave out stories with them: "
@@ -158,35 +174,41 @@ def subscriptions_message(subscriptions: Sequence[Subscription], resumed: int) -
     """A chat's subscriptions, with ids."""
     lines = []
     if resumed:
-        lines += ["Alerts were paused because I couldn't write here; they are back on.", ""]
+        lines += [_("Alerts were paused because I couldn't write here; they are back on."), ""]
     if not subscriptions:
-        return "\n".join([*lines, "No subscriptions here yet.", "", subscribe_usage()])
-    lines.append("<b>Topics followed here:</b>")
+        return "\n".join([*lines, _("No subscriptions here yet."), "", subscribe_usage()])
+    lines.append("<b>" + _("Topics followed here:") + "</b>")
     lines += [
         f"#{s.id} — {escape(clip(topic_label(s.topic), 200))}"
-        + (f" (muted until {s.muted_until[:10]})" if s.muted_until else "")
+        + (
+            " " + _("(muted until %(date)s)") % {"date": s.muted_until[:10]}
+            if s.muted_until
+            else ""
+        )
         for s in subscriptions
     ]
-    lines += ["", "<code>/unsubscribe ID</code> stops one."]
+    lines += ["", _("<code>/unsubscribe ID</code> stops one.")]
     return "\n".join(lines)
 
 
 def unsubscribed_message(subscription: Subscription) -> str:
     """A subscription was removed."""
     label = escape(clip(topic_label(subscription.topic), 200))
-    return f"Unsubscribed from #{subscription.id}: {label}"
+    return _("Unsubscribed from #%(id)s: %(topic)s") % {"id": subscription.id, "topic": label}
 
 
 def no_subscription_message(sub_id: int) -> str:
     """/unsubscribe with a wrong id."""
-    return f"There is no subscription {sub_id} here. /subscriptions lists them with their ids."
+    return _("There is no subscription %(id)s here. /subscriptions lists them with their ids.") % {
+        "id": sub_id
+    }
 
 
 def feeds_message(feeds: Sequence[FeedRecord]) -> str:
     """The followed feeds with ids, what went wrong last, and what the last poll left out."""
     if not feeds:
-        return "No feeds are followed yet. Owners can add one with <code>/addfeed URL</code>."
-    lines = ["<b>Feeds I follow:</b>"]
+        return _("No feeds are followed yet. Owners can add one with <code>/addfeed URL</code>.")
+    lines = ["<b>" + _("Feeds I follow:") + "</b>"]
     for feed in feeds:
         name = escape(clip(feed.title or feed.url, 120))
         line = f'#{feed.id} <a href="{escape(feed.url, quote=True)}">{name}</a>'
@@ -201,26 +223,30 @@ def feeds_message(feeds: Sequence[FeedRecord]) -> str:
 def feed_added_message(outcome: FeedOutcome, new: bool) -> str:
     """A feed was added and polled once."""
     feed = outcome.feed
-    name = escape(clip(feed.title or feed.url, 200))
+    values = {"id": feed.id, "name": escape(clip(feed.title or feed.url, 200))}
     if not new:
-        return f"I already follow #{feed.id} {name}."
+        return _("I already follow #%(id)s %(name)s.") % values
     if outcome.error:
-        return (
-            f"Added #{feed.id} {name}, but the first poll failed: "
-            f"{escape(clip(outcome.error, 300))}. I'll keep trying."
-        )
-    return f"Added #{feed.id} {name}: {outcome.new} new article{'s' if outcome.new != 1 else ''}."
+        return _(
+            "Added #%(id)s %(name)s, but the first poll failed: %(error)s. I'll keep trying."
+        ) % {**values, "error": escape(clip(outcome.error, 300))}
+    return ngettext(
+        "Added #%(id)s %(name)s: %(count)d new article.",
+        "Added #%(id)s %(name)s: %(count)d new articles.",
+        outcome.new,
+    ) % {**values, "count": outcome.new}
 
 
 def feed_removed_message(feed: FeedRecord) -> str:
     """A feed was removed."""
-    return f"Stopped following #{feed.id} {escape(clip(feed.title or feed.url, 200))}."
+    name = escape(clip(feed.title or feed.url, 200))
+    return _("Stopped following #%(id)s %(name)s.") % {"id": feed.id, "name": name}
 
 
 def owners_only_message(user_id: int) -> str:
     """A feed command from someone who is not one of the bot's owners: how to become one."""
-    return (
+    return _(
         "Only the bot's owners can change its feeds (and, in groups, only if they are admins). "
-        f"Your Telegram id is <code>{user_id}</code>: whoever runs the bot can make you an owner "
-        f"with <code>cyberbrief owners add {user_id}</code>."
-    )
+        "Your Telegram id is <code>%(id)s</code>: whoever runs the bot can make you an owner "
+        "with <code>cyberbrief owners add %(id)s</code>."
+    ) % {"id": user_id}

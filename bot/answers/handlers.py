@@ -31,7 +31,9 @@ from bot.monitoring import ABSTENTIONS, ANSWER_SECONDS
 from bot.settings import BotSettings
 from retrieval.briefings.store import BriefingStore
 from retrieval.conversations.assistant import Assistant, Reply
+from retrieval.conversations.store import ChatSettings
 from retrieval.core.answer import EmptyQuestion
+from retrieval.language.messages import _, spoken
 from retrieval.operations.store import Owners
 from retrieval.workers.store import open_workers
 
@@ -87,8 +89,17 @@ class Handlers:
         if stored is None:
             await send(message, [render.no_answer_yet_message()])
             return
-        previews = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
-        await send(message, render.sources_messages(stored), previews=previews.link_previews)
+        settings = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
+        translations = (
+            await asyncio.to_thread(self.assistant.translations, stored.sources, spoken())
+            if settings.translations and not stored.abstained
+            else ()
+        )
+        await send(
+            message,
+            render.sources_messages(stored, translations),
+            previews=settings.link_previews,
+        )
 
     async def ask(self, update: Update, context: Context) -> None:
         """/ask <question>, also as a reply to one of the bot's answers."""
@@ -160,7 +171,7 @@ class Handlers:
         press = buttons.parse(query.data)
         message = query.message
         if press is None or message is None:
-            await query.answer("This button no longer works.")
+            await query.answer(_("This button no longer works."))
         elif press.action == "more":
             await self._more(query, press.answer_id)
         else:
@@ -174,7 +185,7 @@ class Handlers:
             self.assistant.vote, answer_id, message.chat.id, query.from_user.id, vote
         )
         if votes is None:
-            await query.answer("This answer is gone.")
+            await query.answer(_("This answer is gone."))
             return
         await query.answer(render.vote_message(votes.mine))
         private = message.chat.type == ChatType.PRIVATE  # in groups the buttons are everyone's
@@ -189,23 +200,23 @@ class Handlers:
             return
         message = query.message
         if not isinstance(message, Message):
-            await query.answer("This message is too old; ask again, please.")
+            await query.answer(_("This message is too old; ask again, please."))
             return
-        page = await asyncio.to_thread(self.assistant.more, answer_id, message.chat_id)
+        page = await asyncio.to_thread(self.assistant.more, answer_id, message.chat_id, spoken())
         if page is None:
-            await query.answer("This answer is gone; ask again, please.")
+            await query.answer(_("This answer is gone; ask again, please."))
             return
         votes = await asyncio.to_thread(self.assistant.votes, answer_id, query.from_user.id)
         private = message.chat.type == ChatType.PRIVATE
         if not page.quotes:
-            await query.answer("No more sources for this question.")
+            await query.answer(_("No more sources for this question."))
             await set_keyboard(query, buttons.keyboard(answer_id, False, votes=votes, mark=private))
             return
         await query.answer()
         settings = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
         sent = await send(
             message,
-            render.more_messages(page),
+            render.more_messages(page, settings.translations),
             buttons.keyboard(answer_id, more=not page.last, votes=votes, mark=private),
             previews=settings.link_previews,
             quote=True,
@@ -228,7 +239,7 @@ class Handlers:
         async with typing(message, self.settings.typing_delay):
             try:
                 with ANSWER_SECONDS.time():
-                    reply, previews = await asyncio.to_thread(
+                    reply, settings = await asyncio.to_thread(
                         self._ask, message.chat_id, user.id, question, replied_to
                     )
             except EmptyQuestion:
@@ -237,23 +248,26 @@ class Handlers:
         answered = reply.answer.answered
         if not answered:
             ABSTENTIONS.inc()
-        texts = render.answer_messages(reply.answer, reply.read_as, reply.scoped)
+        texts = render.answer_messages(
+            reply.answer, reply.read_as, reply.scoped, settings.translations
+        )
         markup = buttons.keyboard(reply.answer_id, more=answered, subscribe=not answered)
-        sent = await send(message, texts, markup, previews=previews)
+        sent = await send(message, texts, markup, previews=settings.link_previews)
         ids = [m.message_id for m in sent]
         await asyncio.to_thread(self.assistant.delivered, reply.answer_id, message.chat_id, ids)
 
     def _ask(
         self, chat_id: int, user_id: int, question: str, replied_to: int | None
-    ) -> tuple[Reply, bool]:
-        """In a worker thread: the answer, and whether this chat wants link previews.
+    ) -> tuple[Reply, ChatSettings]:
+        """In a worker thread: the answer, and the chat's settings.
 
-        A reply to a briefing is answered from that briefing's stories only.
+        A reply to a briefing is answered from that briefing's stories only. The language spoken
+        to the asker decides for questions too short to tell their language.
         """
         briefing = self.briefings.for_message(chat_id, replied_to) if replied_to else None
         within = briefing.article_ids if briefing else None
-        reply = self.assistant.ask(chat_id, user_id, question, replied_to, within)
-        return reply, self.assistant.chat_settings(chat_id).link_previews
+        reply = self.assistant.ask(chat_id, user_id, question, replied_to, within, spoken())
+        return reply, self.assistant.chat_settings(chat_id)
 
     async def _ask_for_question(self, message: Message) -> None:
         """A command or mention without a question: show how to ask."""

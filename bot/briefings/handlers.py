@@ -11,17 +11,20 @@ from telegram.error import Forbidden, TelegramError
 from bot import addressing
 from bot.flood import FloodGate
 from bot.html import pack
+from bot.languages import chat_language
 from bot.messaging import Context, may_configure, send, send_to_chat
 from bot.settings import BotSettings
 from retrieval.briefings.builder import Briefer, Briefing, parse_window
 from retrieval.briefings.render import briefing_blocks
 from retrieval.briefings.schedules import BadSchedule, next_run, parse_schedule
 from retrieval.briefings.store import ChatSchedule
+from retrieval.conversations.assistant import Assistant
+from retrieval.language.messages import N_, _, moment, ngettext, speaking, spoken
 from retrieval.workers.store import open_workers
 
 log = logging.getLogger(__name__)
 
-SCHEDULE_USAGE = (
+SCHEDULE_USAGE = N_(
     "<code>/schedule daily 08:00 Europe/Madrid</code>, "
     "<code>/schedule weekly mon 09:00 UTC</code> or <code>/schedule off</code>"
 )
@@ -30,8 +33,9 @@ SCHEDULE_USAGE = (
 class BriefingHandlers:
     """On-demand and scheduled briefings."""
 
-    def __init__(self, briefer: Briefer, settings: BotSettings) -> None:
+    def __init__(self, briefer: Briefer, assistant: Assistant, settings: BotSettings) -> None:
         self.briefer = briefer
+        self.assistant = assistant
         self.settings = settings
         workers = open_workers(briefer.collection.store)
         self.flood = FloodGate("briefings", settings.flood_limit, settings.flood_window, workers)
@@ -51,7 +55,10 @@ class BriefingHandlers:
         try:
             since = now - parse_window(argument) if argument else None
         except ValueError as error:
-            await send(message, [f"{escape(str(error))}, e.g. <code>/briefing 7d</code>."])
+            problem = escape(str(error))
+            await send(
+                message, [_("%(problem)s, e.g. <code>/briefing 7d</code>.") % {"problem": problem}]
+            )
             return
         await self.send_briefing(context.bot, message.chat_id, since, reply_to=message)
 
@@ -93,22 +100,28 @@ class BriefingHandlers:
             await send(message, [_schedule_message(current)])
             return
         if not await may_configure(message, user, context.bot, self.settings.owners):
-            await send(message, ["Only the group's admins can change its briefing schedule."])
+            await send(message, [_("Only the group's admins can change its briefing schedule.")])
             return
         if argument.lower() == "off":
             removed = await asyncio.to_thread(store.remove_schedule, message.chat_id)
-            text = "Scheduled briefings are off." if removed else "There was no schedule here."
+            text = (
+                _("Scheduled briefings are off.") if removed else _("There was no schedule here.")
+            )
             await send(message, [text])
             return
         try:
             schedule = parse_schedule(argument)
         except BadSchedule as error:
-            await send(message, [f"I can't read that schedule: {escape(str(error))}."])
+            problem = escape(str(error))
+            await send(
+                message, [_("I can't read that schedule: %(problem)s.") % {"problem": problem}]
+            )
             return
         first = next_run(schedule, self.briefer.clock())
         saved = await asyncio.to_thread(
             store.set_schedule, message.chat_id, schedule, first, user.id
         )
+        await asyncio.to_thread(self.assistant.adopt_language, message.chat_id, spoken())
         await send(message, [_schedule_message(saved)])
 
     async def run_due(self, context: Context) -> None:
@@ -126,7 +139,8 @@ class BriefingHandlers:
             if not claimed:
                 continue
             try:
-                await self.send_briefing(context.bot, due.chat_id)
+                with speaking(await chat_language(self.assistant, due.chat_id)):
+                    await self.send_briefing(context.bot, due.chat_id)
             except Forbidden as error:
                 log.info("chat %s is unreachable (%s): schedule removed", due.chat_id, error)
                 await asyncio.to_thread(self.briefer.briefings.remove_schedule, due.chat_id)
@@ -136,15 +150,23 @@ class BriefingHandlers:
 
 def _flood_message(seconds: float) -> str:
     """Briefings asked for too fast."""
-    return f"That's a lot of briefings at once. Please wait {max(1, round(seconds))} s."
+    wait = max(1, round(seconds))
+    return ngettext(
+        "That's a lot of briefings at once. Please wait %(count)d second.",
+        "That's a lot of briefings at once. Please wait %(count)d seconds.",
+        wait,
+    ) % {"count": wait}
 
 
 def _schedule_message(current: ChatSchedule | None) -> str:
     """A chat's schedule, or how to set one."""
+    usage = _(SCHEDULE_USAGE)
     if current is None:
-        return f"No scheduled briefings here. Admins can set one: {SCHEDULE_USAGE}."
-    when = current.next_run_at
-    return (
-        f"Briefings here: <b>{escape(current.schedule.describe())}</b>. "
-        f"Next: {when:%a %d %b %H:%M} UTC. Change it with {SCHEDULE_USAGE}."
-    )
+        return _("No scheduled briefings here. Admins can set one: %(usage)s.") % {"usage": usage}
+    return _(
+        "Briefings here: <b>%(schedule)s</b>. Next: %(next)s UTC. Change it with %(usage)s."
+    ) % {
+        "schedule": escape(current.schedule.describe()),
+        "next": moment(current.next_run_at, "EEE d MMM HH:mm"),
+        "usage": usage,
+    }

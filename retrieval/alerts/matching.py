@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retrieval.language.messages import _
 from retrieval.text.query import query_stems, terms
 
 # Max-sentence cosine for a topic match: 0.23% false alerts on SciFact's random negatives,
@@ -36,7 +37,7 @@ def parse_topic(raw: str) -> Topic:
     dropped = [word[1:] for word in words if word.startswith("-") and len(word) > 1]
     text = " ".join(kept)
     if not terms(text):
-        raise BadTopic("a topic needs a few words saying what it is about")
+        raise BadTopic(_("a topic needs a few words saying what it is about"))
     return Topic(text, tuple(query_stems(text)), tuple(query_stems(" ".join(dropped))))
 
 

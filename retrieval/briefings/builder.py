@@ -15,6 +15,7 @@ from retrieval.briefings.window import news_moment
 from retrieval.core.collection import Collection
 from retrieval.core.models import Article, Quote, quote_of
 from retrieval.core.store import whole_second
+from retrieval.language.messages import _ as gettext
 from retrieval.text.headlines import quotable
 
 Clock = Callable[[], datetime]
@@ -71,10 +72,10 @@ def parse_window(text: str) -> timedelta:
     text = text.strip().lower()
     units = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
     if len(text) < 2 or text[-1] not in units or not text[:-1].isdigit():
-        raise ValueError("give a window such as 24h, 7d or 2w")
+        raise ValueError(gettext("give a window such as 24h, 7d or 2w"))
     window = int(text[:-1]) * units[text[-1]]
     if not timedelta(hours=1) <= window <= timedelta(days=366):
-        raise ValueError("a window runs from 1h to 366d")
+        raise ValueError(gettext("a window runs from 1h to 366d"))
     return window
 
 

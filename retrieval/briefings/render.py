@@ -8,15 +8,16 @@ from html import escape
 from retrieval.alerts.store import StoryLink
 from retrieval.briefings.builder import Briefing, BriefStory
 from retrieval.core.render import clip
+from retrieval.language.messages import _, moment, ngettext
 
 MAX_QUOTE = 400
 MAX_LINKS = 5
 MAX_TITLE = 300
 
 
-def _when(moment: datetime) -> str:
+def _when(when: datetime) -> str:
     """A moment for people: "23 Nov 2026, 08:00 UTC"."""
-    return f"{moment:%d %b %Y, %H:%M} {moment.tzname() or 'UTC'}"
+    return f"{moment(when, 'd MMM y, HH:mm')} {when.tzname() or 'UTC'}"
 
 
 def _meta(story: BriefStory) -> str:
@@ -25,7 +26,8 @@ def _meta(story: BriefStory) -> str:
     if story.outlets:
         count = len(story.outlets)
         names = clip(", ".join(story.outlets), MAX_TITLE)
-        parts.append(names + (f" ({count} outlets)" if count > 1 else ""))
+        outlets = ngettext("%(count)d outlet", "%(count)d outlets", count) % {"count": count}
+        parts.append(names + (f" ({outlets})" if count > 1 else ""))
     if story.article.published:
         parts.append(story.article.published[:10])
     else:
@@ -55,22 +57,26 @@ def links_line(links: Sequence[StoryLink]) -> str | None:
         for link in links[:MAX_LINKS]
         if link.url and link.url.startswith(("https://", "http://"))
     ]
-    return "Read: " + " · ".join(anchors) if anchors else None
+    return _("Read:") + " " + " · ".join(anchors) if anchors else None
 
 
 def briefing_blocks(briefing: Briefing) -> list[str]:
     """The briefing as HTML blocks that may be split between, never inside."""
+    since = escape(_when(briefing.since))
     if not briefing.sections:
-        return [f"📰 Nothing new since {escape(_when(briefing.since))}."]
+        return ["📰 " + _("Nothing new since %(since)s.") % {"since": since}]
     shown = len(briefing.stories)
     more = briefing.total_stories - shown
-    head = (
-        f"📰 <b>Briefing</b> — {shown} {'story' if shown == 1 else 'stories'} "
-        f"since {escape(_when(briefing.since))}"
-    )
+    head = "📰 " + ngettext(
+        "<b>Briefing</b> — %(count)d story since %(since)s",
+        "<b>Briefing</b> — %(count)d stories since %(since)s",
+        shown,
+    ) % {"count": shown, "since": since}
     if more > 0:
-        head += f" ({more} more not shown)"
-    blocks = [head + "\nReply to this briefing with a question about these stories."]
+        head += " " + ngettext("(%(count)d more not shown)", "(%(count)d more not shown)", more) % {
+            "count": more
+        }
+    blocks = [head + "\n" + _("Reply to this briefing with a question about these stories.")]
     for section in briefing.sections:
         for n, story in enumerate(section.stories):
             block = story_html(story)
@@ -86,9 +92,19 @@ def briefing_html(briefing: Briefing) -> str:
 
 def briefing_text(briefing: Briefing) -> str:
     """The briefing as plain text, for terminals and cron mail."""
+    since = _when(briefing.since)
     if not briefing.sections:
-        return f"Nothing new since {_when(briefing.since)}."
-    lines = [f"Briefing: {len(briefing.stories)} stories since {_when(briefing.since)}", ""]
+        return _("Nothing new since %(since)s.") % {"since": since}
+    count = len(briefing.stories)
+    lines = [
+        ngettext(
+            "Briefing: %(count)d story since %(since)s",
+            "Briefing: %(count)d stories since %(since)s",
+            count,
+        )
+        % {"count": count, "since": since},
+        "",
+    ]
     for section in briefing.sections:
         if section.heading:
             lines += [f"== {section.heading} ==", ""]

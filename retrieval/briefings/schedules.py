@@ -1,4 +1,5 @@
-"""Briefing schedules: parse "daily 08:00 Europe/Madrid", and find the next run in real time."""
+"""Briefing schedules: parse "daily 08:00 Europe/Madrid" (or "diario 08:00 Europe/Madrid"), and
+find the next run in real time."""
 
 import re
 from dataclasses import dataclass
@@ -6,7 +7,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from retrieval.language.messages import N_, _, spoken
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Spanish words for the same, accepted whatever the language spoken.
+_EVERY = {"daily": "daily", "weekly": "weekly", "diario": "daily", "semanal": "weekly"}
+_SPANISH_WEEKDAYS = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
+_DAYS = {
+    **{day: n for n, day in enumerate(WEEKDAYS)},
+    **{day: n for n, day in enumerate(_SPANISH_WEEKDAYS)},
+    "mie": 2,
+    "sab": 5,
+}
+_EVERY_WORDS = {"daily": N_("daily"), "weekly": N_("weekly")}
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 Every = Literal["daily", "weekly"]
@@ -26,34 +39,35 @@ class Schedule:
     weekday: int | None = None  # 0 = Monday, for weekly schedules
 
     def describe(self) -> str:
-        """The schedule in words, as it can be typed back: "weekly mon 09:00 UTC"."""
+        """The schedule in words of the language spoken, as it can be typed back:
+        "weekly mon 09:00 UTC", "semanal lun 09:00 UTC"."""
+        days = _SPANISH_WEEKDAYS if spoken() == "es" else WEEKDAYS
         day = (
-            f" {WEEKDAYS[self.weekday]}"
-            if self.every == "weekly" and self.weekday is not None
-            else ""
+            f" {days[self.weekday]}" if self.every == "weekly" and self.weekday is not None else ""
         )
-        return f"{self.every}{day} {self.at:%H:%M} {self.timezone}"
+        return f"{_(_EVERY_WORDS[self.every])}{day} {self.at:%H:%M} {self.timezone}"
 
 
 def parse_schedule(text: str) -> Schedule:
-    """Read "daily HH:MM [ZONE]" or "weekly DAY HH:MM [ZONE]" (zone defaults to UTC)."""
+    """Read "daily HH:MM [ZONE]" or "weekly DAY HH:MM [ZONE]" (zone defaults to UTC), in English
+    or Spanish ("diario 08:00", "semanal lun 09:00")."""
     words = text.split()
-    if not words or words[0].lower() not in {"daily", "weekly"}:
-        raise BadSchedule("start with daily or weekly")
-    every: Every = "daily" if words[0].lower() == "daily" else "weekly"
+    if not words or words[0].lower() not in _EVERY:
+        raise BadSchedule(_("start with daily or weekly"))
+    every: Every = "daily" if _EVERY[words[0].lower()] == "daily" else "weekly"
     rest = words[1:]
     weekday = None
     if every == "weekly":
-        if not rest or rest[0][:3].lower() not in WEEKDAYS:
-            raise BadSchedule("say which day: weekly mon 09:00 UTC")
-        weekday = WEEKDAYS.index(rest[0][:3].lower())
+        if not rest or rest[0][:3].lower() not in _DAYS:
+            raise BadSchedule(_("say which day: weekly mon 09:00 UTC"))
+        weekday = _DAYS[rest[0][:3].lower()]
         rest = rest[1:]
     if not rest or not _TIME.match(rest[0]):
-        raise BadSchedule("give the time as HH:MM, e.g. 08:00")
+        raise BadSchedule(_("give the time as HH:MM, e.g. 08:00"))
     hour, minute = (int(part) for part in rest[0].split(":"))
     zone = rest[1] if len(rest) > 1 else "UTC"
     if len(rest) > 2:
-        raise BadSchedule("too many words: daily 08:00 Europe/Madrid")
+        raise BadSchedule(_("too many words: daily 08:00 Europe/Madrid"))
     return Schedule(every, time(hour, minute), _zone_name(zone), weekday)
 
 
@@ -63,7 +77,7 @@ def _zone_name(name: str) -> str:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as error:  # "Europe" is a folder
         raise BadSchedule(
-            f"unknown time zone {name[:40]!r}; use e.g. Europe/Madrid or UTC"
+            _("unknown time zone %(zone)r; use e.g. Europe/Madrid or UTC") % {"zone": name[:40]}
         ) from error
     return name
 
@@ -81,7 +95,7 @@ def next_run(schedule: Schedule, after: datetime) -> datetime:
     """The first run strictly after `after` (an aware datetime), in UTC."""
     zone = ZoneInfo(schedule.timezone)
     day = after.astimezone(zone).date() - timedelta(days=1)
-    for _ in range(16):
+    for _day in range(16):
         candidate = local_run(day, schedule.at, zone)
         weekday_ok = schedule.every == "daily" or day.weekday() == schedule.weekday
         if weekday_ok and candidate > after:

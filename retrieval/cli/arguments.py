@@ -4,6 +4,7 @@ import argparse
 from datetime import date
 
 from retrieval.cli.common import program
+from retrieval.language.messages import _
 
 DATE_FORMAT = "YYYY-MM-DD"
 
@@ -13,9 +14,11 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+        raise argparse.ArgumentTypeError(
+            _("expected a whole number, got '%(text)s'") % {"text": text}
+        ) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+        raise argparse.ArgumentTypeError(_("must be 1 or more, got %(value)s") % {"value": value})
     return value
 
 
@@ -25,20 +28,22 @@ def day(text: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected a date as {DATE_FORMAT} (e.g. 2024-05-31), got '{text}'"
+            _("expected a date as %(format)s (e.g. 2024-05-31), got '%(text)s'")
+            % {"format": DATE_FORMAT, "text": text}
         ) from None
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
     """Add the publication date and outlet filters."""
     parser.add_argument(
-        "--since", type=day, metavar=DATE_FORMAT, help="only articles published on or after it"
+        "--since", type=day, metavar=DATE_FORMAT, help=_("only articles published on or after it")
     )
     parser.add_argument(
-        "--until", type=day, metavar=DATE_FORMAT, help="only articles published on or before it"
+        "--until", type=day, metavar=DATE_FORMAT, help=_("only articles published on or before it")
     )
     parser.add_argument(
         "--source",
         metavar="OUTLET",
-        help=f"only articles from this outlet, in any case (the outlets: {program()} sources)",
+        help=_("only articles from this outlet, in any case (the outlets: %(command)s)")
+        % {"command": f"{program()} sources"},
     )

@@ -9,6 +9,7 @@ from retrieval.cli.arguments import DATE_FORMAT
 from retrieval.cli.collection import open_articles
 from retrieval.cli.common import CommandError
 from retrieval.core.config import Settings
+from retrieval.language.messages import _
 
 
 def briefing(args: argparse.Namespace, settings: Settings) -> int:
@@ -30,6 +31,7 @@ def _since(text: str, now: datetime) -> datetime:
             moment = datetime.fromisoformat(text)
         except ValueError:
             raise CommandError(
-                f"--since {text!r}: {window_error}, or a date as {DATE_FORMAT}"
+                _("--since %(text)r: %(error)s, or a date as %(format)s")
+                % {"text": text, "error": window_error, "format": DATE_FORMAT}
             ) from None
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -9,6 +9,8 @@ from retrieval.core.answer import EmptyQuestion
 from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
 from retrieval.core.render import answer_text
+from retrieval.language.detection import Language
+from retrieval.language.messages import _, ngettext
 
 try:  # line editing and history for input(), where the platform has GNU readline or libedit
     import readline
@@ -16,14 +18,21 @@ except ImportError:  # pragma: no cover - e.g. Windows
     readline = None  # type: ignore[assignment]
 
 HISTORY_LENGTH = 1000
-QUIT = frozenset({"quit", "exit"})
+QUIT = frozenset({"quit", "exit", "salir"})
 
 
 class Chat:
     """One terminal conversation: the model warming up meanwhile, and the last question asked."""
 
-    def __init__(self, collection: Collection, stdin: TextIO, stdout: TextIO) -> None:
+    def __init__(
+        self,
+        collection: Collection,
+        stdin: TextIO,
+        stdout: TextIO,
+        language: Language | None = None,
+    ) -> None:
         self.collection = collection
+        self.language = language  # the asker's, for questions too short to tell
         self.stdin = stdin
         self.stdout = stdout
         self.interactive = stdin.isatty()
@@ -41,12 +50,22 @@ class Chat:
         """Answer questions until end of input, 'quit' or Ctrl-C."""
         self.warming.start()
         summary = self.collection.summary()
-        outlets = ", ".join(summary.outlets) or "no outlets"
-        newest = f", newest {summary.newest[:10]}" if summary.newest else ""
+        outlets = ", ".join(summary.outlets) or _("no outlets")
+        greeting = ngettext(
+            "cyberbrief: %(count)d article from %(outlets)s",
+            "cyberbrief: %(count)d articles from %(outlets)s",
+            summary.articles,
+        ) % {"count": summary.articles, "outlets": outlets}
+        if summary.newest:
+            greeting += ", " + _("newest %(date)s") % {"date": summary.newest[:10]}
         self.write(
-            f"cyberbrief: {summary.articles} articles from {outlets}{newest}.\n"
-            "Ask a question; follow up with “and in Europe?” or “what about the Zetas?”. "
-            "Ctrl-D or 'quit' to leave.\n"
+            greeting
+            + ".\n"
+            + _(
+                "Ask a question; follow up with “and in Europe?” or “what about the Zetas?”. "
+                "Ctrl-D or 'quit' to leave."
+            )
+            + "\n"
         )
         while True:
             try:
@@ -75,13 +94,13 @@ class Chat:
     def answer(self, text: str) -> None:
         """Answer one message, read with the previous question when it follows it up."""
         if self.warming.is_alive():
-            self.write("Loading the model…\n")
+            self.write(_("Loading the model…") + "\n")
             self.warming.join()
         query = text
         if self.previous is not None and looks_like_followup(text):
             query = self.followups.resolve(self.previous, text)
         try:
-            answer = self.collection.ask(query)
+            answer = self.collection.ask(query, hint=self.language)
         except EmptyQuestion as error:
             self.write(f"{error}\n")
             return
@@ -100,9 +119,16 @@ def history_file(settings: Settings) -> Path:
     return settings.db_path.parent / "chat_history"
 
 
-def run(collection: Collection, stdin: TextIO, stdout: TextIO, history: Path | None = None) -> int:
-    """The chat over standard input and output; typed lines are kept in `history` if given."""
-    chat = Chat(collection, stdin, stdout)
+def run(
+    collection: Collection,
+    stdin: TextIO,
+    stdout: TextIO,
+    history: Path | None = None,
+    language: Language | None = None,
+) -> int:
+    """The chat over standard input and output; typed lines are kept in `history` if given
+    (`language`: the asker's)."""
+    chat = Chat(collection, stdin, stdout, language)
     if not (chat.interactive and readline and history):
         return chat.run()
     readline.set_history_length(HISTORY_LENGTH)

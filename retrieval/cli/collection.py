@@ -5,16 +5,20 @@ import difflib
 import sys
 from datetime import timedelta
 
-from retrieval.cli.common import CommandError, how_to_add_articles, plural, program
+from retrieval.cli.common import CommandError, how_to_add_articles, program
 from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
 from retrieval.core.models import Outlet
 from retrieval.core.store import Filters
+from retrieval.language.messages import _, ngettext
 
 
 def open_articles(settings: Settings) -> Collection:
     """The collection when it holds articles; else an error saying how to add some."""
-    empty = f"no articles in {settings.database} yet; {how_to_add_articles()}"
+    empty = _("no articles in %(path)s yet; %(how)s") % {
+        "path": settings.database,
+        "how": how_to_add_articles(),
+    }
     if not settings.db_url and not settings.db_path.exists():  # a mistyped path stays visible
         raise CommandError(empty)
     collection = Collection.open(settings)
@@ -23,9 +27,14 @@ def open_articles(settings: Settings) -> Collection:
     stale = collection.stale_articles()
     if stale:
         print(
-            f"warning: {plural(len(stale), 'article')} embedded by another model variant "
-            f"{'is' if len(stale) == 1 else 'are'} found by keywords only until "
-            f"`{program()} ingest` re-embeds them",
+            ngettext(
+                "warning: %(count)s article embedded by another model variant is found by "
+                "keywords only until `%(command)s` re-embeds it",
+                "warning: %(count)s articles embedded by another model variant are found by "
+                "keywords only until `%(command)s` re-embeds them",
+                len(stale),
+            )
+            % {"count": f"{len(stale):,}", "command": f"{program()} ingest"},
             file=sys.stderr,
         )
     return collection
@@ -49,5 +58,9 @@ def outlet_named(name: str, outlets: list[Outlet]) -> str:
     containing = [names[key] for key in names if wanted and wanted in key]
     similar = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)
     closest = list(dict.fromkeys([*containing, *(names[key] for key in similar)]))[:3]
-    hint = f"; did you mean {' or '.join(repr(n) for n in closest)}?" if closest else ""
-    raise CommandError(f"no outlet called {name!r}{hint} (every outlet: {program()} sources)")
+    names_said = _(" or ").join(repr(n) for n in closest)
+    hint = _("; did you mean %(names)s?") % {"names": names_said} if closest else ""
+    raise CommandError(
+        _("no outlet called %(name)r%(hint)s (every outlet: %(command)s)")
+        % {"name": name, "hint": hint, "command": f"{program()} sources"}
+    )

@@ -1,9 +1,11 @@
-"""What every command shares: the one-line error, the command's own name, hints and plurals."""
+"""What every command shares: the one-line error, the command's own name, hints."""
 
 import os
 import shutil
 import sys
 from pathlib import Path
+
+from retrieval.language.messages import _
 
 NAME = "cyberbrief"
 _SHIPPED_ARTICLES = Path(__file__).resolve().parents[2] / "data" / "articles"
@@ -34,12 +36,7 @@ def shipped_articles() -> str:
 
 def how_to_add_articles() -> str:
     """The commands that fill an empty collection, as they can be typed here."""
-    return (
-        f"add some with: {program()} ingest {shipped_articles()}"
-        f" (or follow a feed: {program()} feeds add URL)"
-    )
-
-
-def plural(count: int, noun: str) -> str:
-    """'1 article', '2 articles'."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+    return _("add some with: %(ingest)s (or follow a feed: %(follow)s)") % {
+        "ingest": f"{program()} ingest {shipped_articles()}",
+        "follow": f"{program()} feeds add URL",
+    }

@@ -9,6 +9,8 @@ from retrieval.core.config import Settings
 from retrieval.core.variants import configured_embedder
 from retrieval.evaluation import beir as beir_data_set
 from retrieval.evaluation import squad as squad_data_set
+from retrieval.evaluation import xquad as xquad_data_set
+from retrieval.language.messages import _
 
 
 def squad(args: argparse.Namespace, settings: Settings) -> int:
@@ -23,6 +25,22 @@ def squad(args: argparse.Namespace, settings: Settings) -> int:
             progress=progress_over,
         )
     )
+    return 0
+
+
+def xquad(args: argparse.Namespace, settings: Settings) -> int:
+    """Evaluate on XQuAD with the chosen languages and print the table."""
+    _exists(args.path)
+    report = xquad_data_set.xquad_report(
+        args.path,
+        args.questions,
+        args.paragraphs,
+        configured_embedder(settings),
+        limit=args.limit,
+        db=args.store,
+        progress=progress_over,
+    )
+    print(report)
     return 0
 
 
@@ -44,4 +62,4 @@ def beir(args: argparse.Namespace, settings: Settings) -> int:
 def _exists(path: Path) -> None:
     """Refuse a data set that is not there, before any work."""
     if not path.exists():
-        raise CommandError(f"no such file or folder: {path}")
+        raise CommandError(_("no such file or folder: %(path)s") % {"path": path})

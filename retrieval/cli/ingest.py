@@ -8,6 +8,7 @@ from pathlib import Path
 from retrieval.cli.progress import progress_bar, progress_over
 from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
+from retrieval.language.messages import _
 from retrieval.news.fetch import Fetcher, FetchError, PrivateAddress
 from retrieval.news.poller import page_article
 from retrieval.text.documents import article_count, find_files, read_file
@@ -35,10 +36,10 @@ def ingest(args: argparse.Namespace, settings: Settings) -> int:
     with progress_bar(total, "article") as bar:
         report = collection.ingest(items(), on_item=bar.update, progress=_reembedding)
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(_("warning: %(warning)s") % {"warning": warning}, file=sys.stderr)
     for failure in report.failures:
-        print(f"failed: {failure.name}: {failure.reason}", file=sys.stderr)
-    print(f"{report.summary} (database: {settings.database})")
+        print(_("failed: %(name)s: %(reason)s") % vars(failure), file=sys.stderr)
+    print(report.summary + " " + _("(database: %(path)s)") % {"path": settings.database})
     return 1 if report.failures else 0
 
 
@@ -57,7 +58,10 @@ def _read(entry: Path | Failure | str, fetcher: Fetcher) -> Iterator[RawArticle 
         try:
             yield page_article(fetcher, entry)
         except PrivateAddress as error:
-            allow = f"CYBERBRIEF_ALLOW_HOSTS={error.host}"
-            yield Failure(entry, f"{error} (to allow it for local testing, set {allow})")
+            reason = _("%(error)s (to allow it for local testing, set %(allow)s)") % {
+                "error": error,
+                "allow": f"CYBERBRIEF_ALLOW_HOSTS={error.host}",
+            }
+            yield Failure(entry, reason)
         except FetchError as error:
             yield Failure(entry, str(error))

@@ -14,15 +14,37 @@ from pathlib import Path
 
 from retrieval.cli.common import CommandError, program
 from retrieval.cli.parser import build_parser
-from retrieval.core.config import ConfigError, EmbedderUnavailable, Settings, default_db_path
+from retrieval.core.config import (
+    ConfigError,
+    EmbedderUnavailable,
+    Settings,
+    default_db_path,
+    language_from,
+)
+from retrieval.language.detection import Language
+from retrieval.language.messages import _, speaking
 
 Handler = Callable[[argparse.Namespace, Settings], int | None]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser, _ = build_parser()
-    return run(parser, argv)
+    with speaking(language_asked(argv)):
+        parser, _commands = build_parser()
+        return run(parser, argv)
+
+
+def language_asked(argv: list[str] | None) -> Language:
+    """The language of messages, before the parser (whose help it speaks) is built: --lang,
+    else CYBERBRIEF_LANG, else the locale's."""
+    words = sys.argv[1:] if argv is None else argv
+    lang = None
+    for n, word in enumerate(words):
+        if word == "--lang" and n + 1 < len(words):
+            lang = words[n + 1]
+        elif word.startswith("--lang="):
+            lang = word.removeprefix("--lang=")
+    return language_from(lang, os.environ)
 
 
 def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
@@ -38,7 +60,17 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token
     try:
-        settings = Settings.from_env(db=args.db)
+        settings = Settings.from_env(db=args.db, lang=args.lang)
+    except ConfigError as error:
+        print(f"{program()}: {error}", file=sys.stderr)
+        return 2
+    with speaking(settings.language):
+        return _run(args, settings)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the command's handler; errors as one line each."""
+    try:
         check_database(settings.db_path, explicit=settings.db_path != default_db_path(os.environ))
         return int(handler(args.handler)(args, settings) or 0)
     except BrokenPipeError:  # (a ConnectionError, so first) the reader went away: stop quietly
@@ -53,8 +85,9 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
         if args.verbose:
             raise
         print(
-            f"{program()}: unexpected error: {error.__class__.__name__}: {error}"
-            f" (run with -v to see where)",
+            f"{program()}: "
+            + _("unexpected error: %(error)s (run with -v to see where)")
+            % {"error": f"{error.__class__.__name__}: {error}"},
             file=sys.stderr,
         )
         return 1
@@ -62,7 +95,7 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
 
 def handler(reference: str) -> Handler:
     """The function a command runs, from "module:function", importing its module now."""
-    module, _, name = reference.partition(":")
+    module, _colon, name = reference.partition(":")
     found: Handler = getattr(importlib.import_module(module), name)
     return found
 
@@ -71,11 +104,13 @@ def check_database(path: Path, explicit: bool) -> None:
     """Refuse a database path that is a folder, or (when given) whose folder does not exist."""
     if path.is_dir():
         raise CommandError(
-            f"{path} is a folder; give the database a file name, e.g. {path / 'cyberbrief.db'}"
+            _("%(path)s is a folder; give the database a file name, e.g. %(example)s")
+            % {"path": path, "example": path / "cyberbrief.db"}
         )
     if explicit and not path.parent.is_dir():
         raise CommandError(
-            f"no folder {path.parent} for the database {path} (check --db or CYBERBRIEF_DB)"
+            _("no folder %(folder)s for the database %(path)s (check --db or CYBERBRIEF_DB)")
+            % {"folder": path.parent, "path": path}
         )
 
 

@@ -10,16 +10,18 @@ from dataclasses import asdict
 
 from retrieval.cli import chat as terminal_chat
 from retrieval.cli.collection import filters_of, open_articles
-from retrieval.cli.common import CommandError, plural
+from retrieval.cli.common import CommandError
 from retrieval.core.answer import EmptyQuestion
 from retrieval.core.config import Settings
 from retrieval.core.render import answer_json, answer_text, hit_record
+from retrieval.language.messages import _, ngettext
 
 
 def search(args: argparse.Namespace, settings: Settings) -> int:
     """Print the best passages for a query."""
     collection = open_articles(settings)
-    result = collection.search(args.query, args.k, filters_of(args, collection), args.mode)
+    filters = filters_of(args, collection)
+    result = collection.search(args.query, args.k, filters, args.mode, hint=settings.language)
     articles = collection.store.articles(hit.article_id for hit in result.hits)
     records = [hit_record(hit, articles[hit.article_id]) for hit in result.hits]
     if args.json:
@@ -27,9 +29,9 @@ def search(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps(record, ensure_ascii=False))
         return 0
     if not records:
-        print("No matching passages.")
+        print(_("No matching passages."))
     for n, record in enumerate(records, 1):
-        where = [str(record["source"] or "unknown outlet"), str(record["published"] or "")[:10]]
+        where = [str(record["source"] or _("unknown outlet")), str(record["published"] or "")[:10]]
         print(f"{n}. [{record['score']:.3f}] {record['title']} ({', '.join(filter(None, where))})")
         print(f"   {str(record['text'])[:300]}")
     return 0
@@ -39,9 +41,10 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question, or one per line of standard input as JSON Lines."""
     collection = open_articles(settings)
     filters = filters_of(args, collection)
+    hint = settings.language
     if args.question != "-":
         try:
-            answer = collection.ask(args.question, filters)
+            answer = collection.ask(args.question, filters, hint=hint)
         except EmptyQuestion as error:
             raise CommandError(str(error)) from error
         print(answer_json(answer) if args.json else answer_text(answer))
@@ -52,7 +55,7 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
         if not question:
             continue
         try:
-            print(answer_json(collection.ask(question, filters)), flush=True)
+            print(answer_json(collection.ask(question, filters, hint=hint)), flush=True)
         except EmptyQuestion as error:
             failed += 1
             print(json.dumps({"question": question, "error": str(error)}), flush=True)
@@ -62,7 +65,8 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
 def chat(args: argparse.Namespace, settings: Settings) -> int:
     """Ask questions one after another in the terminal."""
     history = terminal_chat.history_file(settings)
-    return terminal_chat.run(open_articles(settings), sys.stdin, sys.stdout, history)
+    collection = open_articles(settings)
+    return terminal_chat.run(collection, sys.stdin, sys.stdout, history, settings.language)
 
 
 def sources(args: argparse.Namespace, settings: Settings) -> int:
@@ -76,9 +80,19 @@ def sources(args: argparse.Namespace, settings: Settings) -> int:
     width = max((len(outlet.name) for outlet in outlets), default=0)
     for outlet in outlets:
         dates = sorted({(d or "")[:10] for d in (outlet.first_published, outlet.last_published)})
-        span = " to ".join(d for d in dates if d) or "undated"
-        print(f"{outlet.name:<{width}}  {plural(outlet.articles, 'article'):>12}  {span}")
+        span = _(" to ").join(d for d in dates if d) or _("undated")
+        count = ngettext("%(count)s article", "%(count)s articles", outlet.articles) % {
+            "count": f"{outlet.articles:,}"
+        }
+        print(f"{outlet.name:<{width}}  {count:>12}  {span}")
     unnamed = collection.summary().articles - sum(outlet.articles for outlet in outlets)
     if unnamed:
-        print(f"({plural(unnamed, 'article')} name no outlet)")
+        print(
+            ngettext(
+                "(%(count)s article names no outlet)",
+                "(%(count)s articles name no outlet)",
+                unnamed,
+            )
+            % {"count": f"{unnamed:,}"}
+        )
     return 0

@@ -1,7 +1,8 @@
 """Conversations over a collection: follow-ups, answers remembered per chat, more sources, votes."""
 
+import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +13,10 @@ from retrieval.conversations.store import ChatSettings, StoredAnswer, open_conve
 from retrieval.core.collection import Collection, Summary
 from retrieval.core.models import Answer, Quote
 from retrieval.core.store import Filters
+from retrieval.language.detection import Language
+from retrieval.language.translation import TranslationError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class Page:
     answer: StoredAnswer
     quotes: tuple[Quote, ...]
     first_number: int
+    translations: tuple[str | None, ...] = ()  # by machine, of quotes in another language
     last: bool = False  # no quotes after these answer the question
 
 
@@ -82,18 +88,21 @@ class Assistant:
         text: str,
         replied_to: int | None = None,
         within: frozenset[int] | None = None,
+        language: Language | None = None,
     ) -> Reply:
         """Answer a message, read with the question it follows up if it follows one up.
 
         A reply to one of the bot's answers follows that answer's question, whoever replies; a
         short elliptical message soon after one's own question follows that question. With
         `within` (a briefing's articles, say) the answer comes from those articles only, and
-        the message is read on its own.
+        the message is read on its own. `language` is the asker's: it decides for messages too
+        short to tell their language.
         """
         previous = None if within is not None else self._context(chat_id, user_id, text, replied_to)
         query = self.followups.resolve(previous.query, text) if previous else text.strip()
         filters = Filters(article_ids=within) if within is not None else Filters()
-        answer = self.collection.ask(query, filters, vector=self.batcher.embed(query))
+        read = self.collection.read(query, language)
+        answer = self.collection.ask(read, filters, vector=self.batcher.embed(read.model_text))
         answer_id = self.conversations.record_answer(chat_id, user_id, text.strip(), query, answer)
         return Reply(
             answer_id, answer, query, followup=previous is not None, scoped=within is not None
@@ -117,10 +126,11 @@ class Assistant:
         """Remember the messages that carried an answer, so replies to them are follow-ups."""
         self.conversations.attach_messages(answer_id, chat_id, message_ids)
 
-    def more(self, answer_id: int, chat_id: int) -> Page | None:
+    def more(self, answer_id: int, chat_id: int, language: Language | None = None) -> Page | None:
         """The next sources of an answer in this chat while they still answer it, or None.
 
-        An empty page means no further quote answers the question.
+        An empty page means no further quote answers the question. `language` is the asker's,
+        for questions too short to tell theirs.
         """
         stored = self.conversations.answer(answer_id)
         if stored is None or stored.chat_id != chat_id:
@@ -129,9 +139,26 @@ class Assistant:
         if stored.abstained:
             return Page(stored, (), first, last=True)
         shown = {(q.article_id, q.start) for q in stored.sources}
-        found = self.collection.more(stored.query, shown)
+        read = self.collection.read(stored.query, language)
+        found = self.collection.more(read, shown)
         self.conversations.add_sources(answer_id, found.quotes)
-        return Page(stored, found.quotes, first, last=found.last)
+        translations = self.translations(found.quotes, read.language)
+        return Page(stored, found.quotes, first, translations, last=found.last)
+
+    def translations(self, quotes: Sequence[Quote], language: Language) -> tuple[str | None, ...]:
+        """Machine translations into `language` of the quotes written in another (None for the
+        others, and for all when Apertium cannot translate)."""
+        foreign = [q for q in quotes if (q.language or "en") != language]
+        texts: dict[int, str] = {}
+        try:
+            for source in {q.language or "en" for q in foreign}:
+                same = [q for q in foreign if (q.language or "en") == source]
+                found = self.collection.translate([q.text for q in same], source, language)
+                texts.update(zip((id(q) for q in same), found, strict=True))
+        except TranslationError as error:
+            log.warning("quotes left untranslated: %s", error)
+            return tuple(None for _q in quotes)
+        return tuple(texts.get(id(q)) for q in quotes)
 
     def vote(self, answer_id: int, chat_id: int, user_id: int, vote: int) -> Votes | None:
         """Give, change or (pressed again) take back a 👍 (+1) or 👎 (-1); the votes after it.
@@ -164,9 +191,21 @@ class Assistant:
 
     def set_link_previews(self, chat_id: int, enabled: bool) -> ChatSettings:
         """Turn link previews on or off in a chat."""
-        settings = ChatSettings(link_previews=enabled)
-        self.conversations.save_chat_settings(chat_id, settings)
-        return settings
+        return self.conversations.change_chat_settings(chat_id, link_previews=enabled)
+
+    def set_language(self, chat_id: int, language: Language | None) -> ChatSettings:
+        """Speak one language in a chat, or (None) each person's own."""
+        return self.conversations.change_chat_settings(chat_id, language=language)
+
+    def set_translations(self, chat_id: int, enabled: bool) -> ChatSettings:
+        """Show machine translations of quotes in another language, or not."""
+        return self.conversations.change_chat_settings(chat_id, translations=enabled)
+
+    def adopt_language(self, chat_id: int, language: Language) -> None:
+        """Speak `language` in a chat from now on unless the chat chose one: messages sent
+        unprompted (alerts, scheduled briefings) go out in the language they were set up in."""
+        if self.chat_settings(chat_id).language is None:
+            self.set_language(chat_id, language)
 
     def overview(self) -> Overview:
         """The collection's summary and two example questions, recomputed when articles change."""

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from retrieval.language.detection import DEFAULT, Language, language_of
+
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
@@ -81,6 +83,7 @@ class Settings:
     db_path: Path  # the SQLite file; with PostgreSQL, local files (chat history) go beside it
     # Hosts or addresses that may be fetched although private (e.g. 127.0.0.1 in tests).
     allowed_hosts: frozenset[str] = frozenset()
+    language: Language = DEFAULT  # the command line's own words; a hint for questions
     policy: Policy = Policy()
     owners: frozenset[int] = frozenset()  # CYBERBRIEF_OWNERS; more may be stored in the database
     # Which embedder: "onnx" (the variant the install-time build chose), "int8", "fp32", "torch".
@@ -95,8 +98,13 @@ class Settings:
         return redacted(self.db_url) if self.db_url else str(self.db_path)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ, db: str | None = None) -> "Settings":
-        """Build settings from environment variables, with explicit overrides winning."""
+    def from_env(
+        cls, env: Mapping[str, str] = os.environ, db: str | None = None, lang: str | None = None
+    ) -> "Settings":
+        """Build settings from environment variables, with explicit overrides winning.
+
+        The language: `lang`, else CYBERBRIEF_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG).
+        """
         target = str(db or env.get("CYBERBRIEF_DB") or default_db_path(env))
         url = target if is_postgres_url(target) else None
         hosts = env.get("CYBERBRIEF_ALLOW_HOSTS", "").replace(",", " ").split()
@@ -105,8 +113,26 @@ class Settings:
             db_path=default_db_path(env) if url else Path(target).expanduser(),
             db_url=url,
             allowed_hosts=frozenset(hosts),
+            language=language_from(lang, env),
             policy=Policy.from_env(env),
             owners=owner_ids(env),
             embedding=env.get("CYBERBRIEF_EMBEDDING", "onnx").strip().lower() or "onnx",
             model_dir=Path(model_dir).expanduser() if model_dir else None,
         )
+
+
+def language_from(lang: str | None, env: Mapping[str, str]) -> Language:
+    """The first language named by an option or the environment that is one of ours."""
+    for code in (lang, env.get("CYBERBRIEF_LANG"), *_locale(env)):
+        found = language_of(code)
+        if found:
+            return found
+    return DEFAULT
+
+
+def _locale(env: Mapping[str, str]) -> list[str | None]:
+    """The locale variables that name the language of messages, in POSIX order of precedence."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(name):
+            return [env[name]]
+    return []

@@ -1,15 +1,24 @@
-"""Store articles: dedupe, cut into sentences and chunks, embed in batches, write one by one."""
+"""Store articles: dedupe, cut into sentences and chunks, embed in batches, write one by one.
+
+Each article's language is detected from its text. The model reads English, so the sentences of
+a Spanish article are embedded through their Apertium translation: each vector is kept on the
+Spanish sentence, and quotes stay verbatim Spanish.
+"""
 
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from retrieval.core.article_store import ArticleStore
 from retrieval.core.embeddings import Embedder
+from retrieval.core.questions import MODEL_LANGUAGE
 from retrieval.core.store import ArticleWrite, DuplicateArticle
+from retrieval.language.detection import detect, language_of
+from retrieval.language.messages import _
+from retrieval.language.translation import Apertium, TranslationError
 from retrieval.text.chunking import ChunkPlan, plan_chunks
 from retrieval.text.raw import Failure, RawArticle
 
@@ -30,11 +39,15 @@ class IngestReport:
     @property
     def summary(self) -> str:
         """One line for people: added, updated, skipped, failed (and re-embedded, if any)."""
-        line = (
-            f"{self.added} added, {self.updated} updated, {self.skipped} skipped, "
-            f"{len(self.failures)} failed"
-        )
-        return line + (f", {self.reembedded} re-embedded" if self.reembedded else "")
+        line = _("%(added)d added, %(updated)d updated, %(skipped)d skipped, %(failed)d failed") % {
+            "added": self.added,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "failed": len(self.failures),
+        }
+        if self.reembedded:
+            line += ", " + _("%(count)d re-embedded") % {"count": self.reembedded}
+        return line
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,16 @@ class _Pending:
     content_hash: str
     replace: int | None
     plan: ChunkPlan
+
+    @property
+    def sentences(self) -> list[str]:
+        """The texts of the article's sentences."""
+        return [self.raw.text[a:b] for a, b in self.plan.sentences]
+
+    @property
+    def name(self) -> str:
+        """How people know the article: its link, file or title."""
+        return self.raw.url or self.raw.origin or self.raw.title
 
 
 def content_hash(raw: RawArticle) -> str:
@@ -65,9 +88,16 @@ def chunk_vectors(plan: ChunkPlan, sentence_vectors: np.ndarray) -> np.ndarray:
 class Ingestor:
     """Writes articles to a store, embedding the sentences of many articles per model call."""
 
-    def __init__(self, store: ArticleStore, embedder: Embedder, batch_sentences: int = 512) -> None:
+    def __init__(
+        self,
+        store: ArticleStore,
+        embedder: Embedder,
+        translator: Apertium | None = None,
+        batch_sentences: int = 512,
+    ) -> None:
         self.store = store
         self.embedder = embedder
+        self.translator = translator or Apertium()
         self.batch_sentences = batch_sentences
 
     def ingest(
@@ -113,17 +143,21 @@ class Ingestor:
         if stored is None and self.store.find_key(content_hash=digest):
             return None
         seen.update({identity, digest})
-        plan = plan_chunks(raw.text, self.embedder.count_tokens, self.embedder.max_tokens)
+        language = detect(f"{raw.title}\n{raw.text}", hint=language_of(raw.language))
+        raw = replace(raw, language=language)
+        plan = plan_chunks(
+            raw.text, self.embedder.count_tokens, self.embedder.max_tokens, language=language
+        )
         return _Pending(raw, digest, stored.id if stored else None, plan)
 
     def _flush(self, batch: list[_Pending], report: IngestReport, done: Callable[[], None]) -> None:
         """Embed the batch in one model call, then write each article in its own transaction."""
-        if not batch:
+        readable = self._readable(batch, report, done)
+        if not readable:
             return
-        texts = [p.raw.text[a:b] for p in batch for a, b in p.plan.sentences]
-        vectors = self.embedder.embed(texts)
+        vectors = self.embedder.embed([text for _pending, texts in readable for text in texts])
         offset = 0
-        for pending in batch:
+        for pending, _texts in readable:
             count = len(pending.plan.sentences)
             sentence_vectors = vectors[offset : offset + count]
             offset += count
@@ -150,3 +184,33 @@ class Ingestor:
             else:
                 report.updated += 1
             done()
+
+    def _readable(
+        self, batch: list[_Pending], report: IngestReport, done: Callable[[], None]
+    ) -> list[tuple[_Pending, list[str]]]:
+        """Each article with its sentences as the model reads them: in English, translated if
+        need be (one Apertium call per language); an article that cannot be translated is
+        reported as a failure and left out."""
+        model_texts = {id(p): p.sentences for p in batch}
+        for language in {p.raw.language or MODEL_LANGUAGE for p in batch} - {MODEL_LANGUAGE}:
+            foreign = [p for p in batch if p.raw.language == language]
+            try:
+                translated = self.translator.translate(
+                    [text for p in foreign for text in p.sentences],
+                    language,  # type: ignore[arg-type]
+                    MODEL_LANGUAGE,
+                )
+            except TranslationError as error:
+                for pending in foreign:
+                    log.info("cannot ingest %s: %s", pending.name, error)  # the caller reports it
+                    reason = _("cannot translate it: %(error)s") % {"error": error}
+                    report.failures.append(Failure(pending.name, reason))
+                    del model_texts[id(pending)]
+                    done()
+                continue
+            offset = 0
+            for pending in foreign:
+                count = len(pending.plan.sentences)
+                model_texts[id(pending)] = translated[offset : offset + count]
+                offset += count
+        return [(p, model_texts[id(p)]) for p in batch if id(p) in model_texts]

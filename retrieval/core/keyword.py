@@ -10,6 +10,7 @@ an ingest).
 
 import heapq
 import threading
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
@@ -137,15 +138,32 @@ class Vocabulary(Mapping[str, int]):
             self._counts[index] = counts
         return self._counts[index]
 
+    def _count(self, index: int, row: int) -> int:
+        """How many live chunks of one segment hold the term in `row`."""
+        segment, alive = self._generation.segments[index], self._generation.alive[index]
+        start, end = int(segment.offsets[row]), int(segment.offsets[row + 1])
+        return end - start if alive is None else int(alive[segment.docs[start:end]].sum())
+
     def __getitem__(self, term: str) -> int:
         total = 0
         for index, segment in enumerate(self._generation.segments):
             row = segment.row(term)
             if row is not None:
-                total += int(self._live_counts(index)[row])
+                total += self._count(index, row)
         if not total:
             raise KeyError(term)
         return total
+
+    def starting(self, prefix: str, limit: int) -> list[tuple[str, int]]:
+        """Up to `limit` terms beginning with `prefix`, in order, with their live chunk counts."""
+        found: dict[str, int] = {}
+        for index, segment in enumerate(self._generation.segments):
+            row = bisect_left(segment.terms, prefix)
+            while row < len(segment.terms) and segment.terms[row].startswith(prefix):
+                if count := self._count(index, row):
+                    found[segment.terms[row]] = found.get(segment.terms[row], 0) + count
+                row += 1
+        return sorted(found.items())[:limit]
 
     def __iter__(self) -> Iterator[str]:
         lists = [

@@ -308,6 +308,13 @@ def m008_vocabulary(db: Database) -> None:
 
 
 @migrations()
+def m011_chat_language(db: Database) -> None:
+    """The language a chat is spoken to in (none: each person's own), and machine translations."""
+    db.table("chat_settings").add_column("language", str)
+    db.table("chat_settings").add_column("translations", int, not_null_default=1)
+
+
+@migrations()
 def m012_subscriptions_and_owners(db: Database) -> None:
     """One subscription per topic and chat (compared case-folded), muting, and stored owners."""
     subscriptions = db.table("subscriptions")

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Literal
 
+from retrieval.language.messages import _
+
 Coverage = Literal["full", "partial", "none"]
 Mode = Literal["hybrid", "bm25", "dense"]  # how search ranks: both fused, keywords, meaning
 MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
@@ -70,6 +72,7 @@ class Quote:
     start: int
     end: int
     score: float
+    language: str | None = None  # the article's
 
 
 def quote_of(article: Article, start: int, end: int, score: float = 0.0) -> Quote:
@@ -84,6 +87,7 @@ def quote_of(article: Article, start: int, end: int, score: float = 0.0) -> Quot
         start,
         end,
         score,
+        article.language,
     )
 
 
@@ -101,6 +105,10 @@ class Answer:
     covered: tuple[str, ...] = ()  # the question's key words the articles do mention
     missing: tuple[str, ...] = ()  # the question's key words no quoted sentence covers
     searched: str | None = None  # the query searched, when it differs (e.g. typos corrected)
+    language: str = "en"  # the question's
+    # Machine translations of the quotes into the question's language, where an article is in
+    # another (None where not): labelled as such wherever shown, never presented as quotes.
+    translations: tuple[str | None, ...] = ()
 
     @property
     def answered(self) -> bool:
@@ -117,5 +125,5 @@ class Answer:
     def text(self) -> str:
         """The short answer: the quotes joined, each followed by its citation number."""
         if self.abstained:
-            return "The stored articles don't cover this question."
+            return _("The stored articles don't cover this question.")
         return " ".join(f"{quote.text} [{n}]" for n, quote in enumerate(self.quotes, 1))

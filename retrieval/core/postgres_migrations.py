@@ -273,3 +273,16 @@ def p006_vocabulary(conn: psycopg.Connection) -> None:
         with cursor.copy("COPY stems (stem, articles) FROM STDIN") as copy:
             for stem, count in stems.items():
                 copy.write_row((stem, count))
+
+
+@migration
+def p007_chat_language(conn: psycopg.Connection) -> None:
+    """As SQLite's m011: the language a chat is spoken to in (none: each person's own), and
+    whether machine translations are shown."""
+    _run(
+        conn,
+        """
+        ALTER TABLE chat_settings ADD COLUMN language text;
+        ALTER TABLE chat_settings ADD COLUMN translations integer NOT NULL DEFAULT 1
+        """,
+    )

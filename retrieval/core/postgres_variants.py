@@ -21,7 +21,7 @@ class PostgresVariantStore:
     def article_parts(self, article_id: int) -> StoredParts:
         """An article's text, content hash, sentence spans and chunk spans."""
         rows = self.store.rows(
-            "SELECT text, content_hash FROM articles WHERE id = %s", [article_id]
+            "SELECT text, content_hash, language FROM articles WHERE id = %s", [article_id]
         )
         if not rows:
             raise ArticleNotFound(article_id)
@@ -31,9 +31,13 @@ class PostgresVariantStore:
         chunks = self.store.rows(
             'SELECT start, "end" FROM chunks WHERE article_id = %s ORDER BY ord', [article_id]
         )
-        text, content_hash = rows[0]
+        text, content_hash, language = rows[0]
         return StoredParts(
-            text, content_hash, [(a, b) for a, b in sentences], [(a, b) for a, b in chunks]
+            text,
+            content_hash,
+            [(a, b) for a, b in sentences],
+            [(a, b) for a, b in chunks],
+            language,
         )
 
     def replace_vectors(

@@ -7,8 +7,10 @@ from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import chunk_vectors
 from retrieval.core.postgres import PostgresStore
 from retrieval.core.postgres_variants import PostgresVariantStore
+from retrieval.core.questions import MODEL_LANGUAGE
 from retrieval.core.store import ArticleNotFound, Store
 from retrieval.core.variant_store import StoredParts, VariantStore
+from retrieval.language.translation import Apertium, TranslationError
 from retrieval.text.chunking import ChunkPlan
 from retrieval.text.sentences import Span
 
@@ -28,16 +30,22 @@ class Reembedder:
     """Gives stale articles new vectors from the current embedder, many articles per model call.
 
     Sentences and chunks keep their ids and spans (the tokenizer is the same in every variant);
-    only the vectors and the variant recorded with them change.
+    only the vectors and the variant recorded with them change. The sentences of an article in
+    another language are embedded through their translation, as at ingest.
     """
 
     def __init__(
-        self, store: Store | PostgresStore, embedder: Embedder, batch_sentences: int = 512
+        self,
+        store: Store | PostgresStore,
+        embedder: Embedder,
+        translator: Apertium | None = None,
+        batch_sentences: int = 512,
     ) -> None:
         self.variants: VariantStore | PostgresVariantStore = (
             PostgresVariantStore(store) if isinstance(store, PostgresStore) else VariantStore(store)
         )
         self.embedder = embedder
+        self.translator = translator or Apertium()
         self.batch_sentences = batch_sentences
 
     def stale(self) -> list[int]:
@@ -58,11 +66,25 @@ class Reembedder:
                 batch = []
         return done + self._flush(batch)
 
+    def _model_texts(self, parts: StoredParts) -> list[str]:
+        """An article's sentences as the model reads them: in English, translated if need be
+        (left as they are, and logged, when Apertium cannot translate)."""
+        sentences = [parts.text[a:b] for a, b in parts.sentences]
+        if parts.language in (None, MODEL_LANGUAGE):
+            return sentences
+        try:
+            return self.translator.translate(sentences, parts.language, MODEL_LANGUAGE)  # type: ignore[arg-type]
+        except TranslationError as error:
+            log.warning("re-embedding untranslated: %s", error)
+            return sentences
+
     def _flush(self, batch: list[tuple[int, StoredParts]]) -> int:
         """Embed the batch's sentences in one call, then write each article's vectors."""
         if not batch:
             return 0
-        texts = [parts.text[a:b] for _, parts in batch for a, b in parts.sentences]
+        texts: list[str] = []
+        for _article_id, parts in batch:
+            texts += self._model_texts(parts)
         vectors = self.embedder.embed(texts)
         offset, done = 0, 0
         for article_id, parts in batch:

@@ -13,8 +13,9 @@ from retrieval.core.keyword import Vocabulary
 from retrieval.core.models import Hit, Mode
 from retrieval.core.postgres import PostgresStore
 from retrieval.core.postgres_vectors import PostgresVectors
+from retrieval.core.questions import Query
 from retrieval.core.store import Filters, SentenceRow
-from retrieval.text.query import query_stems
+from retrieval.text.query import query_stems, terms
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,17 @@ class SearchConfig:
     rerank: int = 30
     first_keyword_weight: float = 0.5
     keyword_weight: float = 0.6
+    # For a question read through a translation (by the model, or searched for in another
+    # language's articles): translated words match the articles' words less often than meanings
+    # match, so keywords weigh less (XQuAD, README).
+    translated_first_keyword_weight: float = 0.4
+    translated_keyword_weight: float = 0.5
+
+    def weights(self, query: Query) -> tuple[float, float]:
+        """The keyword weights of the first blend and of the re-ranking, for this query."""
+        if query.translated:
+            return self.translated_first_keyword_weight, self.translated_keyword_weight
+        return self.first_keyword_weight, self.keyword_weight
 
 
 @dataclass(frozen=True)
@@ -33,8 +45,9 @@ class SearchResult:
 
     hits: list[Hit]
     query_vector: np.ndarray | None
-    stems: list[str]
+    stems: dict[str, list[str]]  # the query's word stems in each language searched
     sentences: dict[int, list[SentenceRow]]
+    query: Query
 
     def first(self, n: int, skip: AbstractSet[int] = frozenset()) -> "SearchResult":
         """The same result cut to its first n hits, leaving out the articles in `skip`."""
@@ -77,43 +90,52 @@ class Searcher:
 
     def search(
         self,
-        query: str,
+        query: str | Query,
         k: int = 10,
         filters: Filters = Filters(),
         mode: Mode = "hybrid",
         vector: np.ndarray | None = None,
     ) -> SearchResult:
-        """The k best chunks for a query, best first; pass `vector` if the query is embedded."""
+        """The k best chunks for a query, best first; pass `vector` if the query is embedded.
+
+        A plain string is searched as it is; a `Query` is searched with its words in each
+        language and its English meaning.
+        """
         config = self.config
+        query = query if isinstance(query, Query) else Query(query)
+        searched = query.searched()
+        stems = {language: query_stems(text, language) for language, text in searched.items()}
+        # The keyword index reads the words of every language searched as one query, each
+        # language's stop words left out first (as the FTS5 expression it replaced did).
+        words = " ".join(" ".join(terms(text, language)) for language, text in searched.items())
         self.indexes.refresh()
         keyword_index = self.indexes.keyword
-        stems = query_stems(query)
         articles = self.store.filtered_articles(filters) if filters else None
         keyword: dict[int, float] = {}
         if mode != "dense":
-            keyword = keyword_index.search(query, max(config.candidates, k), articles)
+            keyword = keyword_index.search(words, max(config.candidates, k), articles)
         if mode == "bm25":
             ranked = top(keyword, k)
             hits = self._hits(ranked, keyword, keyword, {})
-            return SearchResult(
-                hits, None, stems, self.store.chunk_sentences(ranked, self.embedder.name)
-            )
+            sentences = self.store.chunk_sentences(ranked, self.embedder.name)
+            return SearchResult(hits, None, stems, sentences, query)
         if vector is None:
-            vector = self.embedder.embed([query])[0]
+            vector = self.embedder.embed([query.model_text])[0]
         dense = self._nearest(vector, max(config.candidates, k), articles)
+        first_weight, rerank_weight = config.weights(query)
         if mode == "dense":
             pool = top(dense, max(config.rerank, k))
             keyword = {}
         else:
             missing_dense = [c for c in keyword if c not in dense]
             dense.update(self._similarity(vector, missing_dense))
-            pool = top(blend(keyword, dense, config.first_keyword_weight), max(config.rerank, k))
+            pool = top(blend(keyword, dense, first_weight), max(config.rerank, k))
         sentences = self.store.chunk_sentences(pool, self.embedder.name)
         best_sentence = _best_sentences(sentences, vector, dense)
-        scores = self._rerank(keyword, best_sentence, pool)
+        scores = self._rerank(keyword, best_sentence, pool, rerank_weight)
         ranked = top(scores, k)
         return SearchResult(
-            self._hits(ranked, scores, keyword, best_sentence), vector, stems, sentences
+            self._hits(ranked, scores, keyword, best_sentence), vector, stems, sentences, query
         )
 
     def _nearest(self, vector: np.ndarray, n: int, articles: np.ndarray | None) -> dict[int, float]:
@@ -130,10 +152,14 @@ class Searcher:
         return self.indexes.vectors.similarity(vector, chunk_ids)
 
     def _rerank(
-        self, keyword: dict[int, float], best_sentence: dict[int, float], pool: list[int]
+        self,
+        keyword: dict[int, float],
+        best_sentence: dict[int, float],
+        pool: list[int],
+        keyword_weight: float,
     ) -> dict[int, float]:
         """Final scores: keyword relevance blended with each chunk's best sentence similarity."""
-        weight = self.config.keyword_weight if keyword else 0.0
+        weight = keyword_weight if keyword else 0.0
         keyword_n = max_normalised({c: keyword.get(c, 0.0) for c in pool})
         sentence_n = min_max_normalised({c: best_sentence[c] for c in pool})
         return {c: weight * keyword_n[c] + (1 - weight) * sentence_n[c] for c in pool}

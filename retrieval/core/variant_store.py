@@ -28,6 +28,7 @@ class StoredParts:
     content_hash: str
     sentences: list[Span]
     chunks: list[Span]
+    language: str | None = None
 
 
 class VariantStore:
@@ -43,7 +44,9 @@ class VariantStore:
 
     def article_parts(self, article_id: int) -> StoredParts:
         """An article's text, content hash, sentence spans and chunk spans."""
-        rows = self.store.rows("SELECT text, content_hash FROM articles WHERE id = ?", [article_id])
+        rows = self.store.rows(
+            "SELECT text, content_hash, language FROM articles WHERE id = ?", [article_id]
+        )
         if not rows:
             raise ArticleNotFound(article_id)
         sentences = self.store.rows(
@@ -52,9 +55,13 @@ class VariantStore:
         chunks = self.store.rows(
             'SELECT start, "end" FROM chunks WHERE article_id = ? ORDER BY ord', [article_id]
         )
-        text, content_hash = rows[0]
+        text, content_hash, language = rows[0]
         return StoredParts(
-            text, content_hash, [(a, b) for a, b in sentences], [(a, b) for a, b in chunks]
+            text,
+            content_hash,
+            [(a, b) for a, b in sentences],
+            [(a, b) for a, b in chunks],
+            language,
         )
 
     def replace_vectors(

@@ -9,6 +9,7 @@ import numpy as np
 from retrieval.core.collection import Collection
 from retrieval.core.embeddings import Embedder
 from retrieval.core.models import MODES
+from retrieval.core.questions import Query
 from retrieval.core.search import SearchResult
 from retrieval.core.spelling import Reading
 from retrieval.evaluation.answering import answers_report
@@ -59,26 +60,9 @@ def squad_report(
         collection, ids = load_collection(
             articles, embedder, db or Path(tmp) / "squad.db", progress
         )
+        queries = [Query(q.text) for q in questions]
         vectors = embedder.embed([q.text for q in questions])
-        table = [
-            "| mode | top-1 | top-5 | top-20 | answer in top-1 quote | in top-3 quotes |",
-            "|---|---|---|---|---|---|",
-        ]
-        for mode in MODES:
-            counts = np.zeros(5)
-            pairs = zip(questions, vectors, strict=True)
-            for question, vector in progress(pairs, len(questions), mode):
-                result = collection.searcher.search(question.text, 20, mode=mode, vector=vector)
-                ranked = article_ranking(result)
-                counts[:3] += [ids[question.origin] in ranked[:n] for n in (1, 5, 20)]
-                found = [
-                    any(answer in quote for answer in question.answers)
-                    for quote in _quotes(collection, question.text, result, 3)
-                ]
-                counts[3:] += [found[:1] == [True], any(found)]
-            table.append(
-                f"| {mode} | " + " | ".join(f"{v:.3f}" for v in counts / len(questions)) + " |"
-            )
+        table = retrieval_table(collection, ids, questions, queries, vectors, progress)
         topics: dict[str, set[int]] = {}
         for raw in articles:
             if raw.origin in ids:
@@ -88,6 +72,37 @@ def squad_report(
     return "\n".join(
         [*table, "", f"{len(questions):,} questions, {len(articles):,} paragraphs.", answering]
     )
+
+
+def retrieval_table(
+    collection: Collection,
+    ids: dict[str, int],
+    questions: list[SquadQuestion],
+    queries: list[Query],
+    vectors: np.ndarray,
+    progress: Progress = quietly,
+) -> list[str]:
+    """Per search mode: the paragraph in the top 1/5/20, the answer in the top 1/3 quotes."""
+    table = [
+        "| mode | top-1 | top-5 | top-20 | answer in top-1 quote | in top-3 quotes |",
+        "|---|---|---|---|---|---|",
+    ]
+    for mode in MODES:
+        counts = np.zeros(5)
+        rows = zip(questions, queries, vectors, strict=True)
+        for question, query, vector in progress(rows, len(questions), mode):
+            result = collection.searcher.search(query, 20, mode=mode, vector=vector)
+            ranked = article_ranking(result)
+            counts[:3] += [ids[question.origin] in ranked[:n] for n in (1, 5, 20)]
+            found = [
+                any(answer in quote for answer in question.answers)
+                for quote in _quotes(collection, question.text, result, 3)
+            ]
+            counts[3:] += [found[:1] == [True], any(found)]
+        table.append(
+            f"| {mode} | " + " | ".join(f"{v:.3f}" for v in counts / len(questions)) + " |"
+        )
+    return table
 
 
 def _quotes(collection: Collection, question: str, result: SearchResult, n: int) -> list[str]:

@@ -26,13 +26,18 @@ class ChunkPlan:
 
 
 def plan_chunks(
-    text: str, count_tokens: TokenCounter, budget: int = 254, overlap: int = 48
+    text: str,
+    count_tokens: TokenCounter,
+    budget: int = 254,
+    overlap: int = 48,
+    language: str = "en",
 ) -> ChunkPlan:
     """Group sentences into chunks of at most `budget` word pieces, overlapping by one sentence.
 
     A sentence longer than the budget is cut between words; its pieces count as sentences.
     """
-    pieces = _fit_sentences(text, split_sentences(text), count_tokens, budget)
+    sentences = split_sentences(text, language=language)
+    pieces = _fit_sentences(text, sentences, count_tokens, budget)
     chunks: list[tuple[int, int]] = []
     first, used = 0, 0
     for index, (_, tokens) in enumerate(pieces):

@@ -51,7 +51,7 @@ def test_only_admins_schedule_briefings_in_groups(bot: BotHarness) -> None:
 def run_due(bot: BotHarness, now: datetime) -> list[Call]:
     """Run the schedule job once at a given moment; return the messages it sent."""
     briefer = Briefer(bot.assistant.collection, clock=lambda: now)
-    handlers = BriefingHandlers(briefer, BotSettings(token="424242:TEST"))
+    handlers = BriefingHandlers(briefer, bot.assistant, BotSettings(token="424242:TEST"))
     before = len(bot.telegram.calls)
     bot.loop.run_until_complete(handlers.run_due(SimpleNamespace(bot=bot.application.bot)))
     return [c for c in bot.telegram.calls[before:] if c.method == "sendMessage"]
@@ -92,3 +92,6 @@ def test_briefings_are_flood_limited_per_person(make_bot) -> None:
     assert replies[3][0].startswith("That's a lot of briefings at once. Please wait")
     other = {**USER, "id": USER["id"] + 1, "first_name": "Bob"}
     assert texts(bot.say("/briefing 7d", user=other))[0].startswith("📰 ")
+    spanish = {**USER, "id": USER["id"] + 2, "language_code": "es"}
+    replies = [texts(bot.say("/briefing 7d", user=spanish)) for _ in range(4)]
+    assert replies[3][0].startswith("Son muchos resúmenes a la vez. Espera")

@@ -254,7 +254,7 @@ def test_command_menus_come_from_the_command_table(bot: BotHarness) -> None:
     }
     everyone = ["ask", "sources", "briefing", "subscriptions", "feeds", "start", "help", "about"]
     everyone += ["whoami", "forget"]
-    admin = ["schedule", "subscribe", "unsubscribe", "previews"]
+    admin = ["schedule", "subscribe", "unsubscribe", "previews", "language", "translations"]
     assert set(menus["all_private_chats"]) == set(everyone + admin)
     assert set(menus["all_group_chats"]) == set(everyone)
     assert set(menus["all_chat_administrators"]) == set(everyone + admin)
@@ -276,7 +276,8 @@ def help_lines(text: str) -> dict[str, str]:
 def test_help_in_private_lists_every_command_that_works_there(bot: BotHarness) -> None:
     (reply,) = bot.say("/help")
     (text,) = texts([reply])
-    assert "Any message here is a question." in text and "In this group" not in text
+    assert "Any message here is a question, in English or Spanish." in text
+    assert "In this group" not in text
     lines = help_lines(text)
     owners_only = {"/addfeed", "/removefeed", "/stats", "/articles"}
     assert set(lines) == {f"/{c.name}" for c in COMMANDS} - owners_only

@@ -40,7 +40,7 @@ def test_feed_poll_errors_are_counted(bot: BotHarness) -> None:
     poller = Poller(collection, Fetcher())  # refuses private addresses: the poll fails
     poller.feeds.add("http://10.0.0.7/rss")
     errors = count("cyberbrief_feed_poll_errors_total")
-    jobs = AlertJobs(Alerter(collection), poller)
+    jobs = AlertJobs(Alerter(collection), poller, bot.assistant)
     bot.loop.run_until_complete(jobs.poll(SimpleNamespace(bot=bot.application.bot)))
     assert count("cyberbrief_feed_poll_errors_total") == errors + 1
 

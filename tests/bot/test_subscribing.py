@@ -32,7 +32,7 @@ def deliver(bot: BotHarness, later: float = 0.0) -> list[Call]:
     shift = timedelta(seconds=later)
     # The fake embedder's similarities run lower than the real model's: a lower threshold.
     alerter = Alerter(collection, clock=lambda: datetime.now(UTC) + shift, threshold=0.3)
-    jobs = AlertJobs(alerter, Poller(collection, Fetcher()))
+    jobs = AlertJobs(alerter, Poller(collection, Fetcher()), bot.assistant)
     before = len(bot.telegram.calls)
     bot.loop.run_until_complete(jobs.deliver(SimpleNamespace(bot=bot.application.bot)))
     return [c for c in bot.telegram.calls[before:] if c.method == "sendMessage"]

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from retrieval.briefings.schedules import BadSchedule, Schedule, next_run, parse_schedule
+from retrieval.language.messages import speaking
 
 MADRID = ZoneInfo("Europe/Madrid")
 
@@ -90,3 +91,14 @@ def test_a_run_at_the_exact_moment_is_not_repeated() -> None:
     schedule = parse_schedule("daily 08:00 UTC")
     at = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
     assert next_run(schedule, at) == datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+
+
+def test_spanish_schedules_are_read_and_described_in_spanish() -> None:
+    weekly = parse_schedule("semanal mié 07:15 Europe/Madrid")
+    assert weekly == Schedule("weekly", time(7, 15), "Europe/Madrid", 2)
+    assert parse_schedule("diario 08:00") == parse_schedule("daily 08:00")
+    with speaking("es"):
+        assert weekly.describe() == "semanal mié 07:15 Europe/Madrid"
+        assert parse_schedule(weekly.describe()) == weekly
+        with pytest.raises(BadSchedule, match="empieza por diario o semanal"):
+            parse_schedule("cada hora 08:00")

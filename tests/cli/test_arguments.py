@@ -10,7 +10,7 @@ import pytest
 from retrieval.cli import common
 from retrieval.cli.arguments import day, positive_int
 from retrieval.cli.collection import outlet_named
-from retrieval.cli.common import CommandError, plural, program
+from retrieval.cli.common import CommandError, program
 from retrieval.cli.main import check_database
 from retrieval.core.models import Outlet
 
@@ -27,11 +27,6 @@ def test_counts_and_dates() -> None:
             positive_int(bad)
     with pytest.raises(argparse.ArgumentTypeError, match="YYYY-MM-DD"):
         day("31/05/2024")
-    assert (plural(1, "article"), plural(2, "article"), plural(0, "alert")) == (
-        "1 article",
-        "2 articles",
-        "0 alerts",
-    )
 
 
 @pytest.mark.parametrize(

@@ -66,6 +66,7 @@ def test_ask_json_shape_and_exact_quotes(fake_cli: Path, capsys) -> None:
     assert code == 0 and record["abstained"] is False
     assert set(record) == {
         "question",
+        "language",
         "abstained",
         "coverage",
         "covered",
@@ -77,7 +78,15 @@ def test_ask_json_shape_and_exact_quotes(fake_cli: Path, capsys) -> None:
     assert record["coverage"] == "full" and record["missing"] == [] and record["related"] == []
     texts = {p.stem: p.read_text() for p in ARTICLES.glob("*.md")}
     (group,) = record["sources"]  # every quote comes from the EU article, grouped under it
-    assert set(group) == {"article_id", "title", "source", "published", "url", "quotes"}
+    assert set(group) == {
+        "article_id",
+        "title",
+        "source",
+        "published",
+        "url",
+        "language",
+        "quotes",
+    }
     assert group["title"] == 'Cybercrime: "EU-US cooperation a necessity"'
     assert len(group["quotes"]) == 3
     body = texts["2012-05-03-eu-us-cooperation-a-necessity"]

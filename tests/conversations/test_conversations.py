@@ -41,6 +41,25 @@ def test_answers_feedback_and_settings_survive_a_restart(database_target: str) -
     assert not conversations.chat_settings(8).link_previews
 
 
+def test_a_chats_language_and_translations_change_one_at_a_time(database_target: str) -> None:
+    store, other_worker = open_target(database_target), open_target(database_target)
+    conversations = open_conversations(store)
+    assert conversations.chat_settings(7) == ChatSettings(False, None, True)
+    conversations.change_chat_settings(7, link_previews=True)
+    assert open_conversations(other_worker).change_chat_settings(7, language="es") == (
+        ChatSettings(True, "es", True)
+    )
+    changed = conversations.change_chat_settings(7, translations=False)
+    assert changed == ChatSettings(True, "es", False)
+    store.close()
+    other_worker.close()
+
+    reopened = open_target(database_target)
+    assert open_conversations(reopened).chat_settings(7) == ChatSettings(True, "es", False)
+    assert open_conversations(reopened).chat_settings(8) == ChatSettings()
+    reopened.close()
+
+
 def test_abstentions_keep_the_closest_articles(database: Database) -> None:
     conversations = open_conversations(database)
     answer_id = conversations.record_answer(1, 1, "q", "q", Answer("q", (), True, (QUOTE,)))

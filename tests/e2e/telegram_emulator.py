@@ -397,7 +397,9 @@ class EmulatorClient:
         return self.emulator.post(path, {"botToken": self.token, **body}, wait=wait)
 
     @staticmethod
-    def _user(user_id: int, first_name: str | None, username: str | None) -> dict[str, Any]:
+    def _user(
+        user_id: int, first_name: str | None, username: str | None, language_code: str | None = None
+    ) -> dict[str, Any]:
         """Return a User dict, defaulting to DEFAULT_USER's names for DEFAULT_USER's id."""
         default = user_id == DEFAULT_USER["id"]
         user: dict[str, Any] = {
@@ -409,6 +411,8 @@ class EmulatorClient:
         name = username or (DEFAULT_USER["username"] if default else None)
         if name:
             user["username"] = name
+        if language_code:
+            user["language_code"] = language_code  # as the person's Telegram app sets it
         return user
 
     @staticmethod
@@ -435,9 +439,10 @@ class EmulatorClient:
         username: str | None = None,
         entities: list[dict[str, Any]] | None = None,
         reply_to_message_id: int | None = None,
+        language_code: str | None = None,
     ) -> dict[str, Any]:
         """Send a private message from a user; return {update_id, delivered, message}."""
-        user = self._user(user_id, first_name, username)
+        user = self._user(user_id, first_name, username, language_code)
         chat = {"id": user_id, "type": "private", "first_name": user["first_name"]}
         if "username" in user:
             chat["username"] = user["username"]
@@ -489,6 +494,7 @@ class EmulatorClient:
         reply_to_message_id: int | None = None,
         message_thread_id: int | None = None,
         is_forum: bool | None = None,
+        language_code: str | None = None,
     ) -> dict[str, Any]:
         """Send /command[@bot] args in a private chat (default) or a group (chat_id < 0)."""
         text = "/" + command.lstrip("/")
@@ -515,6 +521,7 @@ class EmulatorClient:
             username=username,
             entities=command_entities(text),
             reply_to_message_id=reply_to_message_id,
+            language_code=language_code,
         )
 
     def press_button(

@@ -164,11 +164,12 @@ def test_handler_error_is_logged_and_reported_politely(
 
 def test_help_in_private_and_in_a_group(tg: EmulatorClient, start_bot: Callable[..., Any]) -> None:
     start_bot()
-    scopes = [call["params"]["scope"] for call in tg.wait_for_calls("setMyCommands", 3)]
-    assert len(scopes) == 3  # private chats, group members, group admins
+    calls = tg.wait_for_calls("setMyCommands", 9)
+    menus = {(c["params"]["scope"]["type"], c["params"].get("language_code")) for c in calls}
+    assert len(menus) == 9  # private chats, group members, group admins; default, en and es
     tg.send_command("help")
     (private,) = valid([tg.wait_for_message(USER_ID, timeout=20)])
-    assert "Any message here is a question." in private
+    assert "Any message here is a question, in English or Spanish." in private
     assert "/subscribe topic — Alerts about new stories on a topic\n" in private
     tg.send_command("help", chat_id=GROUP_ID)
     (group,) = valid([tg.wait_for_message(GROUP_ID, timeout=20)])

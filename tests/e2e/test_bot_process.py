@@ -13,14 +13,22 @@ from bot.serve import TOKEN_REJECTED
 pytestmark = [pytest.mark.e2e]
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", TOKEN_REJECTED),
+        ("es", "Telegram rechazó este token — revisa TELEGRAM_BOT_TOKEN"),
+    ],
+)
 def test_a_rejected_token_is_said_in_one_line_without_the_token(
-    telegram_emulator: TelegramEmulator, tmp_path: Path
+    telegram_emulator: TelegramEmulator, tmp_path: Path, language: str, said: str
 ) -> None:
     token = "123456:revoked*token"  # the emulator, like Telegram, answers 401 Unauthorized
     env = environment(
         TELEGRAM_BOT_TOKEN=token,
         CYBERBRIEF_API_URL=telegram_emulator.root_url,
         CYBERBRIEF_DB=str(tmp_path / "bot.db"),
+        CYBERBRIEF_LANG=language,
     )
     bot = Cyberbrief(["bot"], env)
     try:
@@ -29,7 +37,7 @@ def test_a_rejected_token_is_said_in_one_line_without_the_token(
         bot.stop()
     assert code != 0
     (line,) = bot.lines  # one line: "cyberbrief: Telegram rejected this token — check …"
-    assert line.endswith(f"cyberbrief: {TOKEN_REJECTED}")
+    assert line.endswith(f"cyberbrief: {said}")
     assert "revoked" not in bot.stderr + bot.out
 
 

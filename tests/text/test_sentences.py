@@ -47,3 +47,30 @@ def test_range_and_empty_text() -> None:
     assert split_sentences("   \n ") == []
     text = "One. Two. Three."
     assert [text[a:b] for a, b in split_sentences(text, 5, 9)] == ["Two."]
+
+
+def test_spanish_questions_exclamations_and_abbreviations() -> None:
+    text = (
+        "¿Qué dijo la DEA? ¡Nada! El Sr. Pérez y la Dra. López viajaron a EE.UU. el lunes. "
+        "«Es grave», dijo. Luego se fue al mar. Está en la pág. 5 del informe."
+    )
+    assert [text[a:b] for a, b in split_sentences(text, language="es")] == [
+        "¿Qué dijo la DEA?",
+        "¡Nada!",
+        "El Sr. Pérez y la Dra. López viajaron a EE.UU. el lunes.",
+        "«Es grave», dijo.",
+        "Luego se fue al mar.",
+        "Está en la pág. 5 del informe.",
+    ]
+
+
+def test_english_abbreviations_are_not_spanish_ones() -> None:
+    text = "He said no. Mar. 3 was the day. No. 5 won."
+    assert sentences(text) == ["He said no. Mar. 3 was the day.", "No. 5 won."]
+    spanish = "Dijo que no. Nada más. Fue en el mar. Otra vez."
+    assert [spanish[a:b] for a, b in split_sentences(spanish, language="es")] == [
+        "Dijo que no.",
+        "Nada más.",
+        "Fue en el mar.",
+        "Otra vez.",
+    ]

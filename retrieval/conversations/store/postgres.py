@@ -1,6 +1,7 @@
 """What chats remember, in PostgreSQL: answers given and where, feedback, per-chat settings."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from retrieval.conversations.store.records import (
@@ -17,6 +18,7 @@ from retrieval.conversations.store.records import (
 from retrieval.core.models import Answer, Quote
 from retrieval.core.postgres import PostgresStore
 from retrieval.core.store import utc_now
+from retrieval.language.detection import language_of
 
 
 class PostgresConversations:
@@ -113,19 +115,55 @@ class PostgresConversations:
     def chat_settings(self, chat_id: int) -> ChatSettings:
         """A chat's settings, the defaults if it has none."""
         rows = self.store.rows(
-            "SELECT link_previews FROM chat_settings WHERE chat_id = %s", [chat_id]
+            "SELECT link_previews, language, translations FROM chat_settings WHERE chat_id = %s",
+            [chat_id],
         )
-        return ChatSettings(link_previews=bool(rows[0][0])) if rows else ChatSettings()
+        return _settings(rows[0]) if rows else ChatSettings()
+
+    def change_chat_settings(self, chat_id: int, **changes: object) -> ChatSettings:
+        """Change some of a chat's settings, keeping the others; returns them all.
+
+        One statement: a concurrent change by another worker to another setting is kept.
+        """
+        changed = replace(ChatSettings(), **changes)  # type: ignore[arg-type]
+        row = _row(changed)
+        columns = [column for column in _SETTINGS if column in changes]
+        updates = ", ".join(f"{column} = excluded.{column}" for column in columns)
+        with self.store.transaction() as conn:
+            found = conn.execute(
+                f"INSERT INTO chat_settings (chat_id, {', '.join(_SETTINGS)}, updated_at) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (chat_id) DO UPDATE SET "
+                f"{updates}, updated_at = excluded.updated_at "
+                f"RETURNING {', '.join(_SETTINGS)}",
+                [chat_id, *row, utc_now()],
+            ).fetchone()
+        assert found is not None  # an upsert returns its row
+        return _settings(found)
 
     def save_chat_settings(self, chat_id: int, settings: ChatSettings) -> None:
         """Store a chat's settings."""
+        updates = ", ".join(f"{column} = excluded.{column}" for column in _SETTINGS)
         with self.store.transaction() as conn:
             conn.execute(
-                "INSERT INTO chat_settings (chat_id, link_previews, updated_at) "
-                "VALUES (%s, %s, %s) ON CONFLICT (chat_id) DO UPDATE SET "
-                "link_previews = excluded.link_previews, updated_at = excluded.updated_at",
-                [chat_id, int(settings.link_previews), utc_now()],
+                f"INSERT INTO chat_settings (chat_id, {', '.join(_SETTINGS)}, updated_at) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (chat_id) DO UPDATE SET "
+                f"{updates}, updated_at = excluded.updated_at",
+                [chat_id, *_row(settings), utc_now()],
             )
+
+
+_SETTINGS = ("link_previews", "language", "translations")  # chat_settings' columns, in order
+
+
+def _row(settings: ChatSettings) -> tuple[int, str | None, int]:
+    """A chat's settings as chat_settings' columns."""
+    return int(settings.link_previews), settings.language, int(settings.translations)
+
+
+def _settings(row: tuple) -> ChatSettings:
+    """A chat's settings from chat_settings' columns."""
+    previews, language, translations = row
+    return ChatSettings(bool(previews), language_of(language), bool(translations))
 
 
 class PostgresForgetting:

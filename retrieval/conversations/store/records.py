@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from retrieval.core.models import Answer, Quote
+from retrieval.language.detection import Language
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class ChatSettings:
     """How the bot behaves in one chat."""
 
     link_previews: bool = False
+    language: Language | None = None  # None: each person is answered in their own language
+    translations: bool = True  # machine translations under quotes in another language
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,9 @@ class Conversations(Protocol):
 
     def chat_settings(self, chat_id: int) -> ChatSettings:
         """A chat's settings, the defaults if it has none."""
+
+    def change_chat_settings(self, chat_id: int, **changes: object) -> ChatSettings:
+        """Change some of a chat's settings, keeping the others; returns them all."""
 
     def save_chat_settings(self, chat_id: int, settings: ChatSettings) -> None:
         """Store a chat's settings."""

@@ -1,6 +1,7 @@
 """What chats remember, in SQLite: answers given and where, feedback, per-chat settings."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from retrieval.conversations.store.records import (
@@ -16,6 +17,7 @@ from retrieval.conversations.store.records import (
 )
 from retrieval.core.models import Answer, Quote
 from retrieval.core.store import Store, utc_now
+from retrieval.language.detection import language_of
 
 
 class SqliteConversations:
@@ -122,9 +124,20 @@ class SqliteConversations:
     def chat_settings(self, chat_id: int) -> ChatSettings:
         """A chat's settings, the defaults if it has none."""
         rows = self.store.rows(
-            "SELECT link_previews FROM chat_settings WHERE chat_id = ?", [chat_id]
+            "SELECT link_previews, language, translations FROM chat_settings WHERE chat_id = ?",
+            [chat_id],
         )
-        return ChatSettings(link_previews=bool(rows[0][0])) if rows else ChatSettings()
+        if not rows:
+            return ChatSettings()
+        previews, language, translations = rows[0]
+        return ChatSettings(bool(previews), language_of(language), bool(translations))
+
+    def change_chat_settings(self, chat_id: int, **changes: object) -> ChatSettings:
+        """Change some of a chat's settings, keeping the others; returns them all."""
+        with self.store.transaction():
+            settings = replace(self.chat_settings(chat_id), **changes)  # type: ignore[arg-type]
+            self.save_chat_settings(chat_id, settings)
+        return settings
 
     def save_chat_settings(self, chat_id: int, settings: ChatSettings) -> None:
         """Store a chat's settings."""
@@ -133,6 +146,8 @@ class SqliteConversations:
                 {
                     "chat_id": chat_id,
                     "link_previews": int(settings.link_previews),
+                    "language": settings.language,
+                    "translations": int(settings.translations),
                     "updated_at": utc_now(),
                 },
                 replace=True,

@@ -1,0 +1,1 @@
+"""Languages: English/Spanish detection, Apertium translation, message catalogs. Imports none."""
