@@ -22,7 +22,7 @@ class Latency:
     embed_between: list[float]
     search: list[float]
     ask: list[float]
-    embed_cpu: list[float]  # CPU seconds of the calling thread: what a busy machine leaves alone
+    embed_cpu: list[float]  # CPU seconds of the process (all threads): what a busy machine leaves
     ask_cpu: list[float]
     stages: list[dict[str, float]]
     stage_cpu: list[dict[str, float]]
@@ -43,10 +43,10 @@ def measure(path: Path, embedder: Embedder, questions: Sequence[str], repeats: i
         alone_cpu: list[float] = []
         for _ in range(repeats):
             for question in questions:
-                started, started_cpu = time.perf_counter(), time.thread_time()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 embedder.embed([question])
                 alone.append(time.perf_counter() - started)
-                alone_cpu.append(time.thread_time() - started_cpu)
+                alone_cpu.append(time.process_time() - started_cpu)
         embed, search, ask, ask_cpu = [], [], [], []
         abstained = 0
         for _ in range(repeats):
@@ -55,10 +55,10 @@ def measure(path: Path, embedder: Embedder, questions: Sequence[str], repeats: i
                 embedder.embed([question])
                 embedded = time.perf_counter()
                 collection.search(question)
-                searched, searched_cpu = time.perf_counter(), time.thread_time()
+                searched, searched_cpu = time.perf_counter(), time.process_time()
                 answer = collection.ask(question)
                 asked = time.perf_counter()
-                ask_cpu.append(time.thread_time() - searched_cpu)
+                ask_cpu.append(time.process_time() - searched_cpu)
                 embed.append(embedded - started)
                 search.append(searched - embedded)
                 ask.append(asked - searched)

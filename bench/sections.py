@@ -127,8 +127,9 @@ def latency(results: Sequence[tuple[SyntheticStore, Latency]], questions: int) -
             "embedding the questions alone, back to back, measured just before in the same run. "
             "Embedding between queries is the same call made between one question's ask and the "
             "next question's search: what the query path leaves behind slows the model down. "
-            "CPU: p50 CPU time of the calling thread per ask over that of embedding alone; on "
-            "a machine shared with other work it is the figure waiting for a core leaves alone.",
+            "CPU: p50 CPU time of the process (all its threads) per ask over that of embedding "
+            "alone; on a machine shared with other work it is the figure waiting for a core "
+            "leaves alone.",
         ]
     )
 

@@ -62,6 +62,11 @@ class PostgresWords:
         ((count,),) = self.store.rows("SELECT count(*) FROM articles")
         return int(count)
 
+    def generation(self) -> int:
+        """The counter every article written or removed bumps."""
+        ((generation,),) = self.store.rows("SELECT value FROM meta WHERE key = 'generation'")
+        return int(generation)
+
     def stem_counts(self, stems: Sequence[str]) -> list[tuple[str, int]]:
         """(stem, articles) for the given stems that are stored."""
         return self.store.rows(

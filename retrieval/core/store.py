@@ -176,7 +176,7 @@ class Store:
         return article_id
 
     def delete_parts(self, article_id: int) -> None:
-        """Remove an article's chunks, sentences, vectors and word counts (inside a transaction)."""
+        """Remove an article's parts and word counts (inside a transaction)."""
         uncount_article(self.db.conn, article_id)
         for sql in (
             "DELETE FROM embeddings WHERE chunk_id IN (SELECT id FROM chunks WHERE article_id = ?)",
@@ -186,7 +186,7 @@ class Store:
             self.db.execute(sql, [article_id])
 
     def _insert_parts(self, article_id: int, write: ArticleWrite) -> None:
-        """Insert an article's chunks, sentences and vectors (inside a transaction)."""
+        """Insert an article's chunks, sentences, vectors and word counts (inside a transaction)."""
         conn = self.db.conn
         for order, ((start, end), vector) in enumerate(
             zip(write.chunks, write.chunk_vectors, strict=True)
@@ -338,8 +338,7 @@ class Store:
     def chunk_spans(self, chunk_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
         """The article and character span of each chunk, as (article_id, start, end)."""
         sql = 'SELECT id, article_id, start, "end" FROM chunks WHERE id IN ({})'
-        rows = self._rows_for(sql, chunk_ids)
-        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+        return {row[0]: row[1:] for row in self._rows_for(sql, chunk_ids)}
 
     def chunk_sentences(self, chunk_ids: Sequence[int], model: str) -> dict[int, list[SentenceRow]]:
         """The sentences inside each chunk, in article order, with vectors made by `model`.

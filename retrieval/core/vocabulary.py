@@ -31,6 +31,10 @@ class WordTable(Protocol):
         """How many articles the collection holds."""
         ...
 
+    def generation(self) -> int:
+        """The counter every article written or removed bumps."""
+        ...
+
     def stem_counts(self, stems: Sequence[str]) -> list[tuple[str, int]]:
         """(stem, articles) for the given stems that are stored."""
         ...
@@ -111,6 +115,11 @@ class SqliteWords:
         ((count,),) = self.store.rows("SELECT count(*) FROM articles")
         return int(count)
 
+    def generation(self) -> int:
+        """The counter every article written or removed bumps."""
+        ((generation,),) = self.store.rows("SELECT value FROM meta WHERE key = 'generation'")
+        return int(generation)
+
     def stem_counts(self, stems: Sequence[str]) -> list[tuple[str, int]]:
         """(stem, articles) for the given stems that are stored."""
         return self._counts("SELECT stem, articles FROM stems WHERE stem IN ({})", stems)
@@ -146,10 +155,17 @@ class Vocabulary:
         self._lock = threading.Lock()
         self._last_row = 0
         self._by_length: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._count: tuple[int, int] | None = None  # (generation, articles) when last counted
 
     def articles(self) -> int:
-        """How many articles the collection holds."""
-        return self.table.articles()
+        """How many articles the collection holds (counted again only after a write)."""
+        # Counting scans the table (3 ms at 300,000 articles); the generation is one row, bumped
+        # by every article written or removed. Read first, so a count is never older than it.
+        generation = self.table.generation()
+        known = self._count
+        if known is None or known[0] != generation:
+            known = self._count = (generation, self.table.articles())
+        return known[1]
 
     def frequencies(self, stems: Iterable[str]) -> dict[str, int]:
         """How many articles use each stem (0 for a stem no article uses)."""

@@ -98,6 +98,21 @@ def test_an_article_removed_for_good_takes_its_words_with_it(seeded: Collection)
     assert vocabulary.closest("malmstrom", 1) is None
 
 
+def test_the_article_count_follows_writes_from_any_connection_and_removals(
+    seeded: Collection, database_target: str
+) -> None:
+    vocabulary = open_vocabulary(seeded.store)
+    assert vocabulary.articles() == 3
+    assert vocabulary.articles() == 3  # remembered until the next write
+    other = Collection(open_target(database_target), FakeEmbedder())  # as another process writes
+    other.ingest([article("Police arrested two hackers in Lisbon.")])
+    other.close()
+    assert vocabulary.articles() == 4
+    (arrests,) = [a for a in seeded.store.newest_articles(4) if a.title == "Arrests"]
+    open_shelf(seeded.store).remove(arrests.id)
+    assert vocabulary.articles() == 3
+
+
 def test_accents_do_not_count_as_edits(collection: Collection) -> None:
     collection.ingest([article("Céloron led the expedition; Malmström spoke.")])
     vocabulary = open_vocabulary(collection.store)
