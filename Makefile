@@ -32,7 +32,7 @@ endef
 
 LOCALES := retrieval/language/locale
 
-.PHONY: install install-user system run test lint bench eval clean messages
+.PHONY: install install-user system run test lint bench eval clean messages postgres postgres-stop
 
 install: system $(INSTALLED) $(MODEL) $(LANGID)
 
@@ -83,10 +83,23 @@ install-user: install
 	     echo "    export PATH=\"$(USER_BIN):\$$PATH\"";; \
 	esac
 
+# The tests run against SQLite and a local PostgreSQL (started here, stopped afterwards unless it
+# was running before). If it cannot start, its tests fail under CI=true and are skipped elsewhere.
 test: install $(EMULATOR_INSTALLED)
 	$(BIN)/ruff check bot retrieval tests bench
 	$(BIN)/mypy bot retrieval
-	$(BIN)/python -m pytest -q
+	@running=no; deploy/postgres.sh running && running=yes; \
+	url=$$(deploy/postgres.sh start) || echo "PostgreSQL did not start: its tests cannot run"; \
+	CYBERBRIEF_TEST_POSTGRES="$$url" $(BIN)/python -m pytest -q; status=$$?; \
+	[ $$running = yes ] || deploy/postgres.sh stop; exit $$status
+
+# A local PostgreSQL 15 with pgvector on 127.0.0.1 (installed if missing, data in .postgres/);
+# prints the URL to use as CYBERBRIEF_DB or --db. `make postgres-stop` stops it.
+postgres:
+	@deploy/postgres.sh start
+
+postgres-stop:
+	deploy/postgres.sh stop
 
 bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench
@@ -95,6 +108,10 @@ bench: install $(EMULATOR_INSTALLED)
 	$(BIN)/python -m bench.briefing
 	$(BIN)/python -m bench.answer_length
 	$(BIN)/python -m bench.cli_start
+	@running=no; deploy/postgres.sh running && running=yes; \
+	$(BIN)/python -m bench.db_copy && $(BIN)/python -m bench.workers && \
+	$(BIN)/python -m bench.pg_ask && $(BIN)/python -m bench.pg_answers; status=$$?; \
+	[ $$running = yes ] || deploy/postgres.sh stop; exit $$status
 	@if [ -d $(XQUAD) ]; then \
 		$(BIN)/python -m bench.language $(XQUAD) && $(BIN)/python -m bench.spanish $(XQUAD); \
 	else echo "bench.language, bench.spanish: no XQuAD in $(XQUAD) (XQUAD=DIR to point at it)"; fi

@@ -20,7 +20,7 @@ from bench.corpus import ArticleGenerator, vocabulary
 from bench.machine import facts
 from bench.report import median, table
 from retrieval.alerts.alerter import Alerter
-from retrieval.alerts.store import AlertStore
+from retrieval.alerts.store import open_alerts
 from retrieval.core.collection import Collection
 from retrieval.core.onnx_embedder import OnnxEmbedder
 from retrieval.core.store import Store
@@ -124,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             assert poller.poll_all().new == 0
             alerter.match_new()
             quiet_full.append(time.perf_counter() - started)
-        counts = AlertStore(collection.store).counts()
+        counts = open_alerts(collection.store).counts()
         collection.close()
     server.stop()
     items = args.feeds * args.items

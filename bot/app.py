@@ -28,13 +28,15 @@ from bot.languages import LanguageHandlers, set_command_menus
 from bot.monitoring import MonitoringServer, count_update
 from bot.operations.handlers import OperationsHandlers
 from bot.settings import BotSettings
+from bot.workers import SharedRateLimiter, drop_repeats
 from retrieval.alerts.alerter import Alerter
 from retrieval.briefings.builder import Briefer
 from retrieval.conversations.assistant import Assistant
-from retrieval.conversations.store import Forgetting
+from retrieval.conversations.store import open_forgetting
 from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
-from retrieval.operations.store import Owners, Shelf, Statistics
+from retrieval.operations.store import open_owners, open_shelf, open_statistics
+from retrieval.workers.store import open_workers
 
 log = logging.getLogger(__name__)
 
@@ -69,26 +71,28 @@ def build_application(
     if settings.api_url:
         base = api_base_url(settings.api_url)
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
+    workers = open_workers(collection.store)
     application = (
         builder.concurrent_updates(True)
-        .rate_limiter(AIORateLimiter(max_retries=RETRIES))
+        .rate_limiter(SharedRateLimiter(workers, AIORateLimiter(max_retries=RETRIES)))
         .defaults(Defaults(allow_sending_without_reply=True))
         .post_init(_post_init(assistant, settings))
         .post_shutdown(_post_shutdown)
         .build()
     )
-    owners = Owners(collection.store, settings.owners)
+    owners = open_owners(collection.store, settings.owners)
     subscriptions = SubscriptionHandlers(alerter, poller, assistant, settings, owners)
     keep_days = settings.policy.keep_questions_days
     store = collection.store
     operations = OperationsHandlers(
-        owners, Forgetting(store), keep_days, Statistics(store), Shelf(store)
+        owners, open_forgetting(store), keep_days, open_statistics(store), open_shelf(store)
     )
     briefer = Briefer(collection)
     briefings = BriefingHandlers(briefer, assistant, settings)
     handlers = Handlers(assistant, briefer.briefings, settings, owners)
     languages = LanguageHandlers(assistant, settings)
     add_handlers(application, handlers, subscriptions, briefings, operations, languages)
+    application.add_handler(TypeHandler(Update, drop_repeats(workers)), group=-2)  # first
     jobs = AlertJobs(alerter, poller, assistant)
     if application.job_queue is not None:
         # Due at once, and run however late: the job queue only starts once the model has

@@ -23,7 +23,7 @@ from retrieval.core.config import Settings
 from retrieval.language.messages import N_, _
 from retrieval.news.fetch import Fetcher
 from retrieval.news.poller import Poller
-from retrieval.operations.store import Owners
+from retrieval.operations.store import open_owners
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +91,12 @@ def serve(bot_settings: BotSettings, settings: Settings) -> int:
     hide_token(bot_settings.token)
     reach_telegram(bot_settings)
     collection = Collection.open(settings)
-    if not Owners(collection.store, bot_settings.owners).ids():
+    if not open_owners(collection.store, bot_settings.owners).ids():
         sys.stderr.write(no_owners())
     assistant = Assistant(collection, timedelta(minutes=bot_settings.followup_minutes))
     poller = Poller(collection, Fetcher(settings.allowed_hosts))
     application = build_application(bot_settings, assistant, poller=poller)
-    log.info("starting with database %s", settings.db_path)
+    log.info("starting with database %s", settings.database)
     stale = collection.stale_articles()
     if stale:  # the first feed poll re-embeds them
         log.warning("%d articles embedded by another model variant: keywords only", len(stale))

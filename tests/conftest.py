@@ -13,14 +13,17 @@ import pytest
 
 from retrieval.core.answer import AnswerConfig
 from retrieval.core.collection import Collection
+from retrieval.core.database import Database, open_target
 from retrieval.core.embeddings import WordPieceCounter, model_path
 from retrieval.core.onnx_embedder import OnnxEmbedder
-from retrieval.core.store import Store
+from retrieval.core.store import ArticleWrite, Store
 from retrieval.language.translation import Apertium
 from retrieval.news.fetch import Fetcher
 from retrieval.text.documents import find_files, read_file
 from retrieval.text.query import terms
+from retrieval.text.raw import RawArticle
 from tests.feedserver import FeedServer
+from tests.postgres import Databases, server_url
 
 ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
 
@@ -104,6 +107,47 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened = Store(tmp_path / "test.db")
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[Databases]:
+    """The test server's databases (fails under CI=true, else skips, if there is no server)."""
+    databases = Databases(server_url())
+    yield databases
+    databases.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_databases: Databases) -> Iterator[str]:
+    """The URL of a new, migrated PostgreSQL database, dropped after the test."""
+    with postgres_databases.fresh() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where an empty database is: once a SQLite file, once a PostgreSQL database's URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "test.db")
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def database(database_target: str) -> Iterator[Database]:
+    """An empty database, once in SQLite and once in PostgreSQL."""
+    opened = open_target(database_target)
+    yield opened
+    opened.close()
+
+
+def put_article(database: Database, title: str, published: str | None = None, **more: str) -> int:
+    """Store a one-sentence article with made-up vectors straight in a database; its id."""
+    text = f"{title}, as reported."
+    raw = RawArticle(title=title, text=text, published=published, **more)  # type: ignore[arg-type]
+    vector = _word_vector(title, 8)[None, :]
+    write = ArticleWrite(raw, title, [(0, len(text))], [(0, len(text))], vector, vector, "m")
+    return database.write_article(write)
 
 
 # The fake's similarities run lower than the real model's (by about 0.28): its own thresholds.

@@ -16,6 +16,7 @@ LAYERS = {
     "retrieval.conversations": 2,
     "retrieval.news": 2,
     "retrieval.evaluation": 2,
+    "retrieval.workers": 2,
     "retrieval.alerts": 3,
     "retrieval.briefings": 4,
     "retrieval.operations": 5,
@@ -23,7 +24,7 @@ LAYERS = {
     "bot": 7,
 }
 # What only some layers may use: Telegram only in bot/, SQL never in bot/.
-FORBIDDEN = {"retrieval": ("telegram",), "bot": ("sqlite3", "sqlite_utils")}
+FORBIDDEN = {"retrieval": ("telegram",), "bot": ("sqlite3", "sqlite_utils", "psycopg", "pgvector")}
 
 
 def modules() -> list[Path]:

@@ -35,6 +35,7 @@ from retrieval.conversations.store import ChatSettings
 from retrieval.core.answer import EmptyQuestion
 from retrieval.language.messages import _, spoken
 from retrieval.operations.store import Owners
+from retrieval.workers.store import open_workers
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,8 @@ class Handlers:
         self.briefings = briefings
         self.settings = settings
         self.owners = owners
-        self.flood = FloodGate(settings.flood_limit, settings.flood_window)
+        workers = open_workers(assistant.collection.store)
+        self.flood = FloodGate("questions", settings.flood_limit, settings.flood_window, workers)
 
     # -- commands ---------------------------------------------------------
 
@@ -192,7 +194,7 @@ class Handlers:
 
     async def _more(self, query: CallbackQuery, answer_id: int) -> None:
         """Send the next sources below the answer, and move the More button to them."""
-        verdict = self.flood.check(query.from_user.id)
+        verdict = await self.flood.check(query.from_user.id)
         if verdict.outcome != "answer":
             await query.answer(render.flood_message(verdict.wait), show_alert=True)
             return
@@ -229,7 +231,7 @@ class Handlers:
         self, message: Message, user: User, question: str, replied_to: int | None
     ) -> None:
         """Answer a question within the flood limit, showing "typing…" while searching."""
-        verdict = self.flood.check(user.id)
+        verdict = await self.flood.check(user.id)
         if verdict.outcome == "warn":
             await send(message, [render.flood_message(verdict.wait)])
         if verdict.outcome != "answer":

@@ -20,6 +20,7 @@ from retrieval.briefings.schedules import BadSchedule, next_run, parse_schedule
 from retrieval.briefings.store import ChatSchedule
 from retrieval.conversations.assistant import Assistant
 from retrieval.language.messages import N_, _, moment, ngettext, speaking, spoken
+from retrieval.workers.store import open_workers
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +37,15 @@ class BriefingHandlers:
         self.briefer = briefer
         self.assistant = assistant
         self.settings = settings
-        self.flood = FloodGate(settings.flood_limit, settings.flood_window)
+        workers = open_workers(briefer.collection.store)
+        self.flood = FloodGate("briefings", settings.flood_limit, settings.flood_window, workers)
 
     async def briefing(self, update: Update, context: Context) -> None:
         """/briefing [7d]: what is new since this chat's last briefing, or in a window."""
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
-        verdict = self.flood.check(user.id)
+        verdict = await self.flood.check(user.id)
         if verdict.outcome == "warn":
             await send(message, [_flood_message(verdict.wait)])
         if verdict.outcome != "answer":

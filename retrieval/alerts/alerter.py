@@ -21,10 +21,10 @@ from retrieval.alerts.matching import (
 from retrieval.alerts.store import (
     DROPPED,
     FAILED,
-    AlertStore,
     OutboxEntry,
     StoryLink,
     Subscription,
+    open_alerts,
 )
 from retrieval.core.collection import Collection
 from retrieval.core.models import Article, Quote, quote_of
@@ -99,7 +99,7 @@ class Alerter:
         self.collection = collection
         self.threshold = threshold
         self.news_age = news_age
-        self.alerts = AlertStore(collection.store)
+        self.alerts = open_alerts(collection.store)
         self.clock = clock
 
     # -- subscriptions ----------------------------------------------------------

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from retrieval.alerts.matching import StoryIndex, key_sentences
-from retrieval.alerts.store import AlertStore, StoryLink
+from retrieval.alerts.store import StoryLink, open_alerts
 from retrieval.briefings.headings import OTHERS, background, heading
-from retrieval.briefings.store import ArticleHead, BriefingStore
+from retrieval.briefings.store import ArticleHead, open_briefings
 from retrieval.briefings.window import news_moment
 from retrieval.core.collection import Collection
 from retrieval.core.models import Article, Quote, quote_of
@@ -84,8 +84,8 @@ class Briefer:
 
     def __init__(self, collection: Collection, clock: Clock = lambda: datetime.now(UTC)) -> None:
         self.collection = collection
-        self.briefings = BriefingStore(collection.store)
-        self.alerts = AlertStore(collection.store)
+        self.briefings = open_briefings(collection.store)
+        self.alerts = open_alerts(collection.store)
         self.clock = clock
 
     def since_last(self, chat_id: int | None) -> datetime:

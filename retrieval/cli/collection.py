@@ -16,10 +16,10 @@ from retrieval.language.messages import _, ngettext
 def open_articles(settings: Settings) -> Collection:
     """The collection when it holds articles; else an error saying how to add some."""
     empty = _("no articles in %(path)s yet; %(how)s") % {
-        "path": settings.db_path,
+        "path": settings.database,
         "how": how_to_add_articles(),
     }
-    if not settings.db_path.exists():  # not created here: a mistyped path stays visible
+    if not settings.db_url and not settings.db_path.exists():  # a mistyped path stays visible
         raise CommandError(empty)
     collection = Collection.open(settings)
     if not collection.summary().articles:

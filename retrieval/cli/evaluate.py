@@ -21,7 +21,7 @@ def squad(args: argparse.Namespace, settings: Settings) -> int:
             args.path,
             configured_embedder(settings),
             limit=args.limit,
-            db=args.store,
+            db=args.store or settings.db_url,
             progress=progress_over,
         )
     )
@@ -52,7 +52,7 @@ def beir(args: argparse.Namespace, settings: Settings) -> int:
             args.path,
             configured_embedder(settings),
             split=args.split,
-            db=args.store,
+            db=args.store or settings.db_url,
             progress=progress_over,
         )
     )

@@ -10,14 +10,14 @@ from retrieval.cli.common import CommandError, program
 from retrieval.cli.progress import progress_bar
 from retrieval.core.collection import Collection
 from retrieval.core.config import Settings
-from retrieval.core.store import Store
+from retrieval.core.database import open_database
 from retrieval.language.messages import _, ngettext
 from retrieval.news.feeds import FeedError
 from retrieval.news.fetch import Fetcher, FetchError, PrivateAddress
 from retrieval.news.importing import as_opml, import_feeds
 from retrieval.news.opml import OpmlError, read_opml, write_opml
 from retrieval.news.poller import Poller
-from retrieval.news.store import FeedNotFound, FeedStore
+from retrieval.news.store import FeedNotFound, FeedStore, open_feeds
 
 
 def _poller(settings: Settings) -> tuple[Collection, Poller]:
@@ -74,7 +74,7 @@ def _summary(stored: int, matching: Matching, settings: Settings) -> str:
 
 def list_feeds(args: argparse.Namespace, settings: Settings) -> int:
     """Print the followed feeds."""
-    feeds = FeedStore(Store(settings.db_path)).all()
+    feeds = open_feeds(open_database(settings)).all()
     if not feeds:
         print(
             _("No feeds followed. Add one with: %(command)s")
@@ -96,7 +96,7 @@ def list_feeds(args: argparse.Namespace, settings: Settings) -> int:
 def remove(args: argparse.Namespace, settings: Settings) -> int:
     """Stop following a feed."""
     try:
-        feed = FeedStore(Store(settings.db_path)).remove(args.id)
+        feed = open_feeds(open_database(settings)).remove(args.id)
     except FeedNotFound as error:
         raise CommandError(
             _("no feed #%(id)s (see: %(command)s)")
@@ -137,7 +137,7 @@ def import_list(args: argparse.Namespace, settings: Settings) -> int:
         ) from error
     except OpmlError as error:
         raise CommandError(f"{args.file}: {error}") from error
-    store = FeedStore(Store(settings.db_path))
+    store = open_feeds(open_database(settings))
     if args.offer and not _accept_offer(store, args.file, len(entries)):
         return 0
     results = import_feeds(Fetcher(settings.allowed_hosts), store, entries)
@@ -181,7 +181,7 @@ def _accept_offer(store: FeedStore, path: Path, count: int) -> bool:
 
 def export(args: argparse.Namespace, settings: Settings) -> int:
     """Print (or write) the followed feeds as OPML."""
-    document = write_opml(as_opml(FeedStore(Store(settings.db_path)).all()), "cyberbrief feeds")
+    document = write_opml(as_opml(open_feeds(open_database(settings)).all()), "cyberbrief feeds")
     if args.output is None:
         sys.stdout.write(document)
         return 0

@@ -39,7 +39,7 @@ def ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(_("warning: %(warning)s") % {"warning": warning}, file=sys.stderr)
     for failure in report.failures:
         print(_("failed: %(name)s: %(reason)s") % vars(failure), file=sys.stderr)
-    print(report.summary + " " + _("(database: %(path)s)") % {"path": settings.db_path})
+    print(report.summary + " " + _("(database: %(path)s)") % {"path": settings.database})
     return 1 if report.failures else 0
 
 

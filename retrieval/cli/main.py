@@ -73,14 +73,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         check_database(settings.db_path, explicit=settings.db_path != default_db_path(os.environ))
         return int(handler(args.handler)(args, settings) or 0)
-    except (CommandError, ConfigError, EmbedderUnavailable) as error:
+    except BrokenPipeError:  # (a ConnectionError, so first) the reader went away: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except (CommandError, ConfigError, EmbedderUnavailable, ConnectionError) as error:
         print(f"{program()}: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as other tools do
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
     except Exception as error:  # one line for people; the traceback with -v
         if args.verbose:
             raise

@@ -5,17 +5,23 @@ from datetime import UTC, datetime, timedelta
 
 from retrieval.cli.common import CommandError, program
 from retrieval.core.config import Settings
+from retrieval.core.database import open_database
 from retrieval.core.render import clip
-from retrieval.core.store import Store
 from retrieval.operations import backup as backups
-from retrieval.operations.store import ArticleEntry, ArticleGone, Shelf, Statistics, Stats
+from retrieval.operations.store import (
+    ArticleEntry,
+    ArticleGone,
+    Stats,
+    open_shelf,
+    open_statistics,
+)
 
 PREVIEW = 600
 
 
 def articles_list(args: argparse.Namespace, settings: Settings) -> int:
     """The articles stored last, newest first, with their ids."""
-    found = Shelf(Store(settings.db_path)).newest(args.limit, args.source)
+    found = open_shelf(open_database(settings)).newest(args.limit, args.source)
     if not found:
         print(f"No articles stored{' from ' + args.source if args.source else ''}.")
     for entry in found:
@@ -31,9 +37,9 @@ def _line(entry: ArticleEntry) -> str:
 
 def articles_show(args: argparse.Namespace, settings: Settings) -> int:
     """One stored article: where it comes from and how it begins."""
-    store = Store(settings.db_path)
+    store = open_database(settings)
     try:
-        entry = Shelf(store).entry(args.id)
+        entry = open_shelf(store).entry(args.id)
     except ArticleGone as error:
         raise CommandError(f"no article #{args.id} (see: {program()} articles list)") from error
     text = store.article(args.id).text
@@ -51,7 +57,7 @@ def articles_show(args: argparse.Namespace, settings: Settings) -> int:
 def articles_remove(args: argparse.Namespace, settings: Settings) -> int:
     """Delete a stored article for good."""
     try:
-        gone = Shelf(Store(settings.db_path)).remove(args.id)
+        gone = open_shelf(open_database(settings)).remove(args.id)
     except ArticleGone as error:
         raise CommandError(f"no article #{args.id} (see: {program()} articles list)") from error
     print(f"removed {_line(gone)}")
@@ -61,7 +67,7 @@ def articles_remove(args: argparse.Namespace, settings: Settings) -> int:
 def stats(args: argparse.Namespace, settings: Settings) -> int:
     """The bot at a glance."""
     since = datetime.now(UTC) - timedelta(days=args.days)
-    print(stats_text(Statistics(Store(settings.db_path)).gather(since), args.days))
+    print(stats_text(open_statistics(open_database(settings)).gather(since), args.days))
     return 0
 
 
@@ -98,6 +104,11 @@ def stats_text(found: Stats, days: int) -> str:
 
 def backup(args: argparse.Namespace, settings: Settings) -> int:
     """Back the database up to a file."""
+    if settings.db_url:
+        raise CommandError(
+            f"backup copies a SQLite file; back {settings.database} up with pg_dump, "
+            f"or copy it into a SQLite file with: {program()} db copy URL FILE"
+        )
     try:
         made = backups.backup(settings.db_path, args.path, replace=args.force)
     except backups.BackupError as error:

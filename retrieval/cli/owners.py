@@ -5,15 +5,15 @@ import getpass
 
 from retrieval.cli.common import CommandError, program
 from retrieval.core.config import Settings
-from retrieval.core.store import Store
-from retrieval.operations.store import Owners
+from retrieval.core.database import open_database
+from retrieval.operations.store import Owners, open_owners
 
 HOW = "Each person can see their id by sending /whoami to the bot."
 
 
 def _owners(settings: Settings) -> Owners:
     """The owners of the configured database, with CYBERBRIEF_OWNERS."""
-    return Owners(Store(settings.db_path), settings.owners)
+    return open_owners(open_database(settings), settings.owners)
 
 
 def add(args: argparse.Namespace, settings: Settings) -> int:

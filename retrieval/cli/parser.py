@@ -44,7 +44,8 @@ examples:
 
 
 DB_HELP = N_(
-    "the SQLite database (default: $CYBERBRIEF_DB, else $XDG_DATA_HOME/cyberbrief/cyberbrief.db)"
+    "the database: a SQLite file or a postgresql:// URL "
+    "(default: $CYBERBRIEF_DB, else $XDG_DATA_HOME/cyberbrief/cyberbrief.db)"
 )
 VERBOSE_HELP = N_("show log messages (-vv: debug messages too)")
 LANG_HELP = N_(
@@ -62,7 +63,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_start_here(me),
     )
-    parser.add_argument("--db", metavar="PATH", help=_(DB_HELP))
+    parser.add_argument("--db", metavar="PATH|URL", help=_(DB_HELP))
     parser.add_argument("--lang", choices=LANGUAGES, help=_(LANG_HELP))
     parser.add_argument("-v", "--verbose", action="count", default=0, help=_(VERBOSE_HELP))
     parser.add_argument(
@@ -81,7 +82,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
 def global_options() -> argparse.ArgumentParser:
     """--db, --lang and -v, accepted after a command's name as well as before it."""
     options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=_(DB_HELP))
+    options.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS, help=_(DB_HELP))
     options.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=_(LANG_HELP))
     options.add_argument(
         "-v", "--verbose", action="count", default=argparse.SUPPRESS, help=_(VERBOSE_HELP)
@@ -260,7 +261,7 @@ def _briefing_command(commands: Commands) -> None:
 
 
 def _operations_commands(commands: Commands) -> None:
-    """owners add|remove|list, articles list|show|remove, stats, backup."""
+    """owners add|remove|list, articles list|show|remove, stats, backup, db copy."""
     owners = commands.add_parser(
         "owners",
         help=_("the bot's owners: Telegram user ids who manage its feeds"),
@@ -325,6 +326,21 @@ def _operations_commands(commands: Commands) -> None:
         "path", type=Path, metavar="PATH", help=_("a file, or a folder to put it in")
     )
     backup.add_argument("--force", action="store_true", help=_("replace PATH if it exists"))
+    database = commands.add_parser(
+        "db", help=_("the database: copy it to another backend"), parents=[global_options()]
+    )
+    actions = database.add_subparsers(required=True, metavar="ACTION", title=_("actions"))
+    copy = add_command(
+        actions,
+        "copy",
+        "retrieval.cli.database:copy",
+        _("copy a whole collection into a new database, SQLite to PostgreSQL or back"),
+        _("examples:") + "\n  %(prog)s ~/.local/share/cyberbrief/cyberbrief.db "
+        "postgresql://cyberbrief@127.0.0.1:5432/cyberbrief\n"
+        "  %(prog)s postgresql://cyberbrief@db.internal/cyberbrief copy.db",
+    )
+    copy.add_argument("source", metavar="FROM", help=_("a SQLite file or a postgresql:// URL"))
+    copy.add_argument("target", metavar="TO", help=_("an empty or new one, of either kind"))
 
 
 def _eval_commands(commands: Commands) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from retrieval.conversations.batching import EmbeddingBatcher
 from retrieval.conversations.examples import example_questions
 from retrieval.conversations.followup import FollowUps, looks_like_followup
-from retrieval.conversations.store import ChatSettings, Conversations, StoredAnswer
+from retrieval.conversations.store import ChatSettings, StoredAnswer, open_conversations
 from retrieval.core.collection import Collection, Summary
 from retrieval.core.models import Answer, Quote
 from retrieval.core.store import Filters
@@ -75,7 +75,7 @@ class Assistant:
         self.collection = collection
         self.batcher = EmbeddingBatcher(collection.embedder)
         self.followups = FollowUps(self.batcher.embed_all)
-        self.conversations = Conversations(collection.store)
+        self.conversations = open_conversations(collection.store)
         self.followup_window = followup_window
         self.clock = clock
         self._overview: tuple[int, Overview] | None = None

@@ -23,7 +23,7 @@ from retrieval.core.quotes import Candidate, QuoteWeights, rank_sentences, stren
 from retrieval.core.search import Searcher, SearchResult
 from retrieval.core.spelling import Reading, correct
 from retrieval.core.store import Filters
-from retrieval.core.vocabulary import Vocabulary, WordCounts
+from retrieval.core.vocabulary import WordCounts
 from retrieval.language.messages import _
 from retrieval.language.translation import Apertium
 from retrieval.text.query import query_stems, stems
@@ -100,13 +100,13 @@ class Answerer:
     def __init__(
         self,
         searcher: Searcher,
-        config: AnswerConfig = AnswerConfig(),
-        vocabulary: WordCounts | None = None,
+        config: AnswerConfig,
+        vocabulary: WordCounts,
         translator: Apertium | None = None,
     ) -> None:
         self.searcher = searcher
         self.config = config
-        self.vocabulary = Vocabulary(searcher.store) if vocabulary is None else vocabulary
+        self.vocabulary = vocabulary
         self.translator = translator or Apertium()
 
     def ask(

@@ -9,6 +9,7 @@ import numpy as np
 
 from retrieval.core.answer import AnswerConfig, Answerer, More
 from retrieval.core.config import Settings
+from retrieval.core.database import Database, open_database, open_vocabulary
 from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import Ingestor, IngestReport
 from retrieval.core.keyword import Vocabulary
@@ -17,7 +18,7 @@ from retrieval.core.models import Answer, Mode, Outlet
 from retrieval.core.questions import Query, QuestionReader
 from retrieval.core.reembed import Reembedder
 from retrieval.core.search import Searcher, SearchResult
-from retrieval.core.store import Filters, Store
+from retrieval.core.store import Filters
 from retrieval.core.variants import configured_embedder
 from retrieval.language.detection import Language
 from retrieval.language.translation import Apertium
@@ -41,7 +42,7 @@ class Collection:
 
     def __init__(
         self,
-        store: Store,
+        store: Database,
         embedder: Embedder,
         answer_config: AnswerConfig = AnswerConfig(),
         translator: Apertium | None = None,
@@ -50,7 +51,9 @@ class Collection:
         self.embedder = embedder
         self.translator = translator or Apertium()
         self.searcher = Searcher(store, embedder)
-        self.answerer = Answerer(self.searcher, answer_config, translator=self.translator)
+        self.answerer = Answerer(
+            self.searcher, answer_config, open_vocabulary(store), self.translator
+        )
         self.lexicon = Lexicon(store, self.searcher.vocabulary)
         self.reader = QuestionReader(self.translator, self.languages, self.lexicon)
         self._languages: tuple[int, frozenset[str]] = (-1, frozenset())
@@ -60,7 +63,7 @@ class Collection:
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Collection":
         """Open the collection in the configured database with the configured (ONNX) model."""
         embedder = embedder or configured_embedder(settings)
-        return cls(Store(settings.db_path), embedder)
+        return cls(open_database(settings), embedder)
 
     def stale_articles(self) -> list[int]:
         """Articles embedded by another model variant: searched by keywords only until the next
@@ -88,7 +91,7 @@ class Collection:
         reembedded = reembedder.run(progress(stale) if progress else stale) if stale else 0
         report = Ingestor(self.store, self.embedder, self.translator).ingest(items, on_item)
         report.reembedded = reembedded
-        self.searcher.indexes.checkpoint()
+        self.searcher.checkpoint()
         return report
 
     def languages(self) -> frozenset[str]:

@@ -4,8 +4,25 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from retrieval.language.detection import DEFAULT, Language, language_of
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(target: str) -> bool:
+    """Whether a database setting names a PostgreSQL server rather than a SQLite file."""
+    return target.startswith(POSTGRES_SCHEMES)
+
+
+def redacted(url: str) -> str:
+    """A PostgreSQL URL fit to print: the password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
 def default_db_path(env: Mapping[str, str]) -> Path:
@@ -63,7 +80,7 @@ class EmbedderUnavailable(RuntimeError):
 class Settings:
     """Everything configurable about the retrieval layer."""
 
-    db_path: Path
+    db_path: Path  # the SQLite file; with PostgreSQL, local files (chat history) go beside it
     # Hosts or addresses that may be fetched although private (e.g. 127.0.0.1 in tests).
     allowed_hosts: frozenset[str] = frozenset()
     language: Language = DEFAULT  # the command line's own words; a hint for questions
@@ -73,6 +90,12 @@ class Settings:
     embedding: str = "onnx"
     # Where the ONNX files are (default: inside the environment, where `make install` builds them).
     model_dir: Path | None = None
+    db_url: str | None = None  # postgresql://… when the database is a PostgreSQL server
+
+    @property
+    def database(self) -> str:
+        """The database for people: the SQLite file, or the server's URL without its password."""
+        return redacted(self.db_url) if self.db_url else str(self.db_path)
 
     @classmethod
     def from_env(
@@ -82,11 +105,13 @@ class Settings:
 
         The language: `lang`, else CYBERBRIEF_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG).
         """
-        path = db or env.get("CYBERBRIEF_DB") or default_db_path(env)
+        target = str(db or env.get("CYBERBRIEF_DB") or default_db_path(env))
+        url = target if is_postgres_url(target) else None
         hosts = env.get("CYBERBRIEF_ALLOW_HOSTS", "").replace(",", " ").split()
         model_dir = env.get("CYBERBRIEF_MODEL_DIR")
         return cls(
-            db_path=Path(path).expanduser(),
+            db_path=default_db_path(env) if url else Path(target).expanduser(),
+            db_url=url,
             allowed_hosts=frozenset(hosts),
             language=language_from(lang, env),
             policy=Policy.from_env(env),

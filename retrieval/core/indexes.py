@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.core.article_store import ArticleStore
 from retrieval.core.keyword import KeywordIndex
 from retrieval.core.models import ChunkText
 from retrieval.core.segments import ChunkTerms
 from retrieval.core.snapshots import Snapshot, SnapshotFolder
-from retrieval.core.store import Store
 from retrieval.core.vectors import VectorIndex
 from retrieval.text.analysis import analyzer_for
 
@@ -45,8 +45,17 @@ def analyse(chunk: ChunkText) -> ChunkTerms:
 class ChunkIndexes:
     """The keyword and vector indexes of one store and embedding model, following its log."""
 
-    def __init__(self, store: Store, model: str, dimension: int, folder: Path | None) -> None:
+    def __init__(
+        self,
+        store: ArticleStore,
+        model: str,
+        dimension: int,
+        folder: Path | None,
+        with_vectors: bool = True,
+    ) -> None:
+        """`with_vectors` False: dense search runs elsewhere (pgvector), only keywords are kept."""
         self.store = store
+        self.with_vectors = with_vectors
         self.model = model
         self.dimension = dimension
         self.keyword = KeywordIndex()
@@ -153,6 +162,8 @@ class ChunkIndexes:
         """Index the given chunks as stored now, after dropping the `touched` ones."""
         gone = np.zeros(0, np.int64) if touched is None else touched
         self.keyword.update(gone, [analyse(chunk) for chunk in self.store.chunk_texts(ids)])
+        if not self.with_vectors:
+            return
         found, matrix = self.store.chunk_vectors(self.model, ids)
         self.vectors.update(gone, found, matrix)
         if touched is None:  # building: keep the exact matrix small

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from retrieval.core.article_store import ArticleStore
 from retrieval.core.embeddings import Embedder
 from retrieval.core.questions import MODEL_LANGUAGE
-from retrieval.core.store import ArticleWrite, DuplicateArticle, Store
+from retrieval.core.store import ArticleWrite, DuplicateArticle
 from retrieval.language.detection import detect, language_of
 from retrieval.language.messages import _
 from retrieval.language.translation import Apertium, TranslationError
@@ -89,7 +90,7 @@ class Ingestor:
 
     def __init__(
         self,
-        store: Store,
+        store: ArticleStore,
         embedder: Embedder,
         translator: Apertium | None = None,
         batch_sentences: int = 512,

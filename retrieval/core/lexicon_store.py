@@ -3,13 +3,13 @@
 from collections.abc import Callable, Sequence
 
 from retrieval.core.keyword import Vocabulary
-from retrieval.core.store import Store
+from retrieval.core.vocabulary import Readable
 
 
 class Lexicon:
     """What the stored articles are written in, and the indexed terms, in one store."""
 
-    def __init__(self, store: Store, vocabulary: Callable[[], Vocabulary]) -> None:
+    def __init__(self, store: Readable, vocabulary: Callable[[], Vocabulary]) -> None:
         self.store = store
         self.vocabulary = vocabulary  # the keyword index's terms (porter stems), as they are now
 

@@ -336,3 +336,19 @@ def m012_subscriptions_and_owners(db: Database) -> None:
     db.table("owners").create(
         {"user_id": int, "added_by": str, "added_at": str}, pk="user_id", not_null={"added_at"}
     )
+
+
+@migrations()
+def m013_workers(db: Database) -> None:
+    """What several bot workers share: the updates seen, when each limit lets a send go, and
+    each person's recent questions (the flood limit)."""
+    db.table("updates").create(
+        {"bot_id": int, "update_id": int, "seen_at": float}, pk=("bot_id", "update_id")
+    )
+    db.table("send_slots").create({"key": str, "due": float}, pk="key", not_null={"due"})
+    db.table("floods").create(
+        {"gate": str, "user_id": int, "asked": str, "warned": int, "last_at": float},
+        pk=("gate", "user_id"),
+        not_null={"asked", "warned", "last_at"},
+    )
+    db.table("floods").create_index(["gate", "last_at"])

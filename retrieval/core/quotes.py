@@ -4,10 +4,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retrieval.core.article_store import ArticleStore
 from retrieval.core.fusion import local_bm25, max_normalised, min_max_normalised, top
 from retrieval.core.models import Quote, quote_of
 from retrieval.core.search import SearchResult
-from retrieval.core.store import SentenceRow, Store
+from retrieval.core.store import SentenceRow
 from retrieval.text.headlines import quotable
 from retrieval.text.query import stems
 
@@ -50,7 +51,7 @@ class Candidate:
 
 
 def rank_sentences(
-    store: Store, result: SearchResult, weights: QuoteWeights = QuoteWeights()
+    store: ArticleStore, result: SearchResult, weights: QuoteWeights = QuoteWeights()
 ) -> list[Candidate]:
     """The distinct quotable sentences of the result's chunks, best first."""
     found: dict[int, tuple[SentenceRow, float]] = {}

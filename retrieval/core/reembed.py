@@ -5,6 +5,8 @@ from collections.abc import Iterable
 
 from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import chunk_vectors
+from retrieval.core.postgres import PostgresStore
+from retrieval.core.postgres_variants import PostgresVariantStore
 from retrieval.core.questions import MODEL_LANGUAGE
 from retrieval.core.store import ArticleNotFound, Store
 from retrieval.core.variant_store import StoredParts, VariantStore
@@ -34,12 +36,14 @@ class Reembedder:
 
     def __init__(
         self,
-        store: Store,
+        store: Store | PostgresStore,
         embedder: Embedder,
         translator: Apertium | None = None,
         batch_sentences: int = 512,
     ) -> None:
-        self.variants = VariantStore(store)
+        self.variants: VariantStore | PostgresVariantStore = (
+            PostgresVariantStore(store) if isinstance(store, PostgresStore) else VariantStore(store)
+        )
         self.embedder = embedder
         self.translator = translator or Apertium()
         self.batch_sentences = batch_sentences

@@ -5,13 +5,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from retrieval.core.article_store import ArticleStore
 from retrieval.core.embeddings import Embedder
 from retrieval.core.fusion import blend, max_normalised, min_max_normalised, top
 from retrieval.core.indexes import ChunkIndexes, index_folder
 from retrieval.core.keyword import Vocabulary
 from retrieval.core.models import Hit, Mode
+from retrieval.core.postgres import PostgresStore
+from retrieval.core.postgres_vectors import PostgresVectors
 from retrieval.core.questions import Query
-from retrieval.core.store import Filters, SentenceRow, Store
+from retrieval.core.store import Filters, SentenceRow
 from retrieval.text.query import query_stems, terms
 
 
@@ -55,12 +58,30 @@ class SearchResult:
 class Searcher:
     """Searches a store; the embedding model is only used when a query needs it."""
 
-    def __init__(self, store: Store, embedder: Embedder, config: SearchConfig = SearchConfig()):
+    def __init__(
+        self, store: ArticleStore, embedder: Embedder, config: SearchConfig = SearchConfig()
+    ):
         self.store = store
         self.embedder = embedder
         self.config = config
         folder = index_folder(store.path) if store.path else None
-        self.indexes = ChunkIndexes(store, embedder.name, embedder.dimension, folder)
+        # On PostgreSQL dense search runs in the database (pgvector); keywords stay in memory.
+        self.database_vectors = (
+            PostgresVectors(store, embedder.name, embedder.dimension)
+            if isinstance(store, PostgresStore)
+            else None
+        )
+        self.indexes = ChunkIndexes(
+            store, embedder.name, embedder.dimension, folder, self.database_vectors is None
+        )
+
+    def checkpoint(self) -> None:
+        """After writes: save the in-memory indexes (SQLite), or build the database's vector
+        index if it is new (PostgreSQL, where the keyword index is built by each process)."""
+        if self.database_vectors is None:
+            self.indexes.checkpoint()
+        else:
+            self.database_vectors.build()
 
     def vocabulary(self) -> Vocabulary:
         """Every term of the keyword index (as its analyzer stems it) with its chunk count."""
@@ -88,7 +109,7 @@ class Searcher:
         # language's stop words left out first (as the FTS5 expression it replaced did).
         words = " ".join(" ".join(terms(text, language)) for language, text in searched.items())
         self.indexes.refresh()
-        keyword_index, vector_index = self.indexes.keyword, self.indexes.vectors
+        keyword_index = self.indexes.keyword
         articles = self.store.filtered_articles(filters) if filters else None
         keyword: dict[int, float] = {}
         if mode != "dense":
@@ -100,15 +121,14 @@ class Searcher:
             return SearchResult(hits, None, stems, sentences, query)
         if vector is None:
             vector = self.embedder.embed([query.model_text])[0]
-        allowed = keyword_index.chunks(articles) if articles is not None else None
-        dense = vector_index.nearest(vector, max(config.candidates, k), allowed)
+        dense = self._nearest(vector, max(config.candidates, k), articles)
         first_weight, rerank_weight = config.weights(query)
         if mode == "dense":
             pool = top(dense, max(config.rerank, k))
             keyword = {}
         else:
             missing_dense = [c for c in keyword if c not in dense]
-            dense.update(vector_index.similarity(vector, missing_dense))
+            dense.update(self._similarity(vector, missing_dense))
             pool = top(blend(keyword, dense, first_weight), max(config.rerank, k))
         sentences = self.store.chunk_sentences(pool, self.embedder.name)
         best_sentence = _best_sentences(sentences, vector, dense)
@@ -117,6 +137,19 @@ class Searcher:
         return SearchResult(
             self._hits(ranked, scores, keyword, best_sentence), vector, stems, sentences, query
         )
+
+    def _nearest(self, vector: np.ndarray, n: int, articles: np.ndarray | None) -> dict[int, float]:
+        """The n chunks nearest the vector (of the given articles only, if any)."""
+        if self.database_vectors is not None:
+            return self.database_vectors.nearest(vector, n, articles)
+        allowed = self.indexes.keyword.chunks(articles) if articles is not None else None
+        return self.indexes.vectors.nearest(vector, n, allowed)
+
+    def _similarity(self, vector: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
+        """The vector's similarity to each of the given chunks."""
+        if self.database_vectors is not None:
+            return self.database_vectors.similarity(vector, chunk_ids)
+        return self.indexes.vectors.similarity(vector, chunk_ids)
 
     def _rerank(
         self,

@@ -239,14 +239,7 @@ class Store:
     def collection_summary(self) -> tuple[int, list[str], str | None]:
         """How many articles are stored, from which outlets, and the newest publication date."""
         ((count, newest),) = self.rows("SELECT count(*), max(published) FROM articles")
-        outlets = [
-            row[0]
-            for row in self.rows(
-                "SELECT source FROM articles WHERE source IS NOT NULL "
-                "GROUP BY source ORDER BY count(*) DESC, source"
-            )
-        ]
-        return count, outlets, newest
+        return count, [outlet.name for outlet in self.outlets()], newest
 
     def outlets(self) -> list[Outlet]:
         """Every outlet with its article count and date range, the biggest first."""

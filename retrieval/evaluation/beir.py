@@ -26,7 +26,7 @@ def beir_report(
     path: Path,
     embedder: Embedder,
     split: str = "test",
-    db: Path | None = None,
+    db: Path | str | None = None,
     progress: Progress = quietly,
 ) -> str:
     """nDCG@10 and recall@100 for each search mode, and reciprocal rank fusion for comparison."""

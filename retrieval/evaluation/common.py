@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from retrieval.core.collection import Collection
+from retrieval.core.database import open_target
 from retrieval.core.embeddings import Embedder
 from retrieval.core.ingest import content_hash
 from retrieval.core.search import SearchResult
-from retrieval.core.store import Store
 from retrieval.text.documents import RawArticle
 
 T = TypeVar("T")
@@ -29,10 +29,14 @@ def quietly(items: Iterable[T], total: int, what: str) -> Iterable[T]:
 
 
 def load_collection(
-    articles: list[RawArticle], embedder: Embedder, db: Path, progress: Progress = quietly
+    articles: list[RawArticle],
+    embedder: Embedder,
+    db: Path | str,
+    progress: Progress = quietly,
 ) -> tuple[Collection, dict[str, int]]:
-    """A collection holding the articles, and the article id of each origin."""
-    collection = Collection(Store(db), embedder)
+    """A collection holding the articles (in a SQLite file or a PostgreSQL database's URL),
+    and the article id of each origin."""
+    collection = Collection(open_target(db), embedder)
     collection.ingest(progress(articles, len(articles), "storing"))
     ids: dict[str, int] = {}
     for raw in articles:

@@ -48,7 +48,7 @@ def squad_report(
     path: Path,
     embedder: Embedder,
     limit: int | None = None,
-    db: Path | None = None,
+    db: Path | str | None = None,
     progress: Progress = quietly,
     seed: int = 11,
 ) -> str:

@@ -20,7 +20,7 @@ from retrieval.news.fetch import (
     Response,
     private_link,
 )
-from retrieval.news.store import MAX_BACKOFF, FeedNotFound, FeedRecord, FeedStore, ItemState
+from retrieval.news.store import MAX_BACKOFF, FeedNotFound, FeedRecord, ItemState, open_feeds
 from retrieval.text.documents import DocumentError, Failure, RawArticle, from_html, from_record
 from retrieval.text.urls import canonical_url
 
@@ -102,7 +102,7 @@ class Poller:
     ) -> None:
         self.collection = collection
         self.fetcher = fetcher
-        self.feeds = FeedStore(collection.store)
+        self.feeds = open_feeds(collection.store)
         self.clock = clock
 
     def add(self, url: str, added_by: int | None = None) -> tuple[FeedOutcome, bool]:

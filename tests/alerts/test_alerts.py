@@ -6,7 +6,7 @@ from retrieval.alerts.alerter import MAX_ATTEMPTS, MAX_SUBSCRIPTIONS, Alerter, D
 from retrieval.alerts.matching import BadTopic
 from retrieval.alerts.store import SubscriptionNotFound, TooManySubscriptions
 from retrieval.core.collection import Collection
-from retrieval.news.store import FeedStore
+from retrieval.news.store import open_feeds
 from retrieval.text.documents import RawArticle
 from tests.conftest import FAKE_ANSWER_CONFIG, ManualClock, OtherVariant
 
@@ -192,7 +192,7 @@ def test_feed_links_with_commas_are_listed_whole(alerter: Alerter, collection: C
     alerter.subscribe(1, 10, "ransomware police arrests")
     url = "https://heise.example/news/Ransomware,Festnahmen-1234.html"
     (ransom,) = store(collection, article(RANSOM, "heise", "news/Ransomware,Festnahmen-1234.html"))
-    feeds = FeedStore(collection.store)
+    feeds = open_feeds(collection.store)
     feed, _ = feeds.add("https://heise.example/rss")
     feeds.record_item(feed.id, "heise-1234", url, "hash", ransom)
     amp = url.replace("/news/", "/amp/")

@@ -3,14 +3,14 @@
 import threading
 import time
 from collections.abc import Sequence
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from retrieval.alerts.alerter import MAX_SUBSCRIPTIONS, SEND_LEASE, Alerter
-from retrieval.alerts.store import TooManySubscriptions
+from retrieval.alerts.store import TooManySubscriptions, open_alerts
 from retrieval.core.collection import Collection
-from retrieval.core.store import Store
+from retrieval.core.database import open_target
 from tests.alerts.test_alerts import RANSOM, THRESHOLD, article, sending_one, store
 from tests.conftest import FakeEmbedder, ManualClock
 
@@ -40,12 +40,12 @@ def test_an_alert_telegram_accepted_is_never_sent_again(
 
 
 def test_of_two_processes_claiming_one_alert_one_gets_it(
-    alerter: Alerter, collection: Collection, clock: ManualClock, tmp_path: Path
+    alerter: Alerter, collection: Collection, clock: ManualClock, database_target: str
 ) -> None:
     alerter.subscribe(1, 10, "ransomware police arrests")
     store(collection, article(RANSOM))
     alerter.match_new()
-    other = Store(tmp_path / "test.db")  # a second process on the collection's database file
+    other = open_target(database_target)  # a second process on the collection's database
     second = Alerter(Collection(other, collection.embedder), clock, threshold=THRESHOLD)
     (mine,), (theirs,) = alerter.deliveries(), second.deliveries()  # both see it due
     claimed = [alerter.claim(mine), second.claim(theirs)]
@@ -62,8 +62,10 @@ class SlowEmbedder(FakeEmbedder):
         return super().embed(texts)
 
 
-def test_concurrent_subscriptions_stop_at_the_limit(tmp_path: Path, clock: ManualClock) -> None:
-    stores = [Store(tmp_path / "shared.db") for _ in range(5)]  # five processes
+def test_concurrent_subscriptions_stop_at_the_limit(
+    database_target: str, clock: ManualClock
+) -> None:
+    stores = [open_target(database_target) for _ in range(5)]  # five processes
     alerters = [Alerter(Collection(s, SlowEmbedder()), clock, threshold=THRESHOLD) for s in stores]
     refused: list[TooManySubscriptions] = []
 
@@ -82,3 +84,25 @@ def test_concurrent_subscriptions_stop_at_the_limit(tmp_path: Path, clock: Manua
     assert len(alerters[0].subscriptions(1)) == MAX_SUBSCRIPTIONS and len(refused) == 5
     for opened in stores:
         opened.close()
+
+
+def test_workers_claiming_the_same_alerts_at_once_share_none(
+    collection: Collection, database_target: str, clock: ManualClock
+) -> None:
+    alerts = open_alerts(collection.store)
+    story = store(collection, article(RANSOM))[0]
+    vector = np.ones(collection.embedder.dimension, np.float32)
+    queued = [
+        (chat, alerts.add_subscription(chat, chat, "ransomware", vector, "m", 10).id)
+        for chat in range(1, 61)
+    ]
+    alerts.record_match(story, story, queued, clock())
+    ids = [entry.id for entry in alerts.due(clock())]
+    databases = [open_target(database_target) for _ in range(4)]  # four processes
+    workers = [open_alerts(database) for database in databases]
+    with ThreadPoolExecutor(8) as pool:
+        taken = list(pool.map(lambda n: workers[n % 4].claim(ids, clock()), range(16)))
+    claimed = [alert for part in taken for alert in part]
+    assert sorted(claimed) == sorted(ids)  # each alert to one worker, none left
+    for database in databases:
+        database.close()

@@ -109,6 +109,9 @@ class FakeTelegram(BaseRequest):
         return [call for call in self.calls if call.method == method]
 
 
+UPDATE_IDS = itertools.count(1)  # as Telegram numbers a bot's updates: never the same twice
+
+
 @dataclass
 class BotHarness:
     """The bot on its own event loop, fed updates one at a time."""
@@ -117,7 +120,7 @@ class BotHarness:
     telegram: FakeTelegram
     assistant: Assistant
     loop: asyncio.AbstractEventLoop
-    _update_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _update_ids: Iterator[int] = UPDATE_IDS
     _message_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def process(self, update: dict[str, Any]) -> list[Call]:

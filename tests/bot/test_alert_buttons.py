@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from retrieval.alerts.alerter import Alerter
 from retrieval.core.config import Policy
-from retrieval.news.store import FeedStore
+from retrieval.news.store import open_feeds
 from tests.bot.conftest import GROUP, OFF_TOPIC, USER, BotHarness, Call
 from tests.bot.test_handlers import buttons_of, texts
 from tests.bot.test_subscribing import CLINICS, HOSPITALS, TOPIC, deliver, subscribed_ids
@@ -40,7 +40,7 @@ def test_subscribe_says_when_no_feed_is_followed_and_how_new_a_story_must_be(
     (reply,) = texts(bot.say(f"/subscribe {TOPIC}"))
     assert "published in the last 7 days" in reply
     assert "I don't follow any news feed yet" in reply and "/addfeed" in reply
-    FeedStore(bot.assistant.collection.store).add("https://wire.example/rss")
+    open_feeds(bot.assistant.collection.store).add("https://wire.example/rss")
     (second,) = texts(bot.say("/subscribe phishing of pensioners"))
     assert "Subscribed" in second and "don't follow any news feed" not in second
 

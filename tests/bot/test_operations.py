@@ -3,9 +3,9 @@
 from datetime import UTC, datetime, timedelta
 
 from bot.operations.handlers import OperationsHandlers
-from retrieval.conversations.store import Forgetting
+from retrieval.conversations.store import open_forgetting
 from retrieval.core.config import Policy
-from retrieval.operations.store import Owners, Shelf, Statistics
+from retrieval.operations.store import open_owners, open_shelf, open_statistics
 from tests.bot.conftest import ANSWERED, GROUP, USER, BotHarness
 from tests.bot.test_handlers import texts
 
@@ -23,7 +23,7 @@ def test_the_refusal_names_the_id_and_a_stored_owner_may_add_feeds(bot: BotHarne
     assert "Only the bot's owners" in refusal
     assert f"Your Telegram id is {USER['id']}" in refusal
     assert f"cyberbrief owners add {USER['id']}" in refusal
-    Owners(bot.assistant.collection.store).add(USER["id"])  # as `cyberbrief owners add` does
+    open_owners(bot.assistant.collection.store).add(USER["id"])  # as `cyberbrief owners add` does
     (_reading, tried) = texts(bot.say("/addfeed http://10.0.0.7/rss"))
     assert "private or local address" in tried  # allowed to try: now an owner
     (reply,) = texts(bot.say("/whoami"))
@@ -71,21 +71,21 @@ def test_questions_older_than_the_retention_period_are_deleted_daily(bot: BotHar
     with store.transaction() as db:
         db.execute("UPDATE answers SET asked_at = '2024-01-01T00:00:00+00:00' WHERE id = 1")
     job = OperationsHandlers(
-        Owners(store),
-        Forgetting(store),
+        open_owners(store),
+        open_forgetting(store),
         30,
-        Statistics(store),
-        Shelf(store),
+        open_statistics(store),
+        open_shelf(store),
         lambda: datetime.now(UTC),
     )
     bot.loop.run_until_complete(job.forget_old(None))  # type: ignore[arg-type]
     assert [row[0] for row in store.rows("SELECT id FROM answers")] == [2]
     later = OperationsHandlers(
-        Owners(store),
-        Forgetting(store),
+        open_owners(store),
+        open_forgetting(store),
         30,
-        Statistics(store),
-        Shelf(store),
+        open_statistics(store),
+        open_shelf(store),
         lambda: datetime.now(UTC) + timedelta(days=31),
     )
     bot.loop.run_until_complete(later.forget_old(None))  # type: ignore[arg-type]

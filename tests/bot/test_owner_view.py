@@ -1,6 +1,6 @@
 """The owner's view in Telegram: /stats and /articles, for owners in private only."""
 
-from retrieval.operations.store import Owners
+from retrieval.operations.store import open_owners
 from tests.bot.conftest import ANSWERED, GROUP, OFF_TOPIC, USER, BotHarness
 from tests.bot.test_handlers import texts
 
@@ -8,14 +8,14 @@ from tests.bot.test_handlers import texts
 def test_stats_and_articles_are_for_owners_in_private(bot: BotHarness) -> None:
     (refused,) = texts(bot.say("/stats"))
     assert "Only the bot's owners see this" in refused and str(USER["id"]) in refused
-    Owners(bot.assistant.collection.store).add(USER["id"])
+    open_owners(bot.assistant.collection.store).add(USER["id"])
     bot.telegram.member_status = "creator"
     (group,) = texts(bot.say("/articles", chat=GROUP))
     assert "private chat only" in group
 
 
 def test_stats_show_articles_questions_and_votes_with_their_questions(bot: BotHarness) -> None:
-    Owners(bot.assistant.collection.store).add(USER["id"])
+    open_owners(bot.assistant.collection.store).add(USER["id"])
     (answer,) = bot.say(ANSWERED)
     bot.press(answer.result["message_id"], "up:1")
     (abstention,) = bot.say(OFF_TOPIC)
@@ -31,7 +31,7 @@ def test_stats_show_articles_questions_and_votes_with_their_questions(bot: BotHa
 
 
 def test_articles_lists_the_newest_and_shows_one(bot: BotHarness) -> None:
-    Owners(bot.assistant.collection.store).add(USER["id"])
+    open_owners(bot.assistant.collection.store).add(USER["id"])
     (listing,) = texts(bot.say("/articles"))
     assert listing.startswith("Stored last:")
     assert "#3 " in listing and "#1 2006-06-05 · U.S. Embassy in Mexico" in listing

@@ -207,7 +207,7 @@ def test_a_reader_that_goes_away_stops_it_quietly(library: Library) -> None:
     assert process.stdout and process.stderr
     process.stdout.close()  # as `| head -0` would
     err = process.stderr.read()
-    assert process.wait(timeout=TIMEOUT) == 141 and err == b""
+    assert (process.wait(timeout=TIMEOUT), err) == (141, b"")
 
 
 # -- arguments checked where parsed ----------------------------------------------------------

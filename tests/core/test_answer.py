@@ -1,11 +1,14 @@
-"""Search and quoted answers over the shipped articles, with the fake embedder."""
+"""Search and quoted answers over the shipped articles, with the fake embedder, on SQLite and
+on PostgreSQL (pgvector's dense search, the same keyword index)."""
 
 import pytest
 
 from retrieval.core.answer import EmptyQuestion
 from retrieval.core.collection import Collection
+from retrieval.core.database import Database
 from retrieval.core.store import Filters
 from retrieval.text.documents import RawArticle, from_html, from_record
+from tests.conftest import FAKE_ANSWER_CONFIG, FakeEmbedder
 
 QUESTIONS = [
     "How do drug cartels use social networks?",
@@ -19,6 +22,12 @@ QUESTIONS = [
     "internet chat-room infant sale Dallas reporter",
     "child abuse images market expansion",
 ]
+
+
+@pytest.fixture
+def collection(database: Database, fake_embedder: FakeEmbedder) -> Collection:
+    """An empty collection with the fake embedder, once in each backend."""
+    return Collection(database, fake_embedder, FAKE_ANSWER_CONFIG)
 
 
 def test_every_quote_is_an_exact_substring_of_its_article(seeded: Collection) -> None:

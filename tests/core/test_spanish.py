@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.core.collection import Collection
+from retrieval.core.database import open_target
 from retrieval.core.questions import names_and_numbers
 from retrieval.core.store import Store
 from retrieval.language.translation import Apertium
@@ -62,9 +63,9 @@ def test_an_off_topic_spanish_question_is_not_answered(
 
 
 def test_a_spanish_article_is_stored_as_spanish_and_found_in_both_languages(
-    tmp_path: Path, real_seeded: Collection, apertium: Apertium
+    database_target: str, real_seeded: Collection, apertium: Apertium
 ) -> None:
-    collection = Collection(Store(tmp_path / "es.db"), real_seeded.embedder)
+    collection = Collection(open_target(database_target), real_seeded.embedder)
     collection.ingest([SPANISH])
     stored = collection.store.article(1)
     assert stored.language == "es"

@@ -24,7 +24,7 @@ from telegram_emulator import EmulatorClient, TelegramEmulator, assert_valid_tel
 
 from retrieval.core.collection import Collection
 from retrieval.core.store import Store
-from retrieval.news.store import FeedStore
+from retrieval.news.store import open_feeds
 from tests.feedserver import FeedServer, page, rss
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
@@ -274,7 +274,7 @@ def test_two_bots_and_two_writers_on_one_database(
     tmp_path: Path,
     processes: list[Cyberbrief],
 ) -> None:
-    feeds = FeedStore(Store(soak_db))
+    feeds = open_feeds(Store(soak_db))
     published: dict[int, list[dict[str, str]]] = {}
     for topic in range(len(TOPICS)):  # each feed starts with an old story: stored, no alert
         published[topic] = [feed_item(feed_server, topic, 0, timedelta(days=30))]

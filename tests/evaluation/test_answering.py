@@ -3,23 +3,23 @@
 import random
 
 from retrieval.core.collection import Collection
-from retrieval.core.vocabulary import Vocabulary
+from retrieval.core.database import open_vocabulary
 from retrieval.evaluation.answering import left_out
 from retrieval.evaluation.variants import misspelt, near_topic, unused
-from retrieval.operations.store import Shelf
+from retrieval.operations.store import open_shelf
 from retrieval.text.query import query_stems
 
 QUESTION = "What did Malmström say about cartels and bitcoin?"
 
 
 def test_a_left_out_article_counts_as_if_it_had_never_been_stored(seeded: Collection) -> None:
-    vocabulary = Vocabulary(seeded.store)
+    vocabulary = open_vocabulary(seeded.store)
     (malmstrom,) = [a for a in seeded.store.newest_articles(3) if "Malmström" in a.text]
     stems = query_stems(QUESTION)
     without = left_out(vocabulary, {malmstrom.id: malmstrom})
     seen_without = (without.articles(), without.frequencies(stems))
     assert seen_without[1]["malmstrom"] == 0
-    Shelf(seeded.store).remove(malmstrom.id)
+    open_shelf(seeded.store).remove(malmstrom.id)
     assert seen_without == (vocabulary.articles(), vocabulary.frequencies(stems))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.alerts.store import AlertStore
+from retrieval.alerts.store import open_alerts
 from retrieval.core.collection import Collection
 from retrieval.core.store import Store
 from retrieval.news import poller as poller_module
@@ -100,7 +100,7 @@ def test_an_item_linking_to_a_private_address_is_stored_without_its_link(
     follow(poller, feed_server.url("/feed.xml"))
     report = poller.poll_all()
     assert report.new == 2 and report.errors == []
-    links = AlertStore(collection.store).links([1, 2])
+    links = open_alerts(collection.store).links([1, 2])
     assert [link.url for link in links] == [None, "https://news.example/story/2"]
     assert "private address" in (poller.feeds.all()[0].last_warning or "")
 

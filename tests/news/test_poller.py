@@ -10,7 +10,7 @@ from retrieval.core.collection import Collection
 from retrieval.news.feeds import FULL_TEXT_CHARS, FeedError
 from retrieval.news.fetch import Fetcher, FetchError
 from retrieval.news.poller import FeedOutcome, Poller
-from retrieval.news.store import MAX_BACKOFF, FeedRecord, FeedStore
+from retrieval.news.store import MAX_BACKOFF, FeedRecord, open_feeds
 from tests.conftest import ManualClock
 from tests.feedserver import FeedServer, atom, page, rss
 
@@ -376,7 +376,7 @@ def test_following_a_malformed_or_non_feed_url_is_refused(
         poller.add(feed_server.url("/home.xml"))
     with pytest.raises(FetchError, match="only http"):
         poller.add("file:///etc/passwd")
-    assert FeedStore(poller.collection.store).all() == []
+    assert open_feeds(poller.collection.store).all() == []
 
 
 def test_following_a_feed_stores_its_items_at_once(

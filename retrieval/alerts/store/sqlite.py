@@ -1,87 +1,31 @@
-"""Stories, subscriptions and the alert outbox, in the store's database."""
+"""Stories, subscriptions and the alert outbox, in SQLite."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 
+from retrieval.alerts.store.records import (
+    DROPPED,
+    OUTBOX,
+    PENDING,
+    SENDING,
+    SENT,
+    SUBSCRIPTION,
+    AlreadySubscribed,
+    OutboxEntry,
+    StoryLink,
+    Subscription,
+    SubscriptionNotFound,
+    TooManySubscriptions,
+    subscription_from_row,
+    topic_key,
+)
 from retrieval.core.store import Store, marks, utc_now, whole_second
 
-PENDING, SENDING, SENT, DROPPED, FAILED = "pending", "sending", "sent", "dropped", "failed"
 
-
-class SubscriptionNotFound(LookupError):
-    """No subscription with this id in this chat."""
-
-
-class TooManySubscriptions(ValueError):
-    """A chat already has the most subscriptions allowed."""
-
-
-class AlreadySubscribed(ValueError):
-    """The chat already follows this topic."""
-
-    def __init__(self, subscription: "Subscription") -> None:
-        super().__init__(f"this chat already follows that topic (#{subscription.id})")
-        self.subscription = subscription
-
-
-def topic_key(topic: str) -> str:
-    """What makes two topics the same: their words, case-folded."""
-    return " ".join(topic.split()).casefold()
-
-
-@dataclass(frozen=True)
-class Subscription:
-    """A chat's standing request to hear about new stories on a topic."""
-
-    id: int
-    chat_id: int
-    user_id: int | None
-    topic: str
-    vector: np.ndarray
-    after_article: int
-    paused: bool
-    muted_until: str | None = None
-    model: str | None = None  # the model variant that made the vector
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    """An alert waiting in the outbox: which story goes to which chat, for which subscription."""
-
-    id: int
-    chat_id: int
-    story_id: int
-    subscription_id: int
-    attempts: int
-
-
-@dataclass(frozen=True)
-class StoryLink:
-    """One outlet's article within a story."""
-
-    article_id: int
-    url: str | None
-    source: str | None
-
-
-_SUBSCRIPTION = "id, chat_id, user_id, topic, vector, after_article, paused, muted_until, model"
-_OUTBOX = "id, chat_id, story_id, subscription_id, attempts"
-
-
-def _subscription(row: tuple) -> Subscription:
-    """A subscription from its row."""
-    sub_id, chat_id, user_id, topic, vector, after, paused, muted_until, model = row
-    vector = np.frombuffer(vector, dtype="<f4")
-    return Subscription(
-        sub_id, chat_id, user_id, topic, vector, after, bool(paused), muted_until, model
-    )
-
-
-class AlertStore:
-    """All SQL behind alerts: the match cursor, stories, subscriptions and the outbox."""
+class SqliteAlertStore:
+    """Stories, subscriptions and the outbox, in a SQLite file."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -200,11 +144,11 @@ class AlertStore:
         key = topic_key(topic)
         with self.store.transaction() as db:
             same = db.execute(
-                f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE chat_id = ? AND topic_key = ?",
+                f"SELECT {SUBSCRIPTION} FROM subscriptions WHERE chat_id = ? AND topic_key = ?",
                 [chat_id, key],
             ).fetchall()
             if same:
-                raise AlreadySubscribed(_subscription(same[0]))
+                raise AlreadySubscribed(subscription_from_row(same[0]))
             ((count,),) = db.execute(
                 "SELECT count(*) FROM subscriptions WHERE chat_id = ?", [chat_id]
             ).fetchall()
@@ -228,10 +172,10 @@ class AlertStore:
     def subscription_on(self, chat_id: int, topic: str) -> Subscription | None:
         """The chat's subscription to the same topic, if it has one."""
         rows = self.store.rows(
-            f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE chat_id = ? AND topic_key = ?",
+            f"SELECT {SUBSCRIPTION} FROM subscriptions WHERE chat_id = ? AND topic_key = ?",
             [chat_id, topic_key(topic)],
         )
-        return _subscription(rows[0]) if rows else None
+        return subscription_from_row(rows[0]) if rows else None
 
     def mute(self, chat_id: int, sub_id: int, until: datetime | None) -> Subscription:
         """Silence one of a chat's subscriptions until a moment (None: hear it again)."""
@@ -247,12 +191,12 @@ class AlertStore:
     def subscription(self, chat_id: int, sub_id: int) -> Subscription:
         """One of a chat's subscriptions."""
         rows = self.store.rows(
-            f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE id = ? AND chat_id = ?",
+            f"SELECT {SUBSCRIPTION} FROM subscriptions WHERE id = ? AND chat_id = ?",
             [sub_id, chat_id],
         )
         if not rows:
             raise SubscriptionNotFound(sub_id)
-        return _subscription(rows[0])
+        return subscription_from_row(rows[0])
 
     def subscriptions(self, chat_id: int | None = None, active: bool = False) -> list[Subscription]:
         """A chat's subscriptions (every chat's when None), oldest first."""
@@ -263,10 +207,10 @@ class AlertStore:
         if active:
             where.append("paused = 0")
         rows = self.store.rows(
-            f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE {' AND '.join(where)} ORDER BY id",
+            f"SELECT {SUBSCRIPTION} FROM subscriptions WHERE {' AND '.join(where)} ORDER BY id",
             params,
         )
-        return [_subscription(row) for row in rows]
+        return [subscription_from_row(row) for row in rows]
 
     def replace_topic_vector(self, sub_id: int, vector: np.ndarray, model: str) -> None:
         """Give a subscription's topic a vector made by another model variant."""
@@ -279,7 +223,7 @@ class AlertStore:
     def pending_for(self, chat_id: int, sub_id: int) -> list[OutboxEntry]:
         """The alerts still queued in a chat because of one subscription."""
         rows = self.store.rows(
-            f"SELECT {_OUTBOX} FROM alerts WHERE chat_id = ? AND subscription_id = ? AND state = ?",
+            f"SELECT {OUTBOX} FROM alerts WHERE chat_id = ? AND subscription_id = ? AND state = ?",
             [chat_id, sub_id, PENDING],
         )
         return [OutboxEntry(*row) for row in rows]
@@ -326,7 +270,7 @@ class AlertStore:
     def due(self, now: datetime, limit: int = 500) -> list[OutboxEntry]:
         """Pending alerts whose time has come, by chat then age."""
         rows = self.store.rows(
-            f"SELECT {_OUTBOX} FROM alerts WHERE state = ? AND due_at <= ? "
+            f"SELECT {OUTBOX} FROM alerts WHERE state = ? AND due_at <= ? "
             "ORDER BY chat_id, id LIMIT ?",
             [PENDING, now.isoformat(timespec="seconds"), limit],
         )
@@ -337,7 +281,7 @@ class AlertStore:
         return [
             OutboxEntry(*row)
             for row in self.store.rows(
-                f"SELECT {_OUTBOX} FROM alerts WHERE id IN ({marks(ids)})", ids
+                f"SELECT {OUTBOX} FROM alerts WHERE id IN ({marks(ids)})", ids
             )
         ]
 

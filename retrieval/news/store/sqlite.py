@@ -1,53 +1,22 @@
-"""The feeds followed and the items seen in each, in the store's database."""
+"""The feeds followed and the items seen in each, in SQLite."""
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from retrieval.core.store import Store, utc_now
+from retrieval.news.store.records import (
+    COLUMNS,
+    DEFAULT_INTERVAL,
+    FeedNotFound,
+    FeedRecord,
+    ItemState,
+    backoff,
+    iso,
+)
 from retrieval.text.urls import canonical_url
 
-DEFAULT_INTERVAL = 15  # minutes between polls of a feed
-MAX_BACKOFF = timedelta(hours=24)
 
-
-class FeedNotFound(LookupError):
-    """No feed has the given id."""
-
-
-@dataclass(frozen=True)
-class FeedRecord:
-    """A followed feed and how its last polls went."""
-
-    id: int
-    url: str
-    title: str | None
-    interval_minutes: int
-    etag: str | None
-    last_modified: str | None
-    last_polled_at: str | None
-    next_poll_at: str
-    last_error: str | None
-    errors: int
-    last_warning: str | None = None  # what the last successful poll had to skip or cut
-
-
-@dataclass(frozen=True)
-class ItemState:
-    """What is remembered of a feed item: what the feed said, and retries of its page."""
-
-    item_hash: str
-    page_errors: int
-    page_retry_at: str | None
-
-
-_COLUMNS = (
-    "id, url, title, interval_minutes, etag, last_modified, last_polled_at, next_poll_at, "
-    "last_error, errors, last_warning"
-)
-
-
-class FeedStore:
-    """Feeds and feed items: which feeds to poll when, and which items are already stored."""
+class SqliteFeedStore:
+    """Feeds and feed items, in a SQLite file."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -58,7 +27,7 @@ class FeedStore:
         """Follow a feed (due at once); returns it and whether it is new."""
         url = canonical_url(url)
         with self.store.transaction() as db:
-            existing = db.execute(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", [url]).fetchall()
+            existing = db.execute(f"SELECT {COLUMNS} FROM feeds WHERE url = ?", [url]).fetchall()
             if existing:
                 return FeedRecord(*existing[0]), False
             db.table("feeds").insert(
@@ -75,14 +44,14 @@ class FeedStore:
 
     def by_url(self, url: str) -> FeedRecord:
         """A followed feed by its URL."""
-        rows = self.store.rows(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", [canonical_url(url)])
+        rows = self.store.rows(f"SELECT {COLUMNS} FROM feeds WHERE url = ?", [canonical_url(url)])
         if not rows:
             raise FeedNotFound(url)
         return FeedRecord(*rows[0])
 
     def get(self, feed_id: int) -> FeedRecord:
         """A followed feed by id."""
-        rows = self.store.rows(f"SELECT {_COLUMNS} FROM feeds WHERE id = ?", [feed_id])
+        rows = self.store.rows(f"SELECT {COLUMNS} FROM feeds WHERE id = ?", [feed_id])
         if not rows:
             raise FeedNotFound(feed_id)
         return FeedRecord(*rows[0])
@@ -90,7 +59,7 @@ class FeedStore:
     def all(self) -> list[FeedRecord]:
         """Every followed feed, oldest first."""
         return [
-            FeedRecord(*row) for row in self.store.rows(f"SELECT {_COLUMNS} FROM feeds ORDER BY id")
+            FeedRecord(*row) for row in self.store.rows(f"SELECT {COLUMNS} FROM feeds ORDER BY id")
         ]
 
     def claim_due(self, now: datetime, lease: timedelta) -> list[FeedRecord]:
@@ -101,8 +70,8 @@ class FeedStore:
         """
         with self.store.transaction() as db:
             rows = db.execute(
-                f"UPDATE feeds SET next_poll_at = ? WHERE next_poll_at <= ? RETURNING {_COLUMNS}",
-                [_iso(now + lease), _iso(now)],
+                f"UPDATE feeds SET next_poll_at = ? WHERE next_poll_at <= ? RETURNING {COLUMNS}",
+                [iso(now + lease), iso(now)],
             ).fetchall()
         return sorted((FeedRecord(*row) for row in rows), key=lambda feed: feed.id)
 
@@ -139,8 +108,8 @@ class FeedStore:
                     title,
                     etag,
                     last_modified,
-                    _iso(now),
-                    _iso(now + timedelta(minutes=feed.interval_minutes)),
+                    iso(now),
+                    iso(now + timedelta(minutes=feed.interval_minutes)),
                     unchanged,
                     warning[:500] if warning else None,
                     feed.id,
@@ -151,12 +120,11 @@ class FeedStore:
         """Record a failed poll and back off: the interval doubles per error, up to a day."""
         with self.store.transaction() as db:
             found = db.execute("SELECT errors FROM feeds WHERE id = ?", [feed.id]).fetchall()
-            errors = (found[0][0] if found else feed.errors) + 1  # another process may have failed
-            delay = min(timedelta(minutes=feed.interval_minutes) * 2**errors, MAX_BACKOFF)
+            errors, delay = backoff(feed, found[0][0] if found else None)
             db.execute(
                 "UPDATE feeds SET last_polled_at = ?, next_poll_at = ?, last_error = ?, "
                 "errors = ? WHERE id = ?",
-                [_iso(now), _iso(now + delay), error[:500], errors, feed.id],
+                [iso(now), iso(now + delay), error[:500], errors, feed.id],
             )
 
     def items(self, feed_id: int) -> dict[str, ItemState]:
@@ -171,7 +139,7 @@ class FeedStore:
         """Whether an item of a feed waits for another try at its page, and its time has come."""
         rows = self.store.rows(
             "SELECT 1 FROM feed_items WHERE feed_id = ? AND page_retry_at <= ? LIMIT 1",
-            [feed_id, _iso(now)],
+            [feed_id, iso(now)],
         )
         return bool(rows)
 
@@ -196,12 +164,7 @@ class FeedStore:
                     "article_id": article_id,
                     "seen_at": utc_now(),
                     "page_errors": errors,
-                    "page_retry_at": _iso(retry_at) if retry_at else None,
+                    "page_retry_at": iso(retry_at) if retry_at else None,
                 },
                 replace=True,
             )
-
-
-def _iso(moment: datetime) -> str:
-    """An aware datetime as stored: ISO 8601 to the second."""
-    return moment.isoformat(timespec="seconds")

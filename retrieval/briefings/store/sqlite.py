@@ -1,58 +1,28 @@
-"""Briefings, their schedules, and the articles they draw on, in the store's database."""
+"""Briefings, their schedules, and the articles they draw on, in SQLite."""
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from retrieval.briefings.schedules import WEEKDAYS, Schedule, parse_schedule
+from retrieval.briefings.schedules import Schedule
+from retrieval.briefings.store.records import (
+    HEAD,
+    SCHEDULE,
+    SENDING,
+    SENT,
+    ArticleHead,
+    ChatSchedule,
+    SentBriefing,
+    chat_schedule,
+    head_bounds,
+    iso,
+    sent_briefing,
+)
 from retrieval.core.store import Store, marks, utc_now
 
-SENDING, SENT = "sending", "sent"
 
-
-@dataclass(frozen=True)
-class ArticleHead:
-    """What ranking a story needs about one of its articles, without its text."""
-
-    id: int
-    title: str
-    source: str | None
-    published: str | None
-    ingested_at: str
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class SentBriefing:
-    """A briefing given in a chat: its window and the articles of its stories."""
-
-    id: int
-    chat_id: int
-    since: datetime
-    until: datetime
-    article_ids: frozenset[int]
-
-
-@dataclass(frozen=True)
-class ChatSchedule:
-    """A chat's schedule and when it runs next."""
-
-    chat_id: int
-    schedule: Schedule
-    next_run_at: datetime
-
-
-_HEAD = "id, title, source, published, ingested_at, url"
-
-
-def _iso(moment: datetime) -> str:
-    """An aware datetime as ISO 8601 seconds."""
-    return moment.isoformat(timespec="seconds")
-
-
-class BriefingStore:
-    """All SQL behind briefings."""
+class SqliteBriefingStore:
+    """Everything kept about briefings, in a SQLite file."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -60,21 +30,12 @@ class BriefingStore:
     # -- articles -------------------------------------------------------------
 
     def heads(self, since: datetime, until: datetime) -> list[ArticleHead]:
-        """Articles that may belong to [since, until): dated around it, or stored in it; by id.
-
-        Dates are compared as text, a day wider on each side (dates come with and without
-        times and offsets); the builder keeps those whose moment really falls in the window.
-        """
+        """Articles that may belong to [since, until): dated around it, or stored in it; by id."""
         rows = self.store.rows(
-            f"SELECT {_HEAD} FROM articles WHERE published >= ? AND published < ? "
-            f"UNION SELECT {_HEAD} FROM articles WHERE ingested_at >= ? AND ingested_at < ? "
+            f"SELECT {HEAD} FROM articles WHERE published >= ? AND published < ? "
+            f"UNION SELECT {HEAD} FROM articles WHERE ingested_at >= ? AND ingested_at < ? "
             "ORDER BY id",
-            [
-                (since - timedelta(days=1)).date().isoformat(),
-                (until + timedelta(days=2)).date().isoformat(),
-                _iso(since),
-                _iso(until),
-            ],
+            head_bounds(since, until),
         )
         return [ArticleHead(*row) for row in rows]
 
@@ -100,8 +61,8 @@ class BriefingStore:
         with self.store.transaction() as db:
             row = {
                 "chat_id": chat_id,
-                "since": _iso(since),
-                "until": _iso(until),
+                "since": iso(since),
+                "until": iso(until),
                 "article_ids": json.dumps(sorted(article_ids)),
                 "state": SENDING,
                 "created_at": utc_now(),
@@ -127,7 +88,7 @@ class BriefingStore:
             "WHERE chat_id = ? ORDER BY id DESC LIMIT 1",
             [chat_id],
         )
-        return _briefing(rows[0]) if rows else None
+        return sent_briefing(rows[0]) if rows else None
 
     def for_message(self, chat_id: int, message_id: int) -> SentBriefing | None:
         """The briefing a chat message carries, if it carries one."""
@@ -137,7 +98,7 @@ class BriefingStore:
             "WHERE m.chat_id = ? AND m.message_id = ?",
             [chat_id, message_id],
         )
-        return _briefing(rows[0]) if rows else None
+        return sent_briefing(rows[0]) if rows else None
 
     # -- schedules ------------------------------------------------------------
 
@@ -153,7 +114,7 @@ class BriefingStore:
                     "weekday": schedule.weekday,
                     "at": f"{schedule.at:%H:%M}",
                     "timezone": schedule.timezone,
-                    "next_run_at": _iso(next_run_at),
+                    "next_run_at": iso(next_run_at),
                     "set_by": set_by,
                     "updated_at": utc_now(),
                 },
@@ -163,8 +124,8 @@ class BriefingStore:
 
     def schedule(self, chat_id: int) -> ChatSchedule | None:
         """A chat's schedule, if it has one."""
-        rows = self.store.rows(f"SELECT {_SCHEDULE} FROM schedules WHERE chat_id = ?", [chat_id])
-        return _schedule(rows[0]) if rows else None
+        rows = self.store.rows(f"SELECT {SCHEDULE} FROM schedules WHERE chat_id = ?", [chat_id])
+        return chat_schedule(rows[0]) if rows else None
 
     def remove_schedule(self, chat_id: int) -> bool:
         """Stop a chat's scheduled briefings; whether it had a schedule."""
@@ -174,39 +135,16 @@ class BriefingStore:
     def due(self, now: datetime) -> list[ChatSchedule]:
         """Schedules whose next run has come."""
         rows = self.store.rows(
-            f"SELECT {_SCHEDULE} FROM schedules WHERE next_run_at <= ? ORDER BY next_run_at",
-            [_iso(now)],
+            f"SELECT {SCHEDULE} FROM schedules WHERE next_run_at <= ? ORDER BY next_run_at",
+            [iso(now)],
         )
-        return [_schedule(row) for row in rows]
+        return [chat_schedule(row) for row in rows]
 
     def advance(self, chat_id: int, due_at: datetime, next_run_at: datetime) -> bool:
         """Move a due schedule to its next run; False if another process already did."""
         with self.store.transaction() as db:
             cursor = db.execute(
                 "UPDATE schedules SET next_run_at = ? WHERE chat_id = ? AND next_run_at = ?",
-                [_iso(next_run_at), chat_id, _iso(due_at)],
+                [iso(next_run_at), chat_id, iso(due_at)],
             )
             return cursor.rowcount == 1
-
-
-_SCHEDULE = "chat_id, every, weekday, at, timezone, next_run_at"
-
-
-def _schedule(row: tuple) -> ChatSchedule:
-    """A chat schedule from its row."""
-    chat_id, every, weekday, at, zone, next_run_at = row
-    day = f" {WEEKDAYS[weekday]}" if every == "weekly" else ""
-    schedule = parse_schedule(f"{every}{day} {at} {zone}")
-    return ChatSchedule(chat_id, schedule, datetime.fromisoformat(next_run_at))
-
-
-def _briefing(row: tuple) -> SentBriefing:
-    """A sent briefing from its row."""
-    briefing_id, chat_id, since, until, ids = row
-    return SentBriefing(
-        briefing_id,
-        chat_id,
-        datetime.fromisoformat(since),
-        datetime.fromisoformat(until),
-        frozenset(json.loads(ids)),
-    )

@@ -1,55 +1,27 @@
-"""What chats remember: answers given and where, feedback on them, and per-chat settings."""
+"""What chats remember, in SQLite: answers given and where, feedback, per-chat settings."""
 
-import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
+from retrieval.conversations.store.records import (
+    ANSWER_COLUMNS,
+    ChatSettings,
+    Feedback,
+    Forgotten,
+    StoredAnswer,
+    dump,
+    load,
+    shown,
+    stored_answer,
+)
 from retrieval.core.models import Answer, Quote
 from retrieval.core.store import Store, utc_now
-from retrieval.language.detection import Language, language_of
+from retrieval.language.detection import language_of
 
 
-@dataclass(frozen=True)
-class StoredAnswer:
-    """An answer given in a chat, with every source shown so far (the closest ones if abstained)."""
-
-    id: int
-    chat_id: int
-    user_id: int
-    question: str
-    query: str
-    abstained: bool
-    sources: tuple[Quote, ...]
-    asked_at: datetime
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """One person's vote on an answer, with the question and the sources they were shown."""
-
-    answer_id: int
-    user_id: int
-    chat_id: int
-    vote: int
-    question: str
-    sources: tuple[Quote, ...]
-
-
-@dataclass(frozen=True)
-class ChatSettings:
-    """How the bot behaves in one chat."""
-
-    link_previews: bool = False
-    language: Language | None = None  # None: each person is answered in their own language
-    translations: bool = True  # machine translations under quotes in another language
-
-
-_ANSWER_COLUMNS = "id, chat_id, user_id, question, query, abstained, sources, asked_at"
-
-
-class Conversations:
-    """Answers, feedback and chat settings, in the store's database."""
+class SqliteConversations:
+    """Answers, feedback and chat settings, in a SQLite file."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -58,7 +30,6 @@ class Conversations:
         self, chat_id: int, user_id: int, question: str, query: str, answer: Answer
     ) -> int:
         """Remember an answer given in a chat; returns its id."""
-        sources = answer.quotes if answer.answered else answer.reading
         with self.store.transaction() as db:
             row = {
                 "chat_id": chat_id,
@@ -66,7 +37,7 @@ class Conversations:
                 "question": question,
                 "query": query,
                 "abstained": int(not answer.answered),
-                "sources": _dump(sources),
+                "sources": dump(shown(answer)),
                 "asked_at": utc_now(),
             }
             return int(db.table("answers").insert(row).last_rowid or 0)
@@ -77,8 +48,8 @@ class Conversations:
             ((current,),) = db.execute(
                 "SELECT sources FROM answers WHERE id = ?", [answer_id]
             ).fetchall()
-            merged = (*_load(current), *quotes)
-            db.execute("UPDATE answers SET sources = ? WHERE id = ?", [_dump(merged), answer_id])
+            merged = (*load(current), *quotes)
+            db.execute("UPDATE answers SET sources = ? WHERE id = ?", [dump(merged), answer_id])
 
     def attach_messages(self, answer_id: int, chat_id: int, message_ids: Sequence[int]) -> None:
         """Remember which chat messages carry an answer, so replies to them can be followed up."""
@@ -93,17 +64,17 @@ class Conversations:
 
     def answer(self, answer_id: int) -> StoredAnswer | None:
         """One stored answer by id."""
-        rows = self.store.rows(f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE id = ?", [answer_id])
-        return _answer(rows[0]) if rows else None
+        rows = self.store.rows(f"SELECT {ANSWER_COLUMNS} FROM answers WHERE id = ?", [answer_id])
+        return stored_answer(rows[0]) if rows else None
 
     def answer_for_message(self, chat_id: int, message_id: int) -> StoredAnswer | None:
         """The answer a chat message carries, if it carries one."""
         rows = self.store.rows(
-            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE id = "
+            f"SELECT {ANSWER_COLUMNS} FROM answers WHERE id = "
             "(SELECT answer_id FROM answer_messages WHERE chat_id = ? AND message_id = ?)",
             [chat_id, message_id],
         )
-        return _answer(rows[0]) if rows else None
+        return stored_answer(rows[0]) if rows else None
 
     def last_answer(self, chat_id: int, user_id: int | None = None) -> StoredAnswer | None:
         """The latest answer in a chat, to anyone or to one person."""
@@ -111,9 +82,9 @@ class Conversations:
         if user_id is not None:
             where, params = "chat_id = ? AND user_id = ?", [chat_id, user_id]
         rows = self.store.rows(
-            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE {where} ORDER BY id DESC LIMIT 1", params
+            f"SELECT {ANSWER_COLUMNS} FROM answers WHERE {where} ORDER BY id DESC LIMIT 1", params
         )
-        return _answer(rows[0]) if rows else None
+        return stored_answer(rows[0]) if rows else None
 
     def record_feedback(self, answer: StoredAnswer, user_id: int, vote: int) -> None:
         """Store a vote (+1 or -1) on an answer; a second vote by the same person replaces it."""
@@ -125,7 +96,7 @@ class Conversations:
                     "chat_id": answer.chat_id,
                     "vote": vote,
                     "question": answer.question,
-                    "sources": _dump(answer.sources),
+                    "sources": dump(answer.sources),
                     "given_at": utc_now(),
                 },
                 replace=True,
@@ -146,7 +117,7 @@ class Conversations:
             [answer_id],
         )
         return [
-            Feedback(answer_id, user_id, chat_id, vote, question, _load(sources))
+            Feedback(answer_id, user_id, chat_id, vote, question, load(sources))
             for answer_id, user_id, chat_id, vote, question, sources in rows
         ]
 
@@ -183,16 +154,8 @@ class Conversations:
             )
 
 
-@dataclass(frozen=True)
-class Forgotten:
-    """What was deleted: questions with their answers, and votes."""
-
-    questions: int
-    votes: int
-
-
-class Forgetting:
-    """Deleting what people asked: on request (/forget) and after the retention period."""
+class SqliteForgetting:
+    """Deleting what people asked, in a SQLite file."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -218,28 +181,3 @@ class Forgetting:
             db.execute(f"DELETE FROM answer_messages WHERE answer_id IN ({chosen})", params)
             asked = db.execute(f"DELETE FROM answers WHERE {where}", params).rowcount
         return Forgotten(asked, voted)
-
-
-def _dump(quotes: Sequence[Quote]) -> str:
-    """Quotes as JSON."""
-    return json.dumps([asdict(quote) for quote in quotes], ensure_ascii=False)
-
-
-def _load(text: str) -> tuple[Quote, ...]:
-    """Quotes from JSON."""
-    return tuple(Quote(**record) for record in json.loads(text))
-
-
-def _answer(row: tuple) -> StoredAnswer:
-    """A stored answer from its row."""
-    answer_id, chat_id, user_id, question, query, abstained, sources, asked_at = row
-    return StoredAnswer(
-        answer_id,
-        chat_id,
-        user_id,
-        question,
-        query,
-        bool(abstained),
-        _load(sources),
-        datetime.fromisoformat(asked_at),
-    )

@@ -1,21 +1,26 @@
-"""The owner's view in the database: owners, the articles stored, and statistics."""
+"""The owner's view in SQLite: owners, the articles stored, and statistics."""
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from retrieval.core.store import Store, utc_now
+from retrieval.operations.store.records import (
+    ENTRY,
+    ArticleEntry,
+    ArticleGone,
+    CountMismatch,
+    FeedHealth,
+    Owner,
+    Stats,
+    TableRows,
+    Vote,
+    owners_from,
+)
 
 
-@dataclass(frozen=True)
-class Owner:
-    """A Telegram user who manages the bot's feeds, and where that was decided."""
-
-    user_id: int
-    origin: str  # "environment", or who added it to the database and when
-
-
-class Owners:
-    """Owners from CYBERBRIEF_OWNERS plus those added with `cyberbrief owners add`."""
+class SqliteOwners:
+    """Owners from CYBERBRIEF_OWNERS plus those stored in a SQLite file."""
 
     def __init__(self, store: Store, configured: frozenset[int] = frozenset()) -> None:
         self.store = store
@@ -28,15 +33,8 @@ class Owners:
 
     def all(self) -> list[Owner]:
         """Every owner with where it comes from, by id."""
-        stored = {
-            user_id: f"added {added_at[:10]}" + (f" by {added_by}" if added_by else "")
-            for user_id, added_by, added_at in self.store.rows(
-                "SELECT user_id, added_by, added_at FROM owners"
-            )
-        }
-        found = {user_id: "environment (CYBERBRIEF_OWNERS)" for user_id in self.configured}
-        found |= {k: v for k, v in stored.items() if k not in found}
-        return [Owner(user_id, found[user_id]) for user_id in sorted(found)]
+        stored = self.store.rows("SELECT user_id, added_by, added_at FROM owners")
+        return owners_from(self.configured, stored)
 
     def add(self, user_id: int, added_by: str | None = None) -> bool:
         """Store an owner; False if they were one already."""
@@ -55,29 +53,8 @@ class Owners:
             return db.execute("DELETE FROM owners WHERE user_id = ?", [user_id]).rowcount > 0
 
 
-class ArticleGone(LookupError):
-    """No stored article has this id."""
-
-
-@dataclass(frozen=True)
-class ArticleEntry:
-    """A stored article as the owner's list shows it."""
-
-    id: int
-    title: str
-    source: str | None
-    published: str | None
-    url: str | None
-    ingested_at: str
-    chars: int
-    feeds: tuple[str, ...] = ()  # the feeds it came from
-
-
-_ENTRY = "a.id, a.title, a.source, a.published, a.url, a.ingested_at, length(a.text)"
-
-
-class Shelf:
-    """The stored articles for their owner: listed newest first, shown, removed for good."""
+class SqliteShelf:
+    """The stored articles in a SQLite file, for their owner."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -86,13 +63,13 @@ class Shelf:
         """The articles stored last (optionally one outlet's), newest first."""
         where, params = ("WHERE a.source = ? COLLATE NOCASE", [source]) if source else ("", [])
         rows = self.store.rows(
-            f"SELECT {_ENTRY} FROM articles a {where} ORDER BY a.id DESC LIMIT ?", [*params, limit]
+            f"SELECT {ENTRY} FROM articles a {where} ORDER BY a.id DESC LIMIT ?", [*params, limit]
         )
         return [ArticleEntry(*row) for row in rows]
 
     def entry(self, article_id: int) -> ArticleEntry:
         """One stored article, with the feeds that brought it."""
-        rows = self.store.rows(f"SELECT {_ENTRY} FROM articles a WHERE a.id = ?", [article_id])
+        rows = self.store.rows(f"SELECT {ENTRY} FROM articles a WHERE a.id = ?", [article_id])
         if not rows:
             raise ArticleGone(article_id)
         feeds = self.store.rows(
@@ -115,49 +92,8 @@ class Shelf:
         return gone
 
 
-@dataclass(frozen=True)
-class FeedHealth:
-    """A followed feed and how its polls go."""
-
-    id: int
-    name: str
-    last_polled_at: str | None
-    errors: int
-    last_error: str | None
-
-
-@dataclass(frozen=True)
-class Vote:
-    """A 👍 (+1) or 👎 (-1) and the question it was given for."""
-
-    vote: int
-    question: str
-    given_at: str
-
-
-@dataclass(frozen=True)
-class Stats:
-    """The bot at a glance, for its owner; counts of questions and votes are since `since`."""
-
-    since: str
-    articles: int
-    stored_since: int
-    newest: str | None
-    outlets: int
-    feeds: tuple[FeedHealth, ...]
-    chats: int
-    subscriptions: int
-    subscribed_chats: int
-    answered: int
-    abstained: int
-    up: int
-    down: int
-    votes: tuple[Vote, ...]  # the latest, newest first
-    alerts_sent: int
-
-
-class Statistics:
-    """Counts across the capabilities' tables, read in one go."""
+class SqliteStatistics:
+    """Counts across the capabilities' tables in a SQLite file, read in one go."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -206,3 +142,46 @@ class Statistics:
             chats, subscriptions, subscribed, answered, abstained, up, down,
             tuple(Vote(*row) for row in latest), sent,
         )  # fmt: skip
+
+
+class SqliteTables:
+    """Every table of a SQLite file as plain rows."""
+
+    DERIVED = ("_sqlite_migrations", "chunk_changes", "sqlite_")  # name prefixes left out
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def names(self) -> set[str]:
+        """The tables holding the collection (not migration records or derived indexes)."""
+        rows = self.store.rows("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {name for (name,) in rows if not name.startswith(self.DERIVED)}
+
+    def columns(self, table: str) -> list[str]:
+        """A table's columns, in order."""
+        return [row[1] for row in self.store.rows(f"PRAGMA table_info({table})")]
+
+    def count(self, table: str) -> int:
+        """How many rows a table holds."""
+        return int(self.store.rows(f"SELECT count(*) FROM {table}")[0][0])
+
+    def read(self, table: str, columns: Sequence[str]) -> Iterator[tuple]:
+        """A table's rows, in key order."""
+        listed = ", ".join(f'"{column}"' for column in columns)
+        with self.store.transaction() as db:  # one snapshot, however long the copy takes
+            yield from db.execute(f"SELECT {listed} FROM {table} ORDER BY rowid")
+
+    def write(self, tables: Iterable[TableRows], expected: dict[str, int]) -> None:
+        """In one transaction: replace each table's rows and check every count against
+        `expected` (CountMismatch: nothing is written)."""
+        with self.store.transaction() as db:
+            for part in tables:
+                db.execute(f"DELETE FROM {part.table}")
+                listed = ", ".join(f'"{column}"' for column in part.columns)
+                marks = ", ".join("?" * len(part.columns))
+                db.conn.executemany(
+                    f"INSERT INTO {part.table} ({listed}) VALUES ({marks})", part.rows
+                )
+            found = {table: self.count(table) for table in expected}
+            if found != expected:
+                raise CountMismatch(f"expected {expected}, found {found}")
