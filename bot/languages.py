@@ -10,7 +10,7 @@ from telegram import Bot, Update, User
 
 from bot import addressing
 from bot.commands import menus
-from bot.messaging import Context, admins_only_message, may_configure, send
+from bot.messaging import Context, admins_only_message, may_configure, send, switch_chat_setting
 from bot.settings import BotSettings
 from retrieval.conversations.assistant import Assistant
 from retrieval.conversations.store import ChatSettings
@@ -92,24 +92,15 @@ class LanguageHandlers:
 
     async def translations(self, update: Update, context: Context) -> None:
         """/translations on|off: machine translations under quotes in another language."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
-            return
-        choice = addressing.command_argument(message).lower()
-        if choice not in {"on", "off"}:
-            current = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
-            await send(message, [_translations_usage(current.translations)])
-            return
-        if not await may_configure(message, user, context.bot, self.settings.owners):
-            await send(message, [admins_only_message()])
-            return
-        await asyncio.to_thread(self.assistant.set_translations, message.chat_id, choice == "on")
-        text = (
-            _("Quotes in another language now come with a machine translation.")
-            if choice == "on"
-            else _("Quotes now come without machine translations.")
+        await switch_chat_setting(
+            update,
+            context.bot,
+            self.settings.owners,
+            lambda chat_id: self.assistant.chat_settings(chat_id).translations,
+            self.assistant.set_translations,
+            _translations_usage,
+            _translations_message,
         )
-        await send(message, [text])
 
 
 def _language_usage(current: Language) -> str:
@@ -118,6 +109,13 @@ def _language_usage(current: Language) -> str:
         "I speak <b>%(language)s</b> here. Use <code>/language es</code> or "
         "<code>/language en</code>."
     ) % {"language": NAMES[current]}
+
+
+def _translations_message(enabled: bool) -> str:
+    """Machine translations switched on or off."""
+    if enabled:
+        return _("Quotes in another language now come with a machine translation.")
+    return _("Quotes now come without machine translations.")
 
 
 def _translations_usage(enabled: bool) -> str:

@@ -3,13 +3,22 @@
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
-from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message, User
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+    User,
+)
 from telegram.constants import ChatAction, ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot import addressing
 from retrieval.language.messages import _
 
 log = logging.getLogger(__name__)
@@ -89,6 +98,31 @@ async def typing(message: Message, delay: float) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def switch_chat_setting(
+    update: Update,
+    bot: Bot,
+    owners: frozenset[int],
+    read: Callable[[int], bool],
+    write: Callable[[int, bool], object],
+    usage: Callable[[bool], str],
+    done: Callable[[bool], str],
+) -> None:
+    """An on/off chat setting as a command: its state without a choice; admins only in groups."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    choice = addressing.command_argument(message).lower()
+    if choice not in {"on", "off"}:
+        current = await asyncio.to_thread(read, message.chat_id)
+        await send(message, [usage(current)])
+        return
+    if not await may_configure(message, user, bot, owners):
+        await send(message, [admins_only_message()])
+        return
+    await asyncio.to_thread(write, message.chat_id, choice == "on")
+    await send(message, [done(choice == "on")])
 
 
 def admins_only_message() -> str:

@@ -20,11 +20,10 @@ from bot.commands import available
 from bot.flood import FloodGate
 from bot.messaging import (
     Context,
-    admins_only_message,
     error_message,
-    may_configure,
     send,
     set_keyboard,
+    switch_chat_setting,
     typing,
 )
 from bot.monitoring import ABSTENTIONS, ANSWER_SECONDS
@@ -115,19 +114,15 @@ class Handlers:
 
     async def previews(self, update: Update, context: Context) -> None:
         """/previews on|off: link previews in this chat; in groups for admins only."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
-            return
-        choice = addressing.command_argument(message).lower()
-        if choice not in {"on", "off"}:
-            current = await asyncio.to_thread(self.assistant.chat_settings, message.chat_id)
-            await send(message, [render.previews_usage(current.link_previews)])
-            return
-        if not await may_configure(message, user, context.bot, self.settings.owners):
-            await send(message, [admins_only_message()])
-            return
-        await asyncio.to_thread(self.assistant.set_link_previews, message.chat_id, choice == "on")
-        await send(message, [render.previews_message(choice == "on")])
+        await switch_chat_setting(
+            update,
+            context.bot,
+            self.settings.owners,
+            lambda chat_id: self.assistant.chat_settings(chat_id).link_previews,
+            self.assistant.set_link_previews,
+            render.previews_usage,
+            render.previews_message,
+        )
 
     async def unknown_command(self, update: Update, context: Context) -> None:
         """A command the bot lacks: say so in private, or in groups when addressed to this bot."""
